@@ -1,0 +1,16 @@
+# Every dependency is a Debian 12 package; say which one when it is missing.
+macro(recssh_require pkg debian)
+  find_package(${pkg} ${ARGN})
+  if(NOT ${pkg}_FOUND)
+    message(FATAL_ERROR "${pkg} not found: install the Debian package ${debian} (make deps does it)")
+  endif()
+endmacro()
+
+recssh_require(simdjson libsimdjson-dev CONFIG)
+recssh_require(ZLIB zlib1g-dev)
+recssh_require(CLI11 libcli11-dev CONFIG)
+recssh_require(date libhowardhinnant-date-dev CONFIG)
+recssh_require(Boost libboost-filesystem-dev COMPONENTS filesystem)
+if(RECSSH_BUILD_TESTS)
+  recssh_require(Catch2 catch2 CONFIG)
+endif()

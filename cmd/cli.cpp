@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+#include "cmd/cli.hpp"
+
+#include "core/errors.hpp"
+
+#include <cstdio>
+
+namespace recssh::cli {
+
+int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int& status) {
+  set_program_name(prog);
+  if (argc <= 1 && !app.get_subcommands({}).empty()) {
+    // A bare command never guesses what was meant: it shows what it can do.
+    std::fputs(app.help().c_str(), stderr);
+    return 2;
+  }
+  try {
+    app.parse(argc, argv);
+    return status;
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e); // prints help, version or the parse error
+    return rc == 0 ? 0 : 2;
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), e.what());
+    return 2;
+  } catch (const Error& e) {
+    std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: internal error: %s\n", prog.c_str(), e.what());
+    return 70;
+  }
+}
+
+} // namespace recssh::cli

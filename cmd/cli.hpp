@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The one CLI runner: it owns parse errors, exceptions and exit codes, so no other
+// code prints errors or calls exit().
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace recssh::cli {
+
+// Parses argv with `app` (subcommand callbacks run inside) and returns the process
+// exit status: `status` as the callbacks set it; 1 after an Error, 2 after a usage
+// error, 70 after an internal error.
+int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int& status);
+
+// The subcommands of recast, one file each.
+void add_cat(CLI::App& app, int& status);
+void add_info(CLI::App& app, int& status);
+void add_validate(CLI::App& app, int& status);
+void add_convert(CLI::App& app, int& status);
+void add_formats(CLI::App& app, int& status);
+
+} // namespace recssh::cli

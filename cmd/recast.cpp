@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+// recast: everything about terminal recordings (asciicast and legacy logs).
+#include "cmd/cli.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"recast: convert, inspect and print terminal recordings (asciicast v1/v2/v3)"};
+  app.set_version_flag("--version", "recast " RECSSH_VERSION);
+  app.require_subcommand(1);
+  app.footer("Examples:\n"
+             "  recast cat session.cast | less -R\n"
+             "  recast info --json 2026-11-22/*.cast\n"
+             "  recast validate --all archive/*.cast.gz\n"
+             "  recast convert old-v1.json new.cast");
+  int status = 0;
+  recssh::cli::add_cat(app, status);
+  recssh::cli::add_info(app, status);
+  recssh::cli::add_validate(app, status);
+  recssh::cli::add_convert(app, status);
+  recssh::cli::add_formats(app, status);
+  return recssh::cli::run("recast", app, argc, argv, status);
+}

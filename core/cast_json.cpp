@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: MIT
+#include "core/cast_json.hpp"
+
+#include "core/errors.hpp"
+#include "core/json.hpp"
+#include "core/time.hpp"
+#include "core/utf8.hpp"
+
+#include <cmath>
+#include <simdjson.h>
+
+namespace recssh {
+
+namespace od = simdjson::ondemand;
+
+struct CastJson::Impl {
+  od::parser parser;
+  simdjson::dom::parser dom;
+  std::string repair; // a sanitized copy of a line with invalid UTF-8, plus padding
+};
+
+CastJson::CastJson() : m_impl(std::make_unique<Impl>()) {}
+CastJson::~CastJson() = default;
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+[[noreturn]] void fail(const std::string& location, const std::string& what) {
+  throw FormatError(location, what);
+}
+
+std::string describe(simdjson::error_code err) {
+  switch (err) {
+  case simdjson::UTF8_ERROR: return "invalid UTF-8";
+  case simdjson::STRING_ERROR: return "invalid string (bad escape or surrogate)";
+  case simdjson::UNCLOSED_STRING: return "unterminated string";
+  case simdjson::NUMBER_ERROR: return "invalid number";
+  case simdjson::INCORRECT_TYPE: return "unexpected JSON type";
+  case simdjson::TAPE_ERROR: return "malformed JSON";
+  case simdjson::EMPTY: return "empty line";
+  default: return std::string("malformed JSON (") + simdjson::error_message(err) + ")";
+  }
+}
+
+// Points the parser at a sanitized copy of `line` (invalid UTF-8 → U+FFFD).
+std::string_view repaired_copy(std::string& buf, std::string_view line, std::size_t& capacity) {
+  buf = sanitize_utf8(line);
+  std::size_t n = buf.size();
+  buf.resize(n + simdjson::SIMDJSON_PADDING, '\0');
+  capacity = buf.size();
+  return std::string_view(buf.data(), n);
+}
+
+std::string_view get_string(od::value& v, const std::string& location, const char* what) {
+  std::string_view s;
+  auto err = v.get_string().get(s);
+  if (err == simdjson::INCORRECT_TYPE) fail(location, std::string(what) + " must be a string");
+  if (err) fail(location, std::string(what) + ": " + describe(err));
+  return s;
+}
+
+std::string raw_value(od::value& v) {
+  od::json_type t;
+  if (v.type().get(t)) return "null";
+  std::string_view raw;
+  if (t == od::json_type::object) {
+    od::object o;
+    if (v.get_object().get(o) || o.raw_json().get(raw)) return "null";
+  } else if (t == od::json_type::array) {
+    od::array a;
+    if (v.get_array().get(a) || a.raw_json().get(raw)) return "null";
+  } else {
+    raw = trim(v.raw_json_token());
+  }
+  return minify_json(raw);
+}
+
+double get_number(od::value& v, const std::string& location, std::string_view key) {
+  double d;
+  if (v.get_double().get(d) || !std::isfinite(d))
+    fail(location, "header \"" + std::string(key) + "\" must be a number");
+  return d;
+}
+
+int get_dimension(od::value& v, const std::string& location, std::string_view key) {
+  double d = get_number(v, location, key);
+  if (d < 1 || d > 65535 || d != std::floor(d))
+    fail(location, "header \"" + std::string(key) + "\" must be a whole number from 1 to 65535");
+  return int(d);
+}
+
+bool is_null(od::value& v) {
+  bool n = false;
+  return !v.is_null().get(n) && n;
+}
+
+std::optional<std::string> get_nullable_string(od::value& v, const std::string& location,
+                                               const char* what) {
+  if (is_null(v)) return std::nullopt;
+  return std::string(get_string(v, location, what));
+}
+
+void parse_env(od::value& v, const std::string& location, Header& h) {
+  h.env.clear();
+  if (is_null(v)) return;
+  od::object o;
+  if (v.get_object().get(o)) fail(location, "header \"env\" must be an object");
+  for (auto field : o) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) fail(location, "header \"env\": malformed key");
+    od::value val;
+    if (field.value().get(val)) fail(location, "header \"env\": malformed value");
+    EnvVar var{std::string(key), std::nullopt};
+    if (!is_null(val)) var.value = std::string(get_string(val, location, "env value"));
+    h.env.push_back(std::move(var));
+  }
+}
+
+void parse_term(od::value& v, const std::string& location, Header& h, bool& cols, bool& rows) {
+  od::object o;
+  if (v.get_object().get(o)) fail(location, "header \"term\" must be an object");
+  for (auto field : o) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) fail(location, "header \"term\": malformed key");
+    od::value val;
+    if (field.value().get(val)) fail(location, "header \"term\": malformed value");
+    if (key == "cols") {
+      h.size.cols = get_dimension(val, location, "term.cols");
+      cols = true;
+    } else if (key == "rows") {
+      h.size.rows = get_dimension(val, location, "term.rows");
+      rows = true;
+    } else if (key == "type") {
+      h.term_type = get_nullable_string(val, location, "term.type");
+    } else if (key == "version") {
+      h.term_version = get_nullable_string(val, location, "term.version");
+    } else if (key == "theme") {
+      if (!is_null(val)) h.theme = raw_value(val);
+    }
+  }
+}
+
+} // namespace
+
+std::string_view CastJson::parse_event(std::string_view line, std::size_t capacity,
+                                       const std::string& location, Event& e, bool* repaired) {
+  if (repaired) *repaired = false;
+  od::document doc;
+  auto err = m_impl->parser.iterate(line.data(), line.size(), capacity).get(doc);
+  od::array arr;
+  if (!err) err = doc.get_array().get(arr);
+  if (err == simdjson::UTF8_ERROR) {
+    line = repaired_copy(m_impl->repair, line, capacity);
+    if (repaired) *repaired = true;
+    err = m_impl->parser.iterate(line.data(), line.size(), capacity).get(doc);
+    if (!err) err = doc.get_array().get(arr);
+  }
+  if (err == simdjson::INCORRECT_TYPE) fail(location, "expected an event [time, code, data]");
+  if (err) fail(location, describe(err));
+  std::string_view time_text;
+  int index = 0;
+  for (auto element : arr) {
+    od::value v;
+    if ((err = element.get(v))) fail(location, describe(err));
+    switch (index) {
+    case 0: {
+      od::json_type t;
+      if ((err = v.type().get(t))) fail(location, "invalid time: " + describe(err));
+      if (t != od::json_type::number) fail(location, "event time must be a number");
+      time_text = trim(v.raw_json_token());
+      break;
+    }
+    case 1: e.code.assign(get_string(v, location, "event code")); break;
+    case 2: e.data.assign(get_string(v, location, "event data")); break;
+    default: fail(location, "event has more than 3 elements (expected [time, code, data])");
+    }
+    ++index;
+  }
+  if (index != 3) fail(location, "event has " + std::to_string(index) + " elements (expected [time, code, data])");
+  if (!doc.current_location().error()) fail(location, "unexpected text after the event");
+  return time_text;
+}
+
+void CastJson::parse_header(std::string_view line, std::size_t capacity,
+                            const std::string& location, Header& h, bool* repaired) {
+  if (repaired) *repaired = false;
+  od::document doc;
+  auto err = m_impl->parser.iterate(line.data(), line.size(), capacity).get(doc);
+  od::object obj;
+  if (!err) err = doc.get_object().get(obj);
+  if (err == simdjson::UTF8_ERROR) {
+    line = repaired_copy(m_impl->repair, line, capacity);
+    if (repaired) *repaired = true;
+    err = m_impl->parser.iterate(line.data(), line.size(), capacity).get(doc);
+    if (!err) err = doc.get_object().get(obj);
+  }
+  if (err == simdjson::INCORRECT_TYPE) fail(location, "expected a header object {\"version\": ...}");
+  if (err) fail(location, "header: " + describe(err));
+  h = Header{};
+  bool have_version = false, have_cols = false, have_rows = false;
+  for (auto field : obj) {
+    std::string_view key;
+    if ((err = field.unescaped_key().get(key))) fail(location, "header: " + describe(err));
+    od::value v;
+    if ((err = field.value().get(v))) fail(location, "header: " + describe(err));
+    if (key == "version") {
+      double ver = get_number(v, location, key);
+      if (ver != 2 && ver != 3) fail(location, "unsupported asciicast version " + format_double(ver));
+      h.version = int(ver);
+      have_version = true;
+    } else if (key == "width") {
+      h.size.cols = get_dimension(v, location, key);
+      have_cols = true;
+    } else if (key == "height") {
+      h.size.rows = get_dimension(v, location, key);
+      have_rows = true;
+    } else if (key == "term") {
+      parse_term(v, location, h, have_cols, have_rows);
+    } else if (key == "timestamp") {
+      if (!is_null(v)) h.timestamp = std::int64_t(get_number(v, location, key));
+    } else if (key == "duration") {
+      if (!is_null(v)) h.duration = get_number(v, location, key);
+    } else if (key == "idle_time_limit") {
+      if (!is_null(v)) h.idle_time_limit = get_number(v, location, key);
+    } else if (key == "command") {
+      h.command = get_nullable_string(v, location, "header \"command\"");
+    } else if (key == "title") {
+      h.title = get_nullable_string(v, location, "header \"title\"");
+    } else if (key == "env") {
+      parse_env(v, location, h);
+    } else if (key == "theme") {
+      if (!is_null(v)) h.theme = raw_value(v);
+    } else {
+      h.set_extra(std::string(key), raw_value(v));
+    }
+  }
+  if (!doc.current_location().error()) fail(location, "unexpected text after the header");
+  if (!have_version) fail(location, "header has no \"version\"");
+  if (!have_cols || !have_rows)
+    fail(location, h.version == 3 ? "header has no term.cols/term.rows"
+                                  : "header has no \"width\"/\"height\"");
+}
+
+void CastJson::parse_v1(std::string_view text, const std::string& name, Header& h,
+                        std::vector<Event>& events, bool* repaired) {
+  if (repaired) *repaired = false;
+  std::string owned;
+  if (!is_valid_utf8(text)) {
+    owned = sanitize_utf8(text);
+    text = owned;
+    if (repaired) *repaired = true;
+  }
+  simdjson::dom::element root;
+  auto err = m_impl->dom.parse(text.data(), text.size()).get(root);
+  if (err) throw FormatError(name, "v1 document: " + describe(err), false);
+  simdjson::dom::object obj;
+  if (root.get_object().get(obj)) throw FormatError(name, "v1 document is not an object", false);
+  h = Header{};
+  h.version = 1;
+  bool frames = false;
+  for (auto [key, val] : obj) {
+    if (key == "version") {
+      int64_t v = 0;
+      if (val.get_int64().get(v) || v != 1) throw FormatError(name, "not an asciicast v1 document", false);
+    } else if (key == "width" || key == "height") {
+      int64_t v = 0;
+      if (val.get_int64().get(v) || v < 1 || v > 65535)
+        throw FormatError(name, "v1 \"" + std::string(key) + "\" must be a whole number from 1 to 65535", false);
+      (key == "width" ? h.size.cols : h.size.rows) = int(v);
+    } else if (key == "duration") {
+      double d;
+      if (!val.get_double().get(d)) h.duration = d;
+    } else if (key == "command" || key == "title") {
+      std::string_view s;
+      if (!val.get_string().get(s)) (key == "command" ? h.command : h.title) = std::string(s);
+    } else if (key == "env") {
+      simdjson::dom::object env;
+      if (!val.get_object().get(env))
+        for (auto [k, v] : env) {
+          std::string_view s;
+          EnvVar var{std::string(k), std::nullopt};
+          if (!v.get_string().get(s)) var.value = std::string(s);
+          h.env.push_back(std::move(var));
+        }
+    } else if (key == "stdout") {
+      simdjson::dom::array arr;
+      if (val.get_array().get(arr)) throw FormatError(name, "v1 \"stdout\" must be an array", false);
+      frames = true;
+      std::int64_t total = 0;
+      std::size_t index = 0;
+      for (auto frame : arr) {
+        ++index;
+        std::string where = name + ": frame " + std::to_string(index);
+        simdjson::dom::array pair;
+        double delay;
+        std::string_view data;
+        if (frame.get_array().get(pair) || pair.size() != 2 || pair.at(0).get_double().get(delay) ||
+            pair.at(1).get_string().get(data))
+          throw FormatError(where, "expected a frame [delay, data]");
+        if (!std::isfinite(delay) || delay < 0 || delay > 1e12)
+          throw FormatError(where, "invalid delay " + format_double(delay));
+        total += std::llround(delay * 1e6);
+        events.push_back(Event{Micros{total}, "o", std::string(data)});
+      }
+    }
+  }
+  if (!frames) throw FormatError(name, "v1 document has no \"stdout\" frames", false);
+}
+
+int probe_cast_version(std::string_view head) {
+  std::size_t i = 0;
+  while (i < head.size() && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t')) ++i;
+  if (i >= head.size() || head[i] != '{') return 0;
+  // Look for "version" as the first key, or anywhere on the first line.
+  auto nl = head.find('\n', i);
+  std::string_view first = head.substr(i, nl == std::string_view::npos ? head.npos : nl - i);
+  auto k = first.find("\"version\"");
+  if (k == std::string_view::npos) {
+    // A pretty-printed document: the key may be on a later line.
+    k = head.find("\"version\"");
+    if (k == std::string_view::npos) return 0;
+    first = head;
+  }
+  std::size_t j = k + 9;
+  while (j < first.size() && (first[j] == ' ' || first[j] == '\t' || first[j] == '\n' || first[j] == '\r')) ++j;
+  if (j >= first.size() || first[j] != ':') return 0;
+  ++j;
+  while (j < first.size() && (first[j] == ' ' || first[j] == '\t' || first[j] == '\n' || first[j] == '\r')) ++j;
+  if (j < first.size() && first[j] >= '1' && first[j] <= '3' &&
+      (j + 1 >= first.size() || first[j + 1] < '0' || first[j + 1] > '9'))
+    return first[j] - '0';
+  return 0;
+}
+
+} // namespace recssh

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The asciicast JSON parsing shared by the cast readers (simdjson On-Demand stays in
+// cast_json.cpp). Lines are parsed in place in the LineReader's buffer.
+#include "core/event.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace recssh {
+
+class CastJson {
+public:
+  CastJson();
+  ~CastJson();
+  CastJson(const CastJson&) = delete;
+  CastJson& operator=(const CastJson&) = delete;
+
+  // Parses `[time, "code", "data"]` into e.code/e.data and returns the raw time token
+  // (valid until the next call). `capacity` is the readable size from line.data().
+  // Throws FormatError(location, ...). Sets *repaired when invalid UTF-8 in the line
+  // was replaced by U+FFFD to make it parse.
+  std::string_view parse_event(std::string_view line, std::size_t capacity,
+                               const std::string& location, Event& e, bool* repaired);
+
+  // Parses a v2 or v3 header object line into h. Throws FormatError.
+  void parse_header(std::string_view line, std::size_t capacity, const std::string& location,
+                    Header& h, bool* repaired);
+
+  // Parses a whole v1 document: header into h, frames appended as absolute events.
+  // v1 is one JSON document, so it is the one format read into memory whole.
+  void parse_v1(std::string_view doc, const std::string& name, Header& h,
+                std::vector<Event>& events, bool* repaired);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+// The "version" number of the cast whose first bytes are `head`, or 0 if it does not
+// look like a cast. Pretty-printed v1 documents are recognised by their first key.
+int probe_cast_version(std::string_view head);
+
+} // namespace recssh

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// asciicast readers: v2 (absolute times) and v3 (intervals, # comments) stream line
+// by line; v1 is one JSON document and is read whole.
+#include "core/cast_json.hpp"
+#include "core/event_reader.hpp"
+#include "core/io.hpp"
+#include "core/line_reader.hpp"
+
+#include <vector>
+
+namespace recssh {
+
+class CastReader final : public EventReader {
+public:
+  // Reads and checks the header line. `version` is 2 or 3: the version the header
+  // must declare. Throws FormatError.
+  CastReader(Input input, int version, ReadOptions options);
+
+private:
+  bool do_next(Event& e) override;
+  std::string do_location() const override { return m_lines.location(); }
+
+  Input m_input;
+  LineReader m_lines;
+  CastJson m_json;
+  int m_version;
+  Micros m_elapsed{0}; // v3: sum of intervals so far
+};
+
+class CastV1Reader final : public EventReader {
+public:
+  CastV1Reader(Input input, ReadOptions options);
+
+private:
+  bool do_next(Event& e) override;
+  std::string do_location() const override;
+
+  std::string m_name;
+  std::vector<Event> m_events;
+  std::size_t m_pos = 0;
+};
+
+} // namespace recssh

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+#include "core/dump.hpp"
+
+namespace recssh {
+
+std::uint64_t dump_stream(EventReader& reader, std::string_view code, ByteSink& out) {
+  Event e;
+  std::uint64_t n = 0;
+  while (reader.next(e)) {
+    if (e.code != code) continue;
+    out.write(e.data);
+    n += e.data.size();
+  }
+  return n;
+}
+
+} // namespace recssh

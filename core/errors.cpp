@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+#include "core/errors.hpp"
+
+#include <cstdio>
+
+namespace recssh {
+
+namespace {
+std::string& program_name_storage() {
+  static std::string name = "recssh";
+  return name;
+}
+} // namespace
+
+void set_program_name(std::string name) { program_name_storage() = std::move(name); }
+const std::string& program_name() { return program_name_storage(); }
+
+void Diagnostics::warn(const std::string& location, const std::string& message) {
+  ++warnings;
+  if (on_warning) {
+    on_warning(location, message);
+    return;
+  }
+  std::fprintf(stderr, "%s: warning: %s: %s\n", program_name().c_str(), location.c_str(),
+               message.c_str());
+}
+
+} // namespace recssh

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Writers turn the event model back into a format. begin() once, write() per event,
+// finish() once; the base enforces that order. Writers are dumb: every transformation
+// (idle cap, shifts, joins) happens before them.
+#include "core/event.hpp"
+#include "core/io.hpp"
+
+namespace recssh {
+
+class EventReader;
+
+struct WriteOptions {
+  bool v3_microseconds = false; // v3 intervals with µs instead of quantized ms
+};
+
+class EventWriter {
+public:
+  explicit EventWriter(ByteSink& sink) : m_sink(sink) {}
+  virtual ~EventWriter() = default;
+  EventWriter(const EventWriter&) = delete;
+  EventWriter& operator=(const EventWriter&) = delete;
+
+  void begin(const Header& h);
+  void write(const Event& e);
+  void finish();
+
+protected:
+  virtual void do_begin(const Header& h) = 0;
+  virtual void do_write(const Event& e) = 0;
+  virtual void do_finish() {}
+  ByteSink& m_sink;
+
+private:
+  enum class State { fresh, open, done } m_state = State::fresh;
+};
+
+// Copies every event of `reader` to `writer` (begin .. finish). Returns the count.
+std::uint64_t copy_events(EventReader& reader, EventWriter& writer);
+
+} // namespace recssh

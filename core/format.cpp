@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+#include "core/format.hpp"
+
+#include "core/cast_json.hpp"
+#include "core/cast_reader.hpp"
+#include "core/cast_writer.hpp"
+
+namespace recssh {
+
+void FormatRegistry::add(FormatInfo info) { m_formats.push_back(std::move(info)); }
+
+const FormatInfo* FormatRegistry::find(std::string_view name) const {
+  for (const auto& f : m_formats) {
+    if (f.name == name) return &f;
+    for (const auto& a : f.aliases)
+      if (a == name) return &f;
+  }
+  return nullptr;
+}
+
+std::string FormatRegistry::names(bool for_writing) const {
+  std::string out;
+  for (const auto& f : m_formats) {
+    if (for_writing ? !f.make_writer : !f.open) continue;
+    if (!out.empty()) out += ", ";
+    out += f.name;
+  }
+  return out;
+}
+
+const FormatInfo& FormatRegistry::get(std::string_view name, bool for_writing) const {
+  const FormatInfo* f = find(name);
+  if (!f || (for_writing ? !f->make_writer : !f->open))
+    throw UsageError("unknown " + std::string(for_writing ? "output" : "input") + " format \"" +
+                     std::string(name) + "\" (choose from: " + names(for_writing) + ")");
+  return *f;
+}
+
+const FormatInfo& FormatRegistry::detect(const Input& in) const {
+  std::string tried;
+  for (const auto& f : m_formats) {
+    if (!f.probe || !f.open) continue;
+    if (f.probe(in)) return f;
+    if (!tried.empty()) tried += ", ";
+    tried += f.probe_description;
+  }
+  if (in.head.empty()) throw FormatError(in.name, "empty file", false);
+  throw FormatError(in.name, "unknown format (tried: " + tried + "; use --from to name it)", false);
+}
+
+FormatRegistry& formats() {
+  static FormatRegistry registry = [] {
+    FormatRegistry r;
+    r.add({"v3", {"asciicast-v3", "cast-v3"}, "asciicast v3 (asciinema 3.x: intervals, \"term\" header)",
+           "asciicast v3 header",
+           [](const Input& in) { return probe_cast_version(in.head) == 3; },
+           [](Input in, const ReadOptions& o) -> std::unique_ptr<EventReader> {
+             return std::make_unique<CastReader>(std::move(in), 3, o);
+           },
+           [](ByteSink& s, const WriteOptions& o) -> std::unique_ptr<EventWriter> {
+             return std::make_unique<CastV3Writer>(s, o);
+           }});
+    r.add({"v2", {"asciicast-v2", "cast-v2", "cast", "asciicast"},
+           "asciicast v2 (asciinema 2.x: absolute times; the default output)", "asciicast v2 header",
+           [](const Input& in) { return probe_cast_version(in.head) == 2; },
+           [](Input in, const ReadOptions& o) -> std::unique_ptr<EventReader> {
+             return std::make_unique<CastReader>(std::move(in), 2, o);
+           },
+           [](ByteSink& s, const WriteOptions&) -> std::unique_ptr<EventWriter> {
+             return std::make_unique<CastV2Writer>(s);
+           }});
+    r.add({"v1", {"asciicast-v1", "cast-v1"}, "asciicast v1 (asciinema 1.x: one JSON document; read only)",
+           "asciicast v1 document",
+           [](const Input& in) { return probe_cast_version(in.head) == 1; },
+           [](Input in, const ReadOptions& o) -> std::unique_ptr<EventReader> {
+             return std::make_unique<CastV1Reader>(std::move(in), o);
+           },
+           nullptr});
+    return r;
+  }();
+  return registry;
+}
+
+std::unique_ptr<EventReader> open_reader(const std::string& path, const std::string& from,
+                                         const ReadOptions& options, const FormatInfo** detected) {
+  const FormatInfo* f = from.empty() ? nullptr : &formats().get(from, false);
+  Input in = open_input(path, options.diag);
+  if (!f) f = &formats().detect(in);
+  if (detected) *detected = f;
+  return f->open(std::move(in), options);
+}
+
+} // namespace recssh

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: MIT
+#include "core/io.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <system_error>
+#include <zlib.h>
+
+namespace recssh {
+
+namespace {
+[[noreturn]] void throw_errno(const std::string& what, int err = errno) {
+  throw Error(what + ": " + std::strerror(err));
+}
+
+std::string dir_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+} // namespace
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// ---- sources ----
+
+std::size_t FdSource::read(char* buf, std::size_t n) {
+  int fd = m_fd.valid() ? m_fd.get() : m_borrowed;
+  for (;;) {
+    ssize_t r = ::read(fd, buf, n);
+    if (r >= 0) return std::size_t(r);
+    if (errno == EINTR) continue;
+    throw_errno("can't read " + m_name);
+  }
+}
+
+std::size_t PrefixSource::read(char* buf, std::size_t n) {
+  if (m_pos < m_prefix.size()) {
+    std::size_t k = std::min(n, m_prefix.size() - m_pos);
+    std::memcpy(buf, m_prefix.data() + m_pos, k);
+    m_pos += k;
+    if (m_pos == m_prefix.size()) {
+      std::string().swap(m_prefix); // release the memory: inputs stay flat
+      m_pos = 0;
+    }
+    return k;
+  }
+  return m_below->read(buf, n);
+}
+
+struct GzipSource::State {
+  z_stream zs{};
+  std::vector<unsigned char> in = std::vector<unsigned char>(1 << 16);
+  bool in_eof = false;
+  bool finished = false;
+  bool member_done = false;
+};
+
+GzipSource::GzipSource(std::unique_ptr<ByteSource> below, std::string name, Diagnostics* diag)
+    : m_state(std::make_unique<State>()), m_below(std::move(below)), m_name(std::move(name)),
+      m_diag(diag) {
+  if (inflateInit2(&m_state->zs, 15 + 16) != Z_OK) throw Error("zlib: inflateInit failed");
+}
+
+GzipSource::~GzipSource() { inflateEnd(&m_state->zs); }
+
+std::size_t GzipSource::read(char* buf, std::size_t n) {
+  State& s = *m_state;
+  if (s.finished) return 0;
+  s.zs.next_out = reinterpret_cast<Bytef*>(buf);
+  s.zs.avail_out = unsigned(std::min<std::size_t>(n, 1u << 30));
+  while (s.zs.avail_out == unsigned(std::min<std::size_t>(n, 1u << 30))) {
+    if (s.zs.avail_in == 0 && !s.in_eof) {
+      std::size_t r = m_below->read(reinterpret_cast<char*>(s.in.data()), s.in.size());
+      if (r == 0) s.in_eof = true;
+      s.zs.next_in = s.in.data();
+      s.zs.avail_in = unsigned(r);
+    }
+    if (s.member_done) {
+      // Another gzip member may follow (concatenated .gz files, or appends).
+      if (s.zs.avail_in == 0 && s.in_eof) {
+        s.finished = true;
+        break;
+      }
+      inflateReset(&s.zs);
+      s.member_done = false;
+    }
+    int ret = inflate(&s.zs, Z_NO_FLUSH);
+    if (ret == Z_STREAM_END) {
+      s.member_done = true;
+      continue;
+    }
+    if (ret == Z_BUF_ERROR && s.zs.avail_in == 0 && s.in_eof) {
+      Diagnostics to_stderr;
+      (m_diag ? *m_diag : to_stderr)
+          .warn(m_name, "compressed data ends early (a crashed writer?); "
+                        "using what was flushed before the cut");
+      s.finished = true;
+      break;
+    }
+    if (ret != Z_OK && ret != Z_BUF_ERROR)
+      throw Error(m_name + ": corrupt gzip data (" + (s.zs.msg ? s.zs.msg : "zlib error") + ")");
+  }
+  return std::min<std::size_t>(n, 1u << 30) - s.zs.avail_out;
+}
+
+// ---- sinks ----
+
+FdSink::FdSink(int fd, std::string name, std::size_t buffer_size)
+    : m_fd(fd), m_name(std::move(name)), m_buf(buffer_size) {}
+
+FdSink::~FdSink() {
+  // Best effort only: errors are reported by an explicit flush() before this.
+  if (m_used != 0) {
+    try {
+      flush();
+    } catch (...) {
+    }
+  }
+}
+
+void FdSink::write_all(const char* p, std::size_t n) {
+  while (n != 0) {
+    ssize_t r = ::write(m_fd, p, n);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("can't write " + m_name);
+    }
+    p += r;
+    n -= std::size_t(r);
+  }
+}
+
+void FdSink::write(const char* p, std::size_t n) {
+  if (m_buf.empty()) {
+    write_all(p, n);
+    return;
+  }
+  if (m_used + n > m_buf.size()) {
+    flush();
+    if (n >= m_buf.size()) {
+      write_all(p, n);
+      return;
+    }
+  }
+  std::memcpy(m_buf.data() + m_used, p, n);
+  m_used += n;
+}
+
+void FdSink::flush() {
+  std::size_t n = std::exchange(m_used, 0);
+  write_all(m_buf.data(), n);
+}
+
+struct GzipSink::State {
+  z_stream zs{};
+  std::vector<unsigned char> out = std::vector<unsigned char>(1 << 16);
+};
+
+GzipSink::GzipSink(ByteSink& below, std::string name)
+    : m_state(std::make_unique<State>()), m_below(below), m_name(std::move(name)),
+      m_last_flush(std::chrono::steady_clock::now()) {
+  if (deflateInit2(&m_state->zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw Error("zlib: deflateInit failed");
+}
+
+GzipSink::~GzipSink() { deflateEnd(&m_state->zs); }
+
+void GzipSink::pump(int mode) {
+  z_stream& zs = m_state->zs;
+  for (;;) {
+    zs.next_out = m_state->out.data();
+    zs.avail_out = unsigned(m_state->out.size());
+    int ret = deflate(&zs, mode);
+    if (ret == Z_STREAM_ERROR) throw Error(m_name + ": zlib deflate failed");
+    std::size_t have = m_state->out.size() - zs.avail_out;
+    if (have) m_below.write(reinterpret_cast<const char*>(m_state->out.data()), have);
+    if (mode == Z_FINISH ? ret == Z_STREAM_END : (zs.avail_out != 0 && zs.avail_in == 0))
+      break;
+  }
+}
+
+void GzipSink::write(const char* p, std::size_t n) {
+  z_stream& zs = m_state->zs;
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(p));
+  zs.avail_in = unsigned(n);
+  pump(Z_NO_FLUSH);
+  auto now = std::chrono::steady_clock::now();
+  if (now - m_last_flush >= std::chrono::seconds(1)) flush();
+}
+
+void GzipSink::flush() {
+  if (m_closed) return;
+  m_state->zs.avail_in = 0;
+  pump(Z_SYNC_FLUSH);
+  m_below.flush();
+  m_last_flush = std::chrono::steady_clock::now();
+}
+
+void GzipSink::close() {
+  if (m_closed) return;
+  m_state->zs.avail_in = 0;
+  pump(Z_FINISH);
+  m_below.flush();
+  m_closed = true;
+}
+
+// ---- atomic file ----
+
+AtomicFile::AtomicFile(std::string path, Overwrite overwrite, mode_t mode)
+    : m_path(std::move(path)), m_overwrite(overwrite) {
+  struct stat st;
+  if (overwrite == Overwrite::no && ::lstat(m_path.c_str(), &st) == 0)
+    throw Error(m_path + ": file exists (use --overwrite to replace it)");
+  std::string base = m_path.substr(m_path.rfind('/') == std::string::npos ? 0 : m_path.rfind('/') + 1);
+  m_tmp = dir_of(m_path) + "/." + base + ".tmp.XXXXXX";
+  int fd = ::mkostemp(m_tmp.data(), O_CLOEXEC);
+  if (fd < 0) throw_errno("can't create a temporary file next to " + m_path);
+  m_fd = Fd(fd);
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, mode & ~mask);
+}
+
+AtomicFile::~AtomicFile() {
+  if (!m_committed) ::unlink(m_tmp.c_str());
+}
+
+void AtomicFile::commit() {
+  if (::fsync(m_fd.get()) != 0) throw_errno("can't sync " + m_path);
+  if (::close(m_fd.release()) != 0) throw_errno("can't write " + m_path);
+  if (m_overwrite == Overwrite::no) {
+    // link() fails with EEXIST instead of replacing: no window where a file that
+    // appeared meanwhile is clobbered.
+    if (::link(m_tmp.c_str(), m_path.c_str()) != 0) {
+      int err = errno;
+      if (err == EEXIST) throw Error(m_path + ": file exists (use --overwrite to replace it)");
+      throw_errno("can't create " + m_path, err);
+    }
+    ::unlink(m_tmp.c_str());
+  } else if (::rename(m_tmp.c_str(), m_path.c_str()) != 0) {
+    throw_errno("can't rename " + m_tmp + " to " + m_path);
+  }
+  m_committed = true;
+  Fd dir(::open(dir_of(m_path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.valid()) ::fsync(dir.get());
+}
+
+// ---- opening ----
+
+Input open_input(const std::string& path, Diagnostics* diag) {
+  Input in;
+  in.name = path == "-" ? "<stdin>" : path;
+  std::unique_ptr<ByteSource> raw;
+  if (path == "-") {
+    raw = std::make_unique<FdSource>(0, in.name);
+  } else {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw_errno("can't open " + path);
+    struct stat st;
+    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      throw Error("can't read " + path + ": is a directory");
+    }
+    raw = std::make_unique<FdSource>(Fd(fd), in.name);
+  }
+  // Sniff the gzip magic without losing the bytes.
+  std::string magic(2, '\0');
+  std::size_t got = 0;
+  while (got < 2) {
+    std::size_t r = raw->read(magic.data() + got, 2 - got);
+    if (r == 0) break;
+    got += r;
+  }
+  magic.resize(got);
+  in.gzip = got == 2 && magic[0] == '\x1f' && magic[1] == '\x8b';
+  std::unique_ptr<ByteSource> src = std::make_unique<PrefixSource>(magic, std::move(raw));
+  if (in.gzip) src = std::make_unique<GzipSource>(std::move(src), in.name, diag);
+  // Read ahead the first line (bounded) for probing; it is replayed afterwards.
+  constexpr std::size_t k_head_max = 1 << 16;
+  std::string head(k_head_max, '\0');
+  std::size_t used = 0;
+  while (used < k_head_max) {
+    std::size_t r = src->read(head.data() + used, std::min<std::size_t>(4096, k_head_max - used));
+    if (r == 0) break;
+    used += r;
+    if (std::memchr(head.data(), '\n', used) && used >= 512) break;
+  }
+  head.resize(used);
+  in.head = head;
+  in.source = std::make_unique<PrefixSource>(std::move(head), std::move(src));
+  return in;
+}
+
+Output::Output(const std::string& path, Overwrite overwrite, bool gzip) {
+  if (path == "-") {
+    m_name = "<stdout>";
+    m_fd_sink = std::make_unique<FdSink>(1, m_name);
+  } else {
+    m_name = path;
+    m_file = std::make_unique<AtomicFile>(path, overwrite);
+    m_fd_sink = std::make_unique<FdSink>(m_file->fd(), m_name);
+  }
+  if (gzip) m_gzip = std::make_unique<GzipSink>(*m_fd_sink, m_name);
+}
+
+Output::~Output() = default;
+
+void Output::commit() {
+  if (m_gzip) m_gzip->close();
+  m_fd_sink->flush();
+  if (m_file) m_file->commit();
+}
+
+} // namespace recssh

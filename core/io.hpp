@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Byte sources and sinks: plain fds, gzip (transparent on input, sync-flushed on
+// output), and atomic files (temp file + rename; the destructor never commits).
+#include "core/errors.hpp"
+#include "core/fd.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace recssh {
+
+class ByteSource {
+public:
+  virtual ~ByteSource() = default;
+  // Reads up to n bytes; 0 means end of input. Throws Error on failure.
+  virtual std::size_t read(char* buf, std::size_t n) = 0;
+};
+
+class ByteSink {
+public:
+  virtual ~ByteSink() = default;
+  virtual void write(const char* p, std::size_t n) = 0;
+  void write(std::string_view s) { write(s.data(), s.size()); }
+  // Pushes everything written so far to the file (not to the disk: no fsync).
+  virtual void flush() {}
+  // Ends the stream (gzip trailer); nothing may be written after.
+  virtual void close() { flush(); }
+};
+
+class FdSource final : public ByteSource {
+public:
+  FdSource(Fd fd, std::string name) : m_fd(std::move(fd)), m_name(std::move(name)) {}
+  // Borrows fd (stdin): it is not closed.
+  FdSource(int fd, std::string name) : m_borrowed(fd), m_name(std::move(name)) {}
+  std::size_t read(char* buf, std::size_t n) override;
+
+private:
+  Fd m_fd;
+  int m_borrowed = -1;
+  std::string m_name;
+};
+
+// Replays bytes that were read ahead for probing, then continues with `below`.
+class PrefixSource final : public ByteSource {
+public:
+  PrefixSource(std::string prefix, std::unique_ptr<ByteSource> below)
+      : m_prefix(std::move(prefix)), m_below(std::move(below)) {}
+  std::size_t read(char* buf, std::size_t n) override;
+
+private:
+  std::string m_prefix;
+  std::size_t m_pos = 0;
+  std::unique_ptr<ByteSource> m_below;
+};
+
+// Inflates gzip (several concatenated members too). A stream cut short (a crashed
+// writer) is a warning; what was flushed before it is returned.
+class GzipSource final : public ByteSource {
+public:
+  GzipSource(std::unique_ptr<ByteSource> below, std::string name, Diagnostics* diag);
+  ~GzipSource() override;
+  std::size_t read(char* buf, std::size_t n) override;
+
+private:
+  struct State;
+  std::unique_ptr<State> m_state;
+  std::unique_ptr<ByteSource> m_below;
+  std::string m_name;
+  Diagnostics* m_diag;
+};
+
+// Writes to an fd. With buffer_size 0 every write() is passed on as one write(2), so
+// a recorder's event line lands whole; otherwise writes are gathered.
+class FdSink final : public ByteSink {
+public:
+  FdSink(int fd, std::string name, std::size_t buffer_size = 1 << 20);
+  ~FdSink() override;
+  void write(const char* p, std::size_t n) override;
+  void flush() override;
+
+private:
+  void write_all(const char* p, std::size_t n);
+  int m_fd;
+  std::string m_name;
+  std::vector<char> m_buf;
+  std::size_t m_used = 0;
+};
+
+// Deflates into `below` with a gzip header. It sync-flushes at least once a second
+// (wall clock) while being written, so a crash loses at most the last second.
+class GzipSink final : public ByteSink {
+public:
+  GzipSink(ByteSink& below, std::string name);
+  ~GzipSink() override;
+  void write(const char* p, std::size_t n) override;
+  void flush() override; // a Z_SYNC_FLUSH: everything so far is decodable
+  void close() override;
+
+private:
+  void pump(int mode);
+  struct State;
+  std::unique_ptr<State> m_state;
+  ByteSink& m_below;
+  std::string m_name;
+  std::chrono::steady_clock::time_point m_last_flush;
+  bool m_closed = false;
+};
+
+enum class Overwrite { no, yes };
+
+// A file written under a temporary name in the target's directory and renamed over
+// the target by commit(). If commit() is never called the temp file is removed, so
+// the target is either untouched or complete. With Overwrite::no an existing target
+// is refused up front and again, atomically, at the rename.
+class AtomicFile {
+public:
+  AtomicFile(std::string path, Overwrite overwrite, mode_t mode = 0644);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  int fd() const { return m_fd.get(); }
+  const std::string& path() const { return m_path; }
+  void commit(); // fsync, rename, fsync the directory
+
+private:
+  std::string m_path, m_tmp;
+  Overwrite m_overwrite;
+  Fd m_fd;
+  bool m_committed = false;
+};
+
+// An opened input: its display name, the (decompressed) byte stream, and the first
+// bytes of it for format probing (they are also replayed by `source`).
+struct Input {
+  std::string name;
+  std::unique_ptr<ByteSource> source;
+  std::string head;
+  bool gzip = false;
+};
+
+// Opens a path ("-" is stdin), decompressing gzip transparently. Throws Error.
+Input open_input(const std::string& path, Diagnostics* diag = nullptr);
+
+// Where a command's output goes: stdout for "-", else an AtomicFile; gzip'd when asked
+// (or the path ends in .gz). commit() finishes and publishes it.
+class Output {
+public:
+  Output(const std::string& path, Overwrite overwrite, bool gzip);
+  ~Output();
+  ByteSink& sink() { return m_gzip ? static_cast<ByteSink&>(*m_gzip) : *m_fd_sink; }
+  const std::string& name() const { return m_name; }
+  void commit();
+
+private:
+  std::string m_name;
+  std::unique_ptr<AtomicFile> m_file;
+  std::unique_ptr<FdSink> m_fd_sink;
+  std::unique_ptr<GzipSink> m_gzip;
+};
+
+bool ends_with(std::string_view s, std::string_view suffix);
+
+} // namespace recssh

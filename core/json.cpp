@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+#include "core/json.hpp"
+
+#include "core/utf8.hpp"
+
+#include <array>
+
+namespace recssh {
+
+namespace {
+// 0: copy as is; 1: needs escaping; 2: start of a multibyte sequence to validate.
+constexpr std::array<unsigned char, 256> make_class_table() {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[std::size_t(c)] = 1;
+  t['"'] = 1;
+  t['\\'] = 1;
+  for (int c = 0x80; c < 0x100; ++c) t[std::size_t(c)] = 2;
+  return t;
+}
+constexpr auto k_class = make_class_table();
+constexpr char k_hex[] = "0123456789abcdef";
+} // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  auto p = reinterpret_cast<const unsigned char*>(s.data());
+  std::size_t n = s.size(), i = 0;
+  out += '"';
+  while (i < n) {
+    std::size_t run = i;
+    while (run < n && k_class[p[run]] == 0) ++run;
+    out.append(s.data() + i, run - i);
+    i = run;
+    if (i >= n) break;
+    unsigned char c = p[i];
+    if (k_class[c] == 2) {
+      int len = utf8_sequence(p + i, n - i);
+      if (len > 0) {
+        out.append(s.data() + i, std::size_t(len));
+        i += std::size_t(len);
+      } else {
+        out += k_replacement;
+        i += len == 0 ? n - i : std::size_t(-len);
+      }
+      continue;
+    }
+    switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\b': out += "\\b"; break;
+    case '\f': out += "\\f"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    default:
+      out += "\\u00";
+      out += k_hex[c >> 4];
+      out += k_hex[c & 15];
+    }
+    ++i;
+  }
+  out += '"';
+}
+
+std::string json_string(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
+std::string minify_json(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < raw.size()) {
+        out += raw[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+      out += c;
+    } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      out += c;
+    }
+  }
+  return out;
+}
+
+} // namespace recssh
