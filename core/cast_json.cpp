@@ -273,8 +273,7 @@ void CastJson::parse_v1(std::string_view text, const std::string& name, Header& 
         throw FormatError(name, "v1 \"" + std::string(key) + "\" must be a whole number from 1 to 65535", false);
       (key == "width" ? h.size.cols : h.size.rows) = int(v);
     } else if (key == "duration") {
-      double d;
-      if (!val.get_double().get(d)) h.duration = d;
+      // Derivable from the frames; v2 and v3 writers need not carry it.
     } else if (key == "command" || key == "title") {
       std::string_view s;
       if (!val.get_string().get(s)) (key == "command" ? h.command : h.title) = std::string(s);

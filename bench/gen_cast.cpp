@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// Generates a large, realistic asciicast v2 recording for benchmarks and tests:
+// keystroke echoes, coloured prompts, UTF-8 text, long command outputs, occasional
+// input, resize and marker events. Deterministic for a given seed.
+//   gen_cast OUT MEGABYTES [SEED]
+#include "core/cast_writer.hpp"
+#include "core/io.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <string>
+
+namespace {
+struct Rng {
+  std::uint64_t s;
+  std::uint64_t next() {
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    return s;
+  }
+  std::uint64_t below(std::uint64_t n) { return next() % n; }
+};
+
+const char* const k_words[] = {"drwxr-xr-x", "root", "4096", "Nov", "22", "01:55", "etc", "var", "log",
+                               "café", "naïve", "✓", "日本語", "ünïcödé", "-rw-r--r--", "syslog",
+                               "kernel:", "[ OK ]", "Started", "session", "ssh", "λ", "→", "€100"};
+const char* const k_colours[] = {"\x1b[0m", "\x1b[1;31m", "\x1b[32m", "\x1b[1;34m", "\x1b[33m", "\x1b[38;5;208m"};
+
+std::string line(Rng& r) {
+  std::string s;
+  int words = 3 + int(r.below(12));
+  for (int i = 0; i < words; ++i) {
+    if (r.below(6) == 0) s += k_colours[r.below(6)];
+    s += k_words[r.below(sizeof k_words / sizeof *k_words)];
+    s += r.below(5) == 0 ? "\t" : " ";
+  }
+  s += "\x1b[0m\r\n";
+  return s;
+}
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: gen_cast OUT MEGABYTES [SEED]\n");
+    return 2;
+  }
+  std::uint64_t target = std::strtoull(argv[2], nullptr, 10) << 20;
+  Rng rng{argc > 3 ? std::strtoull(argv[3], nullptr, 10) | 1 : 88172645463325252ull};
+  int fd = ::open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    std::perror(argv[1]);
+    return 1;
+  }
+  recssh::FdSink sink(fd, argv[1]);
+  recssh::CastV2Writer w(sink);
+  recssh::Header h;
+  h.size = {120, 40};
+  h.timestamp = 1795311637;
+  h.env = {{"SHELL", "/bin/bash"}, {"TERM", "xterm-256color"}};
+  w.begin(h);
+  std::uint64_t written = 0, t = 0;
+  std::string data;
+  while (written < target) {
+    std::uint64_t kind = rng.below(100);
+    data.clear();
+    const char* code = "o";
+    if (kind < 35) { // keystroke echo
+      data.assign(1, char('a' + rng.below(26)));
+      t += 50000 + rng.below(200000);
+    } else if (kind < 40) { // typed input
+      code = "i";
+      data.assign(1, char('a' + rng.below(26)));
+      t += 1000;
+    } else if (kind < 65) { // prompt
+      data = "\x1b[1;32mop@bastion\x1b[0m:\x1b[1;34m~/logs\x1b[0m$ ";
+      t += 1000 + rng.below(5000);
+    } else if (kind < 99) { // command output: 1..16 KiB of lines
+      std::uint64_t want = 1024 + rng.below(15 * 1024);
+      while (data.size() < want) data += line(rng);
+      t += 200 + rng.below(3000);
+    } else if (rng.below(2) == 0) {
+      code = "r";
+      data = std::to_string(80 + rng.below(120)) + "x" + std::to_string(24 + rng.below(40));
+    } else {
+      code = "m";
+      data = "checkpoint";
+    }
+    w.write(recssh::Event{recssh::Micros{std::int64_t(t)}, code, data});
+    written += data.size() + 20;
+  }
+  w.finish();
+  sink.flush();
+  return ::close(fd) == 0 ? 0 : 1;
+}

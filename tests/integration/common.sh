@@ -1,0 +1,33 @@
+# Shared by the integration tests: strict mode, a scratch directory, and helpers.
+set -euo pipefail
+: "${RECAST:?RECAST must point at the recast binary}"
+WORK=$(mktemp -d /tmp/recssh-it.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# A component the test needs. Missing outside CI: skip (exit 77). Missing in CI: fail,
+# because CI installs everything and a silent skip would hide a broken setup.
+require() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if [ "${CI:-}" = "true" ]; then fail "$1 is required in CI but is not installed"; fi
+  echo "SKIP: $1 not installed" >&2
+  exit 77
+}
+
+# expect_fail STATUS PATTERN CMD...: CMD exits STATUS and its stderr matches PATTERN.
+expect_fail() {
+  local want=$1 pattern=$2; shift 2
+  local rc=0
+  "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
+  [ "$rc" = "$want" ] || fail "$* exited $rc, expected $want; stderr: $(cat "$WORK/err")"
+  grep -qE -- "$pattern" "$WORK/err" || fail "$*: stderr does not match /$pattern/: $(cat "$WORK/err")"
+}
+
+# Runs asciinema 2.2's cat, which needs a controlling terminal, inside a pty; its
+# stdout goes to a file so the pty's newline translation does not touch the bytes.
+asciinema_cat() {
+  local in=$1 out=$2
+  setsid script -qec "asciinema cat '$in' > '$out'" /dev/null </dev/null >/dev/null
+}

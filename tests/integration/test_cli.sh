@@ -1,0 +1,48 @@
+# recast's command line through the real binary: help, usage errors, files, stdin.
+. "$(dirname "$0")/common.sh"
+C=$FIXTURES/cast
+
+"$RECAST" --help | grep -q "Examples" || fail "help has no examples"
+"$RECAST" --version | grep -qE '^recast [0-9]' || fail "no version"
+expect_fail 2 "Subcommands" "$RECAST"
+expect_fail 2 "unknown output format \"v9\"" "$RECAST" convert --to v9 "$C/full-v2.cast" x.cast
+expect_fail 1 "can't open nope.cast" "$RECAST" cat nope.cast
+
+# Never overwrite without being told to; the original stays intact.
+echo precious > out.cast
+expect_fail 1 "out.cast: file exists \(use --overwrite" "$RECAST" convert "$C/full-v2.cast" out.cast
+[ "$(cat out.cast)" = precious ] || fail "existing file was modified"
+"$RECAST" convert --overwrite "$C/full-v2.cast" out.cast
+cmp -s out.cast "$C/full-v2.cast" || fail "convert v2->v2 is not the identity on full-v2.cast"
+ls -a | grep -q '\.tmp\.' && fail "temporary file left behind"
+
+# Converting a file onto itself is safe: the output is renamed in at the end.
+cp "$C/minimal-v3.cast" self.cast
+"$RECAST" convert --overwrite self.cast self.cast
+"$RECAST" validate -q self.cast
+grep -q '"version": 2' self.cast || fail "self-conversion did not write v2"
+
+# stdin and stdout, gzip both ways.
+"$RECAST" convert - - < "$C/asciinema-2.2-stdin.cast" | cmp -s - "$C/asciinema-2.2-stdin.cast" || fail "stdin->stdout"
+"$RECAST" convert "$C/full-v2.cast" z.cast.gz
+[ "$(head -c2 z.cast.gz | od -An -tx1 | tr -d ' ')" = 1f8b ] || fail "not gzip"
+"$RECAST" cat z.cast.gz > z.out
+"$RECAST" cat "$C/full-v2.cast" > plain.out
+cmp -s z.out plain.out || fail "cat of .gz differs"
+gzip -dc z.cast.gz | cmp -s - "$C/full-v2.cast" || fail "gzip -d output differs"
+"$RECAST" cat - < z.cast.gz | cmp -s - plain.out || fail "cat of gzip on stdin"
+
+# cat of several files concatenates their output.
+"$RECAST" cat "$C/minimal-v1.json" "$C/minimal-v3.cast" > two.out
+{ "$RECAST" cat "$C/minimal-v1.json"; "$RECAST" cat "$C/minimal-v3.cast"; } | cmp -s - two.out || fail "multi-file cat"
+
+# info, text and JSON.
+"$RECAST" info "$C/full-v2.cast" | grep -q "resize: 0.5 s -> 120x40" || fail "info resize"
+"$RECAST" info --json "$C/full-v2.cast" | grep -q '"counts":{"i":1,"m":1,"o":2,"r":1,"x":1,"z":1}' || fail "info counts"
+"$RECAST" info --json "$C/full-v2.cast" | grep -q '"exit_status":0' || fail "info exit"
+
+# validate: 0 when valid, 1 and file:line otherwise.
+"$RECAST" validate "$C/full-v2.cast" "$C/minimal-v1.json" "$C/minimal-v3.cast" > v.out
+[ "$(grep -c ': ok' v.out)" = 3 ] || fail "validate ok lines"
+expect_fail 1 "bad-json-line3.cast:3:" "$RECAST" validate "$C/bad-json-line3.cast"
+echo ok

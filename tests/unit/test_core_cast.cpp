@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+#include "core/cast_json.hpp"
+#include "core/cast_reader.hpp"
+#include "core/cast_writer.hpp"
+#include "helpers.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace recssh;
+using test::fixture;
+
+namespace {
+std::string sample(const std::string& name) { return std::string(RECSSH_SAMPLES) + "/" + name; }
+
+// Writes `text` to a temp file in `suffix` and reads it all.
+test::Collected read_text(const std::string& text, bool skip_bad = false) {
+  test::TempPath p(".cast");
+  test::write_file(p.path, text);
+  return test::read_all(p.path, skip_bad);
+}
+
+std::string convert_text(const std::string& in, const std::string& to, WriteOptions o = {}) {
+  test::TempPath p(".cast");
+  test::write_file(p.path, in);
+  auto c = test::read_all(p.path);
+  return test::write_all(to, c.header, c.events, o);
+}
+} // namespace
+
+TEST_CASE("the v2 writer reproduces asciinema 2.2's own file byte for byte", "[core][cast_v2]") {
+  std::string original = test::read_file(sample("asciinema-2.2-stdin.cast"));
+  REQUIRE(!original.empty());
+  CHECK(convert_text(original, "v2") == original);
+}
+
+TEST_CASE("v1 -> v2 -> v3 -> v2 round trips are byte-identical", "[core][roundtrip]") {
+  // full-v2.cast is not in the list: v3 cannot carry null env values (see below).
+  auto input = GENERATE(as<std::string>{}, "minimal-v1.json", "minimal-v3.cast", "asciinema-2.2-stdin.cast");
+  std::string v2 = convert_text(test::read_file(fixture("cast/" + input)), "v2");
+  std::string v3 = convert_text(v2, "v3", WriteOptions{true});
+  std::string v2_again = convert_text(v3, "v2");
+  CHECK(v2_again == v2);
+  // And through the millisecond v3 the times stay within half a millisecond.
+  auto a = read_text(v2), b = read_text(convert_text(convert_text(v2, "v3"), "v2"));
+  REQUIRE(a.events.size() == b.events.size());
+  for (std::size_t i = 0; i < a.events.size(); ++i) {
+    CHECK(std::llabs((a.events[i].time - b.events[i].time).count()) <= 500);
+    CHECK(a.events[i].data == b.events[i].data);
+  }
+}
+
+TEST_CASE("v3 drops only what it cannot carry: null env values", "[core][roundtrip]") {
+  std::string v2 = convert_text(test::read_file(fixture("cast/full-v2.cast")), "v2");
+  std::string back = convert_text(convert_text(v2, "v3", WriteOptions{true}), "v2");
+  std::string expected = v2;
+  expected.erase(expected.find(", \"TERM\": null"), std::string(", \"TERM\": null").size());
+  CHECK(back == expected);
+}
+
+TEST_CASE("v1 frames become absolute output events", "[core][cast_v1]") {
+  auto c = test::read_all(fixture("cast/minimal-v1.json"));
+  CHECK(c.header.version == 1);
+  CHECK(c.header.size == TermSize{80, 24});
+  CHECK(c.header.title == "v1 d\xc3\xa9mo");
+  REQUIRE(c.events.size() == 3);
+  CHECK(c.events[0] == Event::output(Micros{250000}, "h\xc3\xa9llo \x1b[1mw\xc3\xb6rld\x1b[0m\r\n"));
+  CHECK(c.events[1].time == Micros{1250001});
+  CHECK(c.events[2].time == Micros{1515000});
+}
+
+TEST_CASE("v3 intervals, comments and the term object are read", "[core][cast_v3]") {
+  auto c = test::read_all(fixture("cast/minimal-v3.cast"));
+  CHECK(c.header.size == TermSize{80, 24});
+  CHECK(c.header.term_type == "xterm-256color");
+  CHECK(c.header.term_version == "VTE(7802)");
+  REQUIRE(c.header.find_extra("tags"));
+  CHECK(*c.header.find_extra("tags") == R"(["a","b"])");
+  REQUIRE(c.events.size() == 4);
+  CHECK(c.events[0].time == Micros{248000});
+  CHECK(c.events[1].time == Micros{1249000});
+  CHECK(c.events[2] == Event::resize(Micros{3299000}, {90, 30}));
+  CHECK(c.events[3] == Event::exit(Micros{4186000}, 0));
+}
+
+TEST_CASE("v2 reader keeps unknown event codes, nulls and unknown header keys", "[core][cast_v2]") {
+  auto c = test::read_all(fixture("cast/full-v2.cast"));
+  CHECK(c.warnings.empty());
+  CHECK(c.header.idle_time_limit == 2.5);
+  REQUIRE(c.header.env.size() == 2);
+  CHECK_FALSE(c.header.env[1].value);
+  REQUIRE(c.header.find_extra("recssh"));
+  CHECK(*c.header.find_extra("recssh") == R"({"stream":"shell","user":"op"})");
+  REQUIRE(c.events.size() == 7);
+  CHECK(c.events[4].code == "z");
+  CHECK(c.events[5].data == "tab\there\abell\x7f" "del");
+  // Written back, the unknown things are still there.
+  std::string out = test::write_all("v2", c.header, c.events);
+  CHECK(out.find(R"("recssh": {"stream":"shell","user":"op"})") != std::string::npos);
+  CHECK(out.find(R"([1.000001, "z", "unknown code kept"])") != std::string::npos);
+  CHECK(out.find(R"("TERM": null)") != std::string::npos);
+}
+
+TEST_CASE("a truncated last line is a warning and everything before it is kept", "[core][cast_v2]") {
+  auto c = test::read_all(fixture("cast/truncated-last-line.cast"));
+  REQUIRE(c.events.size() == 1);
+  CHECK(c.events[0].data == "one");
+  REQUIRE(c.warnings.size() == 1);
+  CHECK_THAT(c.warnings[0], Catch::Contains("truncated-last-line.cast:3") && Catch::Contains("truncated last line"));
+}
+
+TEST_CASE("malformed lines are errors naming file:line; --skip-bad skips and counts", "[core][cast_v2]") {
+  CHECK_THROWS_WITH(test::read_all(fixture("cast/bad-json-line3.cast")), Catch::Contains("bad-json-line3.cast:3"));
+  auto c = test::read_all(fixture("cast/bad-json-line3.cast"), true);
+  REQUIRE(c.events.size() == 2);
+  CHECK(c.events[1].data == "three");
+  CHECK(c.warnings.size() == 1);
+}
+
+TEST_CASE("each kind of bad input gets a clear error", "[core][bad-input]") {
+  using Catch::Contains;
+  CHECK_THROWS_WITH(test::read_all(fixture("cast/negative-time.cast")), Contains(":2: negative time -0.5"));
+  CHECK_THROWS_WITH(test::read_all(fixture("cast/huge-time.cast")), Contains(":2: invalid time 1e999"));
+  CHECK_THROWS_WITH(test::read_all(fixture("cast/nan-time.cast")), Contains(":2:"));
+  CHECK_THROWS_WITH(test::read_all(fixture("cast/missing-field.cast")), Contains(":2: event has 2 elements"));
+  CHECK_THROWS_WITH(test::read_all(fixture("cast/wrong-type-code.cast")), Contains(":2: event code must be a string"));
+  CHECK_THROWS_WITH(test::read_all(fixture("cast/wrong-type-time.cast")), Contains(":2: event time must be a number"));
+  CHECK_THROWS_WITH(test::read_all(fixture("cast/bad-resize.cast")), Contains(":2: invalid resize \"80y24\""));
+  CHECK_THROWS_WITH(test::read_all(fixture("cast/bad-header-type.cast")), Contains(":1: header \"width\" must be a number"));
+  CHECK_THROWS_WITH(test::read_all(fixture("cast/missing-width.cast")), Contains(":1: header has no \"width\""));
+  CHECK_THROWS_WITH(test::read_all(fixture("cast/empty.cast")), Contains("empty file"));
+  CHECK_THROWS_WITH(test::read_all(fixture("cast/garbage.bin")), Contains("unknown format"));
+  CHECK(test::read_all(fixture("cast/header-only.cast")).events.empty());
+}
+
+TEST_CASE("decreasing times are clamped with a warning; invalid UTF-8 is replaced", "[core][bad-input]") {
+  auto c = test::read_all(fixture("cast/decreasing-time.cast"));
+  REQUIRE(c.events.size() == 3);
+  CHECK(c.events[1].time == Micros{500000});
+  CHECK(c.warnings.size() == 1);
+  auto u = test::read_all(fixture("cast/invalid-utf8.cast"));
+  REQUIRE(u.events.size() == 1);
+  CHECK(u.events[0].data == "ok \xEF\xBF\xBD\xEF\xBF\xBD bytes \xEF\xBF\xBD");
+  CHECK(u.warnings.size() == 1);
+}
+
+TEST_CASE("a very long line is read, and one beyond the limit is refused", "[core][bad-input]") {
+  std::string big(3 << 20, 'x');
+  auto c = read_text("{\"version\": 2, \"width\": 80, \"height\": 24}\n[0.5, \"o\", \"" + big + "\"]\n");
+  REQUIRE(c.events.size() == 1);
+  CHECK(c.events[0].data.size() == big.size());
+  test::StringSource src("{\"version\": 2, \"width\": 80, \"height\": 24}\n" + std::string(5 << 20, 'y'));
+  LineReader lines(src, "big", 4 << 20);
+  std::string_view line;
+  REQUIRE(lines.next(line));
+  CHECK_THROWS_WITH(lines.next(line), Catch::Contains("big:2: line longer than 4 MiB"));
+}
+
+TEST_CASE("cast probing recognises each version", "[core][format]") {
+  CHECK(probe_cast_version("{\"version\": 2, \"width\": 80}\n") == 2);
+  CHECK(probe_cast_version("{\"version\":3,\"term\":{}}\n") == 3);
+  CHECK(probe_cast_version("{\n  \"version\": 1,\n  \"width\": 80\n") == 1);
+  CHECK(probe_cast_version("{\"width\": 80, \"version\": 2}\n") == 2);
+  CHECK(probe_cast_version("Script started on 2026-11-22\n") == 0);
+  CHECK(probe_cast_version("{\"version\": 22}") == 0);
+}
+
+TEST_CASE("writers escape, and v3 intervals are quantized to ms", "[core][cast_v3]") {
+  Header h;
+  h.size = {100, 50};
+  h.term_type = "xterm";
+  h.env = {{"SHELL", "/bin/sh"}, {"NOPE", std::nullopt}};
+  std::vector<Event> ev{Event::output(Micros{1499}, "a\x1b"), Event::output(Micros{2501}, "b"),
+                        Event::marker(Micros{2501}, "m")};
+  std::string v3 = test::write_all("v3", h, ev);
+  CHECK(v3 == "{\"version\":3,\"term\":{\"cols\":100,\"rows\":50,\"type\":\"xterm\"},\"env\":{\"SHELL\":\"/bin/sh\"}}\n"
+              "[0.001, \"o\", \"a\\u001b\"]\n[0.002, \"o\", \"b\"]\n[0.000, \"m\", \"m\"]\n");
+  std::string v2 = test::write_all("v2", h, ev);
+  CHECK(v2 == "{\"version\": 2, \"width\": 100, \"height\": 50, \"env\": {\"SHELL\": \"/bin/sh\", \"NOPE\": null}}\n"
+              "[0.001499, \"o\", \"a\\u001b\"]\n[0.002501, \"o\", \"b\"]\n[0.002501, \"m\", \"m\"]\n");
+}
