@@ -15,3 +15,10 @@ target_compile_options(recssh_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
   -Wimplicit-fallthrough
   $<$<BOOL:${RECSSH_WARNINGS_AS_ERRORS}>:-Werror>)
+
+if(RECSSH_FUZZ)
+  # Instrument the libraries for coverage-guided fuzzing; fuzz targets add the driver.
+  target_compile_options(recssh_settings INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  target_link_options(recssh_settings INTERFACE -fsanitize=address,undefined)
+endif()

@@ -254,23 +254,18 @@ void AtomicFile::commit() {
 
 // ---- opening ----
 
-Input open_input(const std::string& path, Diagnostics* diag) {
+std::size_t StringSource::read(char* buf, std::size_t n) {
+  std::size_t k = std::min(n, m_s.size() - m_pos);
+  std::memcpy(buf, m_s.data() + m_pos, k);
+  m_pos += k;
+  return k;
+}
+
+namespace {
+// Sniffs gzip and reads the head for probing, without losing any byte.
+Input make_input(std::string name, std::unique_ptr<ByteSource> raw, Diagnostics* diag) {
   Input in;
-  in.name = path == "-" ? "<stdin>" : path;
-  std::unique_ptr<ByteSource> raw;
-  if (path == "-") {
-    raw = std::make_unique<FdSource>(0, in.name);
-  } else {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw_errno("can't open " + path);
-    struct stat st;
-    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-      ::close(fd);
-      throw Error("can't read " + path + ": is a directory");
-    }
-    raw = std::make_unique<FdSource>(Fd(fd), in.name);
-  }
-  // Sniff the gzip magic without losing the bytes.
+  in.name = std::move(name);
   std::string magic(2, '\0');
   std::size_t got = 0;
   while (got < 2) {
@@ -296,6 +291,29 @@ Input open_input(const std::string& path, Diagnostics* diag) {
   in.head = head;
   in.source = std::make_unique<PrefixSource>(std::move(head), std::move(src));
   return in;
+}
+} // namespace
+
+Input open_input(const std::string& path, Diagnostics* diag) {
+  std::string name = path == "-" ? "<stdin>" : path;
+  std::unique_ptr<ByteSource> raw;
+  if (path == "-") {
+    raw = std::make_unique<FdSource>(0, name);
+  } else {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw_errno("can't open " + path);
+    struct stat st;
+    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      throw Error("can't read " + path + ": is a directory");
+    }
+    raw = std::make_unique<FdSource>(Fd(fd), name);
+  }
+  return make_input(std::move(name), std::move(raw), diag);
+}
+
+Input memory_input(std::string name, std::string bytes, Diagnostics* diag) {
+  return make_input(std::move(name), std::make_unique<StringSource>(std::move(bytes)), diag);
 }
 
 Output::Output(const std::string& path, Overwrite overwrite, bool gzip) {

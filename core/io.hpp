@@ -144,6 +144,19 @@ struct Input {
 
 // Opens a path ("-" is stdin), decompressing gzip transparently. Throws Error.
 Input open_input(const std::string& path, Diagnostics* diag = nullptr);
+// The same over bytes already in memory (fuzzing, tests).
+Input memory_input(std::string name, std::string bytes, Diagnostics* diag = nullptr);
+
+// A source over an in-memory string.
+class StringSource final : public ByteSource {
+public:
+  explicit StringSource(std::string s) : m_s(std::move(s)) {}
+  std::size_t read(char* buf, std::size_t n) override;
+
+private:
+  std::string m_s;
+  std::size_t m_pos = 0;
+};
 
 // Where a command's output goes: stdout for "-", else an AtomicFile; gzip'd when asked
 // (or the path ends in .gz). commit() finishes and publishes it.

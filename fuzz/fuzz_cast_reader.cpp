@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// libFuzzer target for the cast readers: detect, read every event, write v2 and v3.
+// Any input may be rejected with recssh::Error; nothing may crash, hang or leak.
+#include "core/format.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace {
+class NullSink final : public recssh::ByteSink {
+public:
+  void write(const char*, std::size_t n) override { bytes += n; }
+  std::size_t bytes = 0;
+};
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  recssh::Diagnostics quiet;
+  quiet.on_warning = [](const std::string&, const std::string&) {};
+  for (bool skip_bad : {false, true}) {
+    try {
+      recssh::Input in = recssh::memory_input("fuzz", std::string(reinterpret_cast<const char*>(data), size), &quiet);
+      const recssh::FormatInfo& f = recssh::formats().detect(in);
+      auto reader = f.open(std::move(in), recssh::ReadOptions{skip_bad, &quiet});
+      NullSink s2, s3;
+      auto v2 = recssh::formats().get("v2", true).make_writer(s2, {});
+      auto v3 = recssh::formats().get("v3", true).make_writer(s3, {});
+      v2->begin(reader->header());
+      v3->begin(reader->header());
+      recssh::Event e;
+      while (reader->next(e)) {
+        v2->write(e);
+        v3->write(e);
+      }
+      v2->finish();
+      v3->finish();
+    } catch (const recssh::Error&) {
+    }
+  }
+  return 0;
+}
