@@ -12,6 +12,20 @@
 #include <string>
 
 namespace {
+class CountingSink final : public recssh::ByteSink {
+public:
+  explicit CountingSink(recssh::ByteSink& below) : m_below(below) {}
+  void write(const char* p, std::size_t n) override {
+    bytes += n;
+    m_below.write(p, n);
+  }
+  void flush() override { m_below.flush(); }
+  std::uint64_t bytes = 0;
+
+private:
+  recssh::ByteSink& m_below;
+};
+
 struct Rng {
   std::uint64_t s;
   std::uint64_t next() {
@@ -53,16 +67,17 @@ int main(int argc, char** argv) {
     std::perror(argv[1]);
     return 1;
   }
-  recssh::FdSink sink(fd, argv[1]);
+  recssh::FdSink file(fd, argv[1]);
+  CountingSink sink(file);
   recssh::CastV2Writer w(sink);
   recssh::Header h;
   h.size = {120, 40};
   h.timestamp = 1795311637;
   h.env = {{"SHELL", "/bin/bash"}, {"TERM", "xterm-256color"}};
   w.begin(h);
-  std::uint64_t written = 0, t = 0;
+  std::uint64_t t = 0;
   std::string data;
-  while (written < target) {
+  while (sink.bytes < target) {
     std::uint64_t kind = rng.below(100);
     data.clear();
     const char* code = "o";
@@ -88,7 +103,6 @@ int main(int argc, char** argv) {
       data = "checkpoint";
     }
     w.write(recssh::Event{recssh::Micros{std::int64_t(t)}, code, data});
-    written += data.size() + 20;
   }
   w.finish();
   sink.flush();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/cast_json.hpp"
 
+#include "core/cast_fast.hpp"
 #include "core/errors.hpp"
 #include "core/json.hpp"
 #include "core/time.hpp"
@@ -30,9 +31,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-[[noreturn]] void fail(const std::string& location, const std::string& what) {
-  throw FormatError(location, what);
-}
+// The caller knows where the line is; it adds the location (only on error, so the
+// hot path never builds a location string).
+[[noreturn]] void fail(const std::string& what) { throw CastJson::Malformed(what); }
 
 std::string describe(simdjson::error_code err) {
   switch (err) {
@@ -56,11 +57,11 @@ std::string_view repaired_copy(std::string& buf, std::string_view line, std::siz
   return std::string_view(buf.data(), n);
 }
 
-std::string_view get_string(od::value& v, const std::string& location, const char* what) {
+std::string_view get_string(od::value& v, const char* what) {
   std::string_view s;
   auto err = v.get_string().get(s);
-  if (err == simdjson::INCORRECT_TYPE) fail(location, std::string(what) + " must be a string");
-  if (err) fail(location, std::string(what) + ": " + describe(err));
+  if (err == simdjson::INCORRECT_TYPE) fail(std::string(what) + " must be a string");
+  if (err) fail(std::string(what) + ": " + describe(err));
   return s;
 }
 
@@ -80,17 +81,17 @@ std::string raw_value(od::value& v) {
   return minify_json(raw);
 }
 
-double get_number(od::value& v, const std::string& location, std::string_view key) {
+double get_number(od::value& v, std::string_view key) {
   double d;
   if (v.get_double().get(d) || !std::isfinite(d))
-    fail(location, "header \"" + std::string(key) + "\" must be a number");
+    fail("header \"" + std::string(key) + "\" must be a number");
   return d;
 }
 
-int get_dimension(od::value& v, const std::string& location, std::string_view key) {
-  double d = get_number(v, location, key);
+int get_dimension(od::value& v, std::string_view key) {
+  double d = get_number(v, key);
   if (d < 1 || d > 65535 || d != std::floor(d))
-    fail(location, "header \"" + std::string(key) + "\" must be a whole number from 1 to 65535");
+    fail("header \"" + std::string(key) + "\" must be a whole number from 1 to 65535");
   return int(d);
 }
 
@@ -99,46 +100,45 @@ bool is_null(od::value& v) {
   return !v.is_null().get(n) && n;
 }
 
-std::optional<std::string> get_nullable_string(od::value& v, const std::string& location,
-                                               const char* what) {
+std::optional<std::string> get_nullable_string(od::value& v, const char* what) {
   if (is_null(v)) return std::nullopt;
-  return std::string(get_string(v, location, what));
+  return std::string(get_string(v, what));
 }
 
-void parse_env(od::value& v, const std::string& location, Header& h) {
+void parse_env(od::value& v, Header& h) {
   h.env.clear();
   if (is_null(v)) return;
   od::object o;
-  if (v.get_object().get(o)) fail(location, "header \"env\" must be an object");
+  if (v.get_object().get(o)) fail("header \"env\" must be an object");
   for (auto field : o) {
     std::string_view key;
-    if (field.unescaped_key().get(key)) fail(location, "header \"env\": malformed key");
+    if (field.unescaped_key().get(key)) fail("header \"env\": malformed key");
     od::value val;
-    if (field.value().get(val)) fail(location, "header \"env\": malformed value");
+    if (field.value().get(val)) fail("header \"env\": malformed value");
     EnvVar var{std::string(key), std::nullopt};
-    if (!is_null(val)) var.value = std::string(get_string(val, location, "env value"));
+    if (!is_null(val)) var.value = std::string(get_string(val, "env value"));
     h.env.push_back(std::move(var));
   }
 }
 
-void parse_term(od::value& v, const std::string& location, Header& h, bool& cols, bool& rows) {
+void parse_term(od::value& v, Header& h, bool& cols, bool& rows) {
   od::object o;
-  if (v.get_object().get(o)) fail(location, "header \"term\" must be an object");
+  if (v.get_object().get(o)) fail("header \"term\" must be an object");
   for (auto field : o) {
     std::string_view key;
-    if (field.unescaped_key().get(key)) fail(location, "header \"term\": malformed key");
+    if (field.unescaped_key().get(key)) fail("header \"term\": malformed key");
     od::value val;
-    if (field.value().get(val)) fail(location, "header \"term\": malformed value");
+    if (field.value().get(val)) fail("header \"term\": malformed value");
     if (key == "cols") {
-      h.size.cols = get_dimension(val, location, "term.cols");
+      h.size.cols = get_dimension(val, "term.cols");
       cols = true;
     } else if (key == "rows") {
-      h.size.rows = get_dimension(val, location, "term.rows");
+      h.size.rows = get_dimension(val, "term.rows");
       rows = true;
     } else if (key == "type") {
-      h.term_type = get_nullable_string(val, location, "term.type");
+      h.term_type = get_nullable_string(val, "term.type");
     } else if (key == "version") {
-      h.term_version = get_nullable_string(val, location, "term.version");
+      h.term_version = get_nullable_string(val, "term.version");
     } else if (key == "theme") {
       if (!is_null(val)) h.theme = raw_value(val);
     }
@@ -147,9 +147,16 @@ void parse_term(od::value& v, const std::string& location, Header& h, bool& cols
 
 } // namespace
 
-std::string_view CastJson::parse_event(std::string_view line, std::size_t capacity,
-                                       const std::string& location, Event& e, bool* repaired) {
+std::string_view CastJson::parse_event(std::string_view line, std::size_t capacity, Event& e,
+                                       bool* repaired) {
   if (repaired) *repaired = false;
+  std::string_view fast_time;
+  if (fast_parse_event(line, capacity, fast_time, e.code, e.data)) return fast_time;
+  return parse_event_slow(line, capacity, e, repaired);
+}
+
+std::string_view CastJson::parse_event_slow(std::string_view line, std::size_t capacity, Event& e,
+                                            bool* repaired) {
   od::document doc;
   auto err = m_impl->parser.iterate(line.data(), line.size(), capacity).get(doc);
   od::array arr;
@@ -160,34 +167,34 @@ std::string_view CastJson::parse_event(std::string_view line, std::size_t capaci
     err = m_impl->parser.iterate(line.data(), line.size(), capacity).get(doc);
     if (!err) err = doc.get_array().get(arr);
   }
-  if (err == simdjson::INCORRECT_TYPE) fail(location, "expected an event [time, code, data]");
-  if (err) fail(location, describe(err));
+  if (err == simdjson::INCORRECT_TYPE) fail("expected an event [time, code, data]");
+  if (err) fail(describe(err));
   std::string_view time_text;
   int index = 0;
   for (auto element : arr) {
     od::value v;
-    if ((err = element.get(v))) fail(location, describe(err));
+    if ((err = element.get(v))) fail(describe(err));
     switch (index) {
     case 0: {
       od::json_type t;
-      if ((err = v.type().get(t))) fail(location, "invalid time: " + describe(err));
-      if (t != od::json_type::number) fail(location, "event time must be a number");
+      if ((err = v.type().get(t))) fail("invalid time: " + describe(err));
+      if (t != od::json_type::number) fail("event time must be a number");
       time_text = trim(v.raw_json_token());
       break;
     }
-    case 1: e.code.assign(get_string(v, location, "event code")); break;
-    case 2: e.data.assign(get_string(v, location, "event data")); break;
-    default: fail(location, "event has more than 3 elements (expected [time, code, data])");
+    case 1: e.code.assign(get_string(v, "event code")); break;
+    case 2: e.data.assign(get_string(v, "event data")); break;
+    default: fail("event has more than 3 elements (expected [time, code, data])");
     }
     ++index;
   }
-  if (index != 3) fail(location, "event has " + std::to_string(index) + " elements (expected [time, code, data])");
-  if (!doc.current_location().error()) fail(location, "unexpected text after the event");
+  if (index != 3) fail("event has " + std::to_string(index) + " elements (expected [time, code, data])");
+  if (!doc.current_location().error()) fail("unexpected text after the event");
   return time_text;
 }
 
-void CastJson::parse_header(std::string_view line, std::size_t capacity,
-                            const std::string& location, Header& h, bool* repaired) {
+void CastJson::parse_header(std::string_view line, std::size_t capacity, Header& h,
+                            bool* repaired) {
   if (repaired) *repaired = false;
   od::document doc;
   auto err = m_impl->parser.iterate(line.data(), line.size(), capacity).get(doc);
@@ -199,50 +206,50 @@ void CastJson::parse_header(std::string_view line, std::size_t capacity,
     err = m_impl->parser.iterate(line.data(), line.size(), capacity).get(doc);
     if (!err) err = doc.get_object().get(obj);
   }
-  if (err == simdjson::INCORRECT_TYPE) fail(location, "expected a header object {\"version\": ...}");
-  if (err) fail(location, "header: " + describe(err));
+  if (err == simdjson::INCORRECT_TYPE) fail("expected a header object {\"version\": ...}");
+  if (err) fail("header: " + describe(err));
   h = Header{};
   bool have_version = false, have_cols = false, have_rows = false;
   for (auto field : obj) {
     std::string_view key;
-    if ((err = field.unescaped_key().get(key))) fail(location, "header: " + describe(err));
+    if ((err = field.unescaped_key().get(key))) fail("header: " + describe(err));
     od::value v;
-    if ((err = field.value().get(v))) fail(location, "header: " + describe(err));
+    if ((err = field.value().get(v))) fail("header: " + describe(err));
     if (key == "version") {
-      double ver = get_number(v, location, key);
-      if (ver != 2 && ver != 3) fail(location, "unsupported asciicast version " + format_double(ver));
+      double ver = get_number(v, key);
+      if (ver != 2 && ver != 3) fail("unsupported asciicast version " + format_double(ver));
       h.version = int(ver);
       have_version = true;
     } else if (key == "width") {
-      h.size.cols = get_dimension(v, location, key);
+      h.size.cols = get_dimension(v, key);
       have_cols = true;
     } else if (key == "height") {
-      h.size.rows = get_dimension(v, location, key);
+      h.size.rows = get_dimension(v, key);
       have_rows = true;
     } else if (key == "term") {
-      parse_term(v, location, h, have_cols, have_rows);
+      parse_term(v, h, have_cols, have_rows);
     } else if (key == "timestamp") {
-      if (!is_null(v)) h.timestamp = std::int64_t(get_number(v, location, key));
+      if (!is_null(v)) h.timestamp = std::int64_t(get_number(v, key));
     } else if (key == "duration") {
-      if (!is_null(v)) h.duration = get_number(v, location, key);
+      if (!is_null(v)) h.duration = get_number(v, key);
     } else if (key == "idle_time_limit") {
-      if (!is_null(v)) h.idle_time_limit = get_number(v, location, key);
+      if (!is_null(v)) h.idle_time_limit = get_number(v, key);
     } else if (key == "command") {
-      h.command = get_nullable_string(v, location, "header \"command\"");
+      h.command = get_nullable_string(v, "header \"command\"");
     } else if (key == "title") {
-      h.title = get_nullable_string(v, location, "header \"title\"");
+      h.title = get_nullable_string(v, "header \"title\"");
     } else if (key == "env") {
-      parse_env(v, location, h);
+      parse_env(v, h);
     } else if (key == "theme") {
       if (!is_null(v)) h.theme = raw_value(v);
     } else {
       h.set_extra(std::string(key), raw_value(v));
     }
   }
-  if (!doc.current_location().error()) fail(location, "unexpected text after the header");
-  if (!have_version) fail(location, "header has no \"version\"");
+  if (!doc.current_location().error()) fail("unexpected text after the header");
+  if (!have_version) fail("header has no \"version\"");
   if (!have_cols || !have_rows)
-    fail(location, h.version == 3 ? "header has no term.cols/term.rows"
+    fail(h.version == 3 ? "header has no term.cols/term.rows"
                                   : "header has no \"width\"/\"height\"");
 }
 

@@ -5,6 +5,7 @@
 #include "core/event.hpp"
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,11 @@ namespace recssh {
 
 class CastJson {
 public:
+  // What is wrong with a line, without its location.
+  struct Malformed : std::runtime_error {
+    using std::runtime_error::runtime_error;
+  };
+
   CastJson();
   ~CastJson();
   CastJson(const CastJson&) = delete;
@@ -19,14 +25,16 @@ public:
 
   // Parses `[time, "code", "data"]` into e.code/e.data and returns the raw time token
   // (valid until the next call). `capacity` is the readable size from line.data().
-  // Throws FormatError(location, ...). Sets *repaired when invalid UTF-8 in the line
+  // Throws Malformed (the caller adds file:line). Sets *repaired when invalid UTF-8 in the line
   // was replaced by U+FFFD to make it parse.
-  std::string_view parse_event(std::string_view line, std::size_t capacity,
-                               const std::string& location, Event& e, bool* repaired);
+  std::string_view parse_event(std::string_view line, std::size_t capacity, Event& e, bool* repaired);
 
-  // Parses a v2 or v3 header object line into h. Throws FormatError.
-  void parse_header(std::string_view line, std::size_t capacity, const std::string& location,
-                    Header& h, bool* repaired);
+  // The same with simdjson alone, without the fast path (for differential checks).
+  std::string_view parse_event_slow(std::string_view line, std::size_t capacity, Event& e,
+                                    bool* repaired);
+
+  // Parses a v2 or v3 header object line into h. Throws Malformed.
+  void parse_header(std::string_view line, std::size_t capacity, Header& h, bool* repaired);
 
   // Parses a whole v1 document: header into h, frames appended as absolute events.
   // v1 is one JSON document, so it is the one format read into memory whole.

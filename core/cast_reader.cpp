@@ -18,9 +18,9 @@ CastReader::CastReader(Input input, int version, ReadOptions options)
   if (!m_lines.next(line)) throw FormatError(m_input.name + ":1", "empty file (no asciicast header)", false);
   bool repaired = false;
   try {
-    m_json.parse_header(line, m_lines.capacity_after(line), m_lines.location(), m_header, &repaired);
-  } catch (const FormatError& e) {
-    throw FormatError(e.location(), e.message(), false);
+    m_json.parse_header(line, m_lines.capacity(line), m_header, &repaired);
+  } catch (const CastJson::Malformed& e) {
+    throw FormatError(m_lines.location(), e.what(), false);
   }
   if (repaired) warn("invalid UTF-8 in the header replaced by U+FFFD");
   if (m_header.version != version)
@@ -39,11 +39,11 @@ bool CastReader::do_next(Event& e) {
   std::string_view time_text;
   bool repaired = false;
   try {
-    time_text = m_json.parse_event(line, m_lines.capacity_after(line), m_lines.location(), e, &repaired);
-  } catch (const FormatError& err) {
-    if (m_lines.terminated()) throw;
+    time_text = m_json.parse_event(line, m_lines.capacity(line), e, &repaired);
+  } catch (const CastJson::Malformed& err) {
+    if (m_lines.terminated()) throw FormatError(location(), err.what());
     // A last line without '\n' that does not parse: the recorder died mid-write.
-    warn("truncated last line ignored (" + err.message() + "; a crashed recorder?)");
+    warn(std::string("truncated last line ignored (") + err.what() + "; a crashed recorder?)");
     return false;
   }
   if (repaired) warn("invalid UTF-8 replaced by U+FFFD");

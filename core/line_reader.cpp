@@ -15,8 +15,8 @@ LineReader::LineReader(ByteSource& source, std::string name, std::size_t max_lin
   std::memset(m_buf.get(), 0, k_initial + k_padding);
 }
 
-std::size_t LineReader::capacity_after(std::string_view line) const {
-  return std::size_t(m_buf.get() + m_cap + k_padding - (line.data() + line.size()));
+std::size_t LineReader::capacity(std::string_view line) const {
+  return std::size_t(m_buf.get() + m_cap + k_padding - line.data());
 }
 
 bool LineReader::next(std::string_view& line) {

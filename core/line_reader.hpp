@@ -27,8 +27,9 @@ public:
   std::uint64_t line_number() const { return m_line_no; }
   const std::string& name() const { return m_name; }
   std::string location() const { return m_name + ":" + std::to_string(m_line_no); }
-  // Readable bytes after the end of `line` (for parsing in place).
-  std::size_t capacity_after(std::string_view line) const;
+  // Readable bytes from line.data() on: its length plus at least k_padding (for
+  // parsing in place).
+  std::size_t capacity(std::string_view line) const;
 
 private:
   ByteSource& m_source;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target for the cast readers: detect, read every event, write v2 and v3.
 // Any input may be rejected with recssh::Error; nothing may crash, hang or leak.
+#include "core/cast_fast.hpp"
+#include "core/cast_json.hpp"
 #include "core/format.hpp"
 
 #include <cstdint>
@@ -14,7 +16,35 @@ public:
 };
 } // namespace
 
+// The fast event path must agree with simdjson on every line it accepts.
+void differential(std::string_view input) {
+  static recssh::CastJson json;
+  std::size_t pos = 0;
+  while (pos <= input.size()) {
+    std::size_t nl = input.find('\n', pos);
+    if (nl == std::string_view::npos) nl = input.size();
+    std::string padded(input.substr(pos, nl - pos));
+    std::size_t len = padded.size();
+    padded.append(64, '\0');
+    std::string_view line(padded.data(), len);
+    std::string_view fast_time;
+    std::string code, data;
+    if (recssh::fast_parse_event(line, padded.size(), fast_time, code, data)) {
+      recssh::Event slow;
+      std::string_view slow_time;
+      try {
+        slow_time = json.parse_event_slow(line, padded.size(), slow, nullptr);
+      } catch (const recssh::CastJson::Malformed&) {
+        __builtin_trap(); // fast path accepted what simdjson rejects
+      }
+      if (slow_time != fast_time || slow.code != code || slow.data != data) __builtin_trap();
+    }
+    pos = nl + 1;
+  }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  differential(std::string_view(reinterpret_cast<const char*>(data), size));
   recssh::Diagnostics quiet;
   quiet.on_warning = [](const std::string&, const std::string&) {};
   for (bool skip_bad : {false, true}) {

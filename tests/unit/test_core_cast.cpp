@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "core/cast_fast.hpp"
 #include "core/cast_json.hpp"
 #include "core/cast_reader.hpp"
 #include "core/cast_writer.hpp"
@@ -177,4 +178,36 @@ TEST_CASE("writers escape, and v3 intervals are quantized to ms", "[core][cast_v
   std::string v2 = test::write_all("v2", h, ev);
   CHECK(v2 == "{\"version\": 2, \"width\": 100, \"height\": 50, \"env\": {\"SHELL\": \"/bin/sh\", \"NOPE\": null}}\n"
               "[0.001499, \"o\", \"a\\u001b\"]\n[0.002501, \"o\", \"b\"]\n[0.002501, \"m\", \"m\"]\n");
+}
+
+TEST_CASE("the fast event path agrees with simdjson on every line it accepts", "[core][cast_fast]") {
+  const char* lines[] = {
+      R"([0.5, "o", "plain"])", R"( [ 1e-05 , "i" , "a\u001bb\r\n\t\"\\\/\b\f" ] )",
+      R"([0, "o", "\ud83d\ude00 \u00e9 \u20ac"])", R"([1.5, "o", "unpaired \ud800"])",
+      R"([1.5, "o", "bad \x escape"])", R"([01, "o", "leading zero"])", R"([1., "o", "x"])",
+      R"([-0.5, "o", "neg"])", R"([1, "o", "x", 4])", R"([1, "o"])", R"([1, "o", "x"] trailing)",
+      "[1, \"o\", \"raw\tcontrol\"]", "[1, \"o\", \"caf\xc3\xa9\"]", "[1, \"o\", \"bad\xff\"]",
+      R"([1E+2, "zz", ""])", R"([true, "o", "x"])", R"([1, "o", "unterminated])",
+  };
+  CastJson json;
+  for (std::string text : lines) {
+    text.append(64, '\0');
+    std::string_view line(text.data(), text.size() - 64);
+    for (std::size_t capacity : {line.size(), text.size()}) {
+      std::string_view fast_time;
+      Event fast;
+      if (!fast_parse_event(line, capacity, fast_time, fast.code, fast.data)) continue;
+      Event slow;
+      std::string_view slow_time;
+      REQUIRE_NOTHROW(slow_time = json.parse_event_slow(line, text.size(), slow, nullptr));
+      CHECK(std::string(fast_time) == std::string(slow_time));
+      CHECK(fast.code == slow.code);
+      CHECK(fast.data == slow.data);
+    }
+  }
+  std::string_view t;
+  std::string c, d;
+  CHECK(fast_parse_event(R"([0.5, "o", "a\u001bb"])", 22, t, c, d));
+  CHECK(d == "a\x1b" "b");
+  CHECK_FALSE(fast_parse_event(R"([1.5, "o", "unpaired \ud800"])", 31, t, c, d));
 }

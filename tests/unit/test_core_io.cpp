@@ -74,3 +74,17 @@ TEST_CASE("an atomic file is all or nothing and never clobbers without leave", "
   }
   CHECK(test::read_file(p.path) == "new");
 }
+
+TEST_CASE("every line has simdjson's padding readable after it", "[core][io]") {
+  std::string text;
+  for (int len = 0; text.size() < (5u << 20); len = (len * 31 + 7) % 70001) text += std::string(std::size_t(len), 'x') + "\n";
+  test::StringSource src(text, 100000);
+  LineReader r(src, "t");
+  std::string_view line;
+  std::size_t n = 0;
+  while (r.next(line)) {
+    REQUIRE(r.capacity(line) >= line.size() + LineReader::k_padding);
+    ++n;
+  }
+  CHECK(n > 100);
+}

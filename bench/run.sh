@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Side-by-side benchmarks, one run, reported as ratios (these machines are noisy, so
+# absolute times mean little). Needs a build (make build) and asciinema 2.2.
+#   bash bench/run.sh [SIZE_MB]     (default 256)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=${1:-256}
+recast=build/cmd/recast
+data=bench/data
+mkdir -p "$data"
+cast=$data/big-$size.cast
+[ -s "$cast" ] || build/bench/gen_cast "$cast" "$size"
+bytes=$(stat -c %s "$cast")
+mb=$(awk "BEGIN{print $bytes/1048576}")
+echo "input: $cast, $mb MiB ($(wc -l < "$cast") lines)"
+
+# measure NAME CMD...: wall seconds and peak RSS (KiB) via GNU time; warm cache first.
+declare -A WALL RSS
+measure() {
+  local name=$1; shift
+  "$@" > /dev/null 2>&1 || true
+  /usr/bin/time -f "%e %M" -o "$data/time.out" "$@" > /dev/null
+  read -r "WALL[$name]" "RSS[$name]" < "$data/time.out"
+  printf '%-28s %8.2f s  %8.0f MB/s  peak RSS %6.1f MiB\n' "$name" "${WALL[$name]}" \
+    "$(awk "BEGIN{w=${WALL[$name]}; if (w<0.01) w=0.01; print $bytes/1e6/w}")" \
+    "$(awk "BEGIN{print ${RSS[$name]}/1024}")"
+}
+
+measure "recast cat" "$recast" cat "$cast"
+measure "recast validate" "$recast" validate -q "$cast"
+measure "recast convert v2->v3" "$recast" convert --to v3 "$cast" -
+measure "recast convert v2->v2.gz" "$recast" convert "$cast" - --gzip
+if command -v asciinema >/dev/null; then
+  # asciinema 2.2 cat needs a controlling terminal: give it a pty, output to /dev/null.
+  measure "asciinema cat" setsid script -qec "asciinema cat '$cast' > /dev/null" /dev/null
+  echo
+  awk "BEGIN{printf \"recast cat is %.1fx faster than asciinema cat\n\", ${WALL[asciinema cat]}/${WALL[recast cat]}}"
+fi

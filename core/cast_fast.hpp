@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The fast path for the one shape that makes up almost every cast line:
+//   [number, "code", "data"]
+// It accepts a strict subset of JSON and returns false for anything else (odd
+// white space is fine; unusual escapes, invalid UTF-8, lone surrogates, extra
+// elements are not), in which case the caller parses the line with simdjson, which
+// then also produces the exact error message. The fuzz target checks that both
+// agree on every line the fast path accepts.
+#include <string>
+#include <string_view>
+
+namespace recssh {
+
+// `capacity`: readable bytes from line.data() (at least line.size()); with 16 more,
+// the SIMD path may read past the end of the line.
+bool fast_parse_event(std::string_view line, std::size_t capacity, std::string_view& time_text,
+                      std::string& code, std::string& data);
+
+} // namespace recssh
