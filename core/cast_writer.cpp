@@ -23,6 +23,14 @@ void append_env(std::string& out, const Header& h, bool spaced, bool drop_nulls)
   }
   out += '}';
 }
+// `, "code", "data"]\n`: the part of an event line both versions share.
+void append_event_tail(std::string& line, const Event& e) {
+  line += ", ";
+  append_json_string(line, e.code);
+  line += ", ";
+  append_json_string(line, e.data);
+  line += "]\n";
+}
 } // namespace
 
 std::string CastV2Writer::header_line(const Header& h) {
@@ -59,11 +67,7 @@ void CastV2Writer::do_write(const Event& e) {
   m_line.clear();
   m_line += '[';
   append_seconds(m_line, e.time);
-  m_line += ", ";
-  append_json_string(m_line, e.code);
-  m_line += ", ";
-  append_json_string(m_line, e.data);
-  m_line += "]\n";
+  append_event_tail(m_line, e);
   m_sink.write(m_line);
 }
 
@@ -117,11 +121,7 @@ void CastV3Writer::do_write(const Event& e) {
   } else {
     append_millis(m_line, m_quantizer.interval_ms(e.time));
   }
-  m_line += ", ";
-  append_json_string(m_line, e.code);
-  m_line += ", ";
-  append_json_string(m_line, e.data);
-  m_line += "]\n";
+  append_event_tail(m_line, e);
   m_sink.write(m_line);
 }
 
