@@ -11,8 +11,6 @@ using namespace recssh;
 using test::fixture;
 
 namespace {
-std::string sample(const std::string& name) { return std::string(RECSSH_SAMPLES) + "/" + name; }
-
 // Writes `text` to a temp file in `suffix` and reads it all.
 test::Collected read_text(const std::string& text, bool skip_bad = false) {
   test::TempPath p(".cast");
@@ -29,7 +27,7 @@ std::string convert_text(const std::string& in, const std::string& to, WriteOpti
 } // namespace
 
 TEST_CASE("the v2 writer reproduces asciinema 2.2's own file byte for byte", "[core][cast_v2]") {
-  std::string original = test::read_file(sample("asciinema-2.2-stdin.cast"));
+  std::string original = test::read_file(fixture("cast/asciinema-2.2-stdin.cast"));
   REQUIRE(!original.empty());
   CHECK(convert_text(original, "v2") == original);
 }
