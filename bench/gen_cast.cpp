@@ -2,7 +2,10 @@
 // Generates a large, realistic asciicast v2 recording for benchmarks and tests:
 // keystroke echoes, coloured prompts, UTF-8 text, long command outputs, occasional
 // input, resize and marker events. Deterministic for a given seed.
-//   gen_cast OUT MEGABYTES [SEED]
+//   gen_cast OUT MEGABYTES [SEED] [PROFILE]
+// PROFILE "mixed" (default): outputs of 1-16 KiB, ~3.7 KB per event on average;
+// "small": outputs of 64 B-1 KiB, ~300 B per event, the size asciinema PR #747
+// reports for real interactive sessions (70,000 events in 20 MB).
 #include "core/cast_writer.hpp"
 #include "core/io.hpp"
 
@@ -57,11 +60,13 @@ std::string line(Rng& r) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: gen_cast OUT MEGABYTES [SEED]\n");
+    std::fprintf(stderr, "usage: gen_cast OUT MEGABYTES [SEED] [mixed|small]\n");
     return 2;
   }
   std::uint64_t target = std::strtoull(argv[2], nullptr, 10) << 20;
   Rng rng{argc > 3 ? std::strtoull(argv[3], nullptr, 10) | 1 : 88172645463325252ull};
+  const bool small = argc > 4 && std::string(argv[4]) == "small";
+  const std::uint64_t out_min = small ? 64 : 1024, out_span = small ? 960 : 15 * 1024;
   int fd = ::open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) {
     std::perror(argv[1]);
@@ -91,8 +96,8 @@ int main(int argc, char** argv) {
     } else if (kind < 65) { // prompt
       data = "\x1b[1;32mop@bastion\x1b[0m:\x1b[1;34m~/logs\x1b[0m$ ";
       t += 1000 + rng.below(5000);
-    } else if (kind < 99) { // command output: 1..16 KiB of lines
-      std::uint64_t want = 1024 + rng.below(15 * 1024);
+    } else if (kind < 99) { // command output: lines, sized by the profile
+      std::uint64_t want = out_min + rng.below(out_span);
       while (data.size() < want) data += line(rng);
       t += 200 + rng.below(3000);
     } else if (rng.below(2) == 0) {

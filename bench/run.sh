@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks, one run, reported as ratios (these machines are noisy, so
 # absolute times mean little). Needs a build (make build) and asciinema 2.2.
-#   bash bench/run.sh [SIZE_MB]     (default 256)
+#   bash bench/run.sh [SIZE_MB] [mixed|small]   (default 256 mixed; see gen_cast.cpp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-256}
+profile=${2:-mixed}
 recast=build/cmd/recast
 data=bench/data
 mkdir -p "$data"
-cast=$data/big-$size.cast
-[ -s "$cast" ] || build/bench/gen_cast "$cast" "$size"
+cast=$data/big-$size-$profile.cast
+[ -s "$cast" ] || build/bench/gen_cast "$cast" "$size" 1 "$profile"
 bytes=$(stat -c %s "$cast")
 mb=$(awk "BEGIN{print $bytes/1048576}")
-echo "input: $cast, $mb MiB ($(wc -l < "$cast") lines)"
+lines=$(wc -l < "$cast")
+echo "input: $cast, $mb MiB, $lines lines, $((bytes / lines)) bytes per line"
 
 # measure NAME CMD...: wall seconds and peak RSS (KiB) via GNU time; warm cache first.
 declare -A WALL RSS
