@@ -7,7 +7,8 @@
 
 namespace recssh::cli {
 
-int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int& status) {
+int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int& status,
+        int error_status) {
   set_program_name(prog);
   if (argc <= 1 && !app.get_subcommands({}).empty()) {
     // A bare command never guesses what was meant: it shows what it can do.
@@ -25,7 +26,7 @@ int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int
     return 2;
   } catch (const Error& e) {
     std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), e.what());
-    return 1;
+    return error_status;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: internal error: %s\n", prog.c_str(), e.what());
     return 70;

@@ -9,8 +9,10 @@ namespace recssh::cli {
 
 // Parses argv with `app` (subcommand callbacks run inside) and returns the process
 // exit status: `status` as the callbacks set it; 1 after an Error, 2 after a usage
-// error, 70 after an internal error.
-int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int& status);
+// error, 70 after an internal error. `error_status` replaces 1 (recssh uses 255, as ssh
+// does for its own failures, so scripts see a connection-level error).
+int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int& status,
+        int error_status = 1);
 
 // The subcommands of recast, one file each.
 void add_cat(CLI::App& app, int& status);
@@ -18,5 +20,6 @@ void add_info(CLI::App& app, int& status);
 void add_validate(CLI::App& app, int& status);
 void add_convert(CLI::App& app, int& status);
 void add_formats(CLI::App& app, int& status);
+void add_rec(CLI::App& app, int& status);
 
 } // namespace recssh::cli

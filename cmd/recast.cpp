@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
              "  recast validate --all archive/*.cast.gz\n"
              "  recast convert old-v1.json new.cast");
   int status = 0;
+  recssh::cli::add_rec(app, status);
   recssh::cli::add_cat(app, status);
   recssh::cli::add_info(app, status);
   recssh::cli::add_validate(app, status);

@@ -37,3 +37,20 @@ private:
 };
 
 } // namespace recssh
+
+namespace recssh {
+
+// Raw output: the bytes of "o" events only, no header and no timing (asciinema rec
+// --raw, and what `cat` prints).
+class RawWriter final : public EventWriter {
+public:
+  using EventWriter::EventWriter;
+
+private:
+  void do_begin(const Header&) override {}
+  void do_write(const Event& e) override {
+    if (e.is(code::output)) m_sink.write(e.data);
+  }
+};
+
+} // namespace recssh

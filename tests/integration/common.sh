@@ -2,7 +2,17 @@
 set -euo pipefail
 : "${RECAST:?RECAST must point at the recast binary}"
 WORK=$(mktemp -d /tmp/recssh-it.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+# Helpers register teardown commands (stop sshd, tmux) with at_exit; they all run, even
+# if one fails, and the scratch directory goes last.
+AT_EXIT=()
+at_exit() { AT_EXIT+=("$1"); }
+run_at_exit() {
+  set +e
+  local c
+  for c in "${AT_EXIT[@]}"; do eval "$c" >/dev/null 2>&1; done
+  rm -rf "$WORK"
+}
+trap run_at_exit EXIT
 cd "$WORK"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

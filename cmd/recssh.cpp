@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+// recssh: ssh, recorded. `recssh [recssh-options] [--] <ssh arguments>`.
+#include "cmd/cli.hpp"
+#include "cmd/record_flags.hpp"
+#include "core/errors.hpp"
+#include "record/ssh_args.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+namespace {
+
+using namespace recssh;
+
+// recssh's own options come first and are all long (--x); the first argument that is
+// not one of them, or "--", starts ssh's arguments, which are passed on untouched.
+std::size_t split_point(CLI::App& app, int argc, char** argv) {
+  int i = 1;
+  while (i < argc) {
+    std::string_view a = argv[i];
+    if (a == "--") return static_cast<std::size_t>(i);
+    if (a.size() < 3 || a.substr(0, 2) != "--") break;
+    std::string name(a.substr(0, a.find('=')));
+    if (name == "--help" || name == "--version") {
+      ++i;
+      continue;
+    }
+    CLI::Option* opt = app.get_option_no_throw(name);
+    if (!opt) break;
+    ++i;
+    if (opt->get_items_expected_max() != 0 && a.find('=') == std::string_view::npos) ++i; // its value
+  }
+  return static_cast<std::size_t>(std::min(i, argc));
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"recssh: ssh, with every session recorded as an asciicast"};
+  app.name("recssh [recssh-options] [--] <ssh arguments>");
+  app.set_version_flag("--version", "recssh " RECSSH_VERSION);
+  app.footer("Every argument after recssh's own (long) options goes to ssh unchanged.\n"
+             "Examples:\n"
+             "  recssh admin@db1                      interactive, into ~/.local/share/recssh/DAY/\n"
+             "  recssh --stdin -p 2222 admin@db1      also typed input, passwords masked\n"
+             "  recssh db1 uptime < /dev/null         exec stream: stdout, stderr, exit code");
+  cli::RecordFlags flags;
+  cli::add_record_flags(app, flags, false);
+  bool quiet = false, print_path = false;
+  app.add_flag("--quiet", quiet, "no messages from recssh itself (errors excepted)");
+  app.add_flag("--print-path", print_path, "print the recording's path on stderr when the session ends");
+
+  std::size_t split = split_point(app, argc, argv);
+  std::vector<std::string> ssh_args;
+  for (std::size_t i = split + (split < static_cast<std::size_t>(argc) && std::strcmp(argv[split], "--") == 0);
+       i < static_cast<std::size_t>(argc); ++i)
+    ssh_args.emplace_back(argv[i]);
+
+  int status = 0;
+  app.callback([&] {
+    if (ssh_args.empty()) throw UsageError("no ssh arguments: recssh [recssh-options] [--] <ssh arguments>");
+    const char* ssh_env = std::getenv("RECSSH_SSH");
+    std::string ssh = ssh_env && *ssh_env ? std::string(ssh_env) : record::find_in_path("ssh");
+    auto cl = record::parse_ssh_args(ssh_args);
+    std::vector<std::string> argv_run{ssh};
+    argv_run.insert(argv_run.end(), ssh_args.begin(), ssh_args.end());
+    if (cl.info_only || cl.destination.empty()) {
+      // ssh -V, -G, -Q or a usage error: ssh prints and exits; nothing to record.
+      std::vector<char*> a;
+      for (auto& s : argv_run) a.push_back(s.data());
+      a.push_back(nullptr);
+      ::execv(ssh.c_str(), a.data());
+      throw Error("cannot run " + ssh + ": " + std::strerror(errno));
+    }
+
+    auto config = record::load_config();
+    auto rec = cli::resolve_recording(flags, config);
+    auto stream = ::isatty(0) && ::isatty(1) ? record::Stream::shell : record::Stream::exec;
+    auto now = static_cast<std::int64_t>(::time(nullptr));
+    std::string id = record::new_session_id(now);
+    auto scrubbed = record::scrub_secrets(ssh_args);
+    std::string user = record::local_user();
+    auto created = record::create_session_file(rec.placement, now, record::describe_target(record::parse_ssh_args(scrubbed)),
+                                               user, stream, id);
+
+    record::SessionSpec spec;
+    spec.argv = argv_run;
+    spec.stream = stream;
+    spec.ssh = true;
+    spec.recorder = rec.recorder;
+    spec.header = rec.header;
+    spec.child_env = {{"RECSSH_SESSION", id}};
+    spec.header.set_extra("recssh", record::JsonObject()
+                                        .str("version", RECSSH_VERSION)
+                                        .str("session_id", id)
+                                        .str("stream", record::stream_name(stream))
+                                        .str("user", user)
+                                        .str("host", record::local_host())
+                                        .str("target", cl.user.empty() ? cl.host : cl.user + "@" + cl.host)
+                                        .list("argv", scrubbed)
+                                        .text());
+    record::RecordingFile file(std::move(created.fd), created.path, rec.file);
+    status = record::run_session(spec, file);
+    if (print_path && !quiet) std::fprintf(stderr, "recssh: recorded %s\n", created.path.c_str());
+  });
+  // Parse only recssh's own part; ssh's part is never interpreted as our options.
+  std::vector<char*> own(argv, argv + split);
+  return cli::run("recssh", app, static_cast<int>(own.size()), own.data(), status, 255);
+}

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// recssh's configuration files: /etc/recssh.conf, then ~/.config/recssh/config (the
+// user's file overrides the system's; command-line options and RECSSH_DIR override
+// both). Lines are `key = value`; `#` starts a comment; unknown keys are errors with
+// file:line, so a typo never silently turns recording off.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace recssh::record {
+
+struct Config {
+  std::optional<std::string> dir;
+  std::optional<std::string> layout;   // day | user
+  std::optional<std::string> format;   // v2 | v3
+  std::optional<bool> gzip;
+  std::optional<bool> record_stdin;
+  std::optional<bool> mask;
+  std::optional<std::string> on_error; // keep-going | abort
+  std::optional<std::string> env;      // comma-separated names
+  std::optional<double> idle_time_limit;
+  std::optional<double> coalesce_ms;
+  std::optional<std::size_t> coalesce_bytes;
+  std::vector<std::string> files_read; // for messages
+};
+
+// Merges `path` into `config` if the file exists. Throws FormatError on a bad line.
+void load_config_file(const std::string& path, Config& config);
+
+// The standard files, in order: /etc/recssh.conf (RECSSH_SYSTEM_CONFIG overrides the
+// path, for tests), then $XDG_CONFIG_HOME/recssh/config or ~/.config/recssh/config.
+Config load_config();
+
+} // namespace recssh::record

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+#include "record/naming.hpp"
+
+#include "core/errors.hpp"
+
+#include <boost/filesystem.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace recssh::record {
+namespace {
+
+bool safe_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
+}
+
+std::string errno_text(int e) { return std::strerror(e); }
+
+// Opens (creating with 0700 if missing) the directory `name` inside `parent`, never
+// following a symlink, and checks it is ours.
+Fd open_subdir(int parent, const std::string& name, const std::string& shown) {
+  if (::mkdirat(parent, name.c_str(), 0700) != 0 && errno != EEXIST)
+    throw Error("cannot create directory " + shown + ": " + errno_text(errno));
+  Fd fd(::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.valid()) {
+    int e = errno;
+    struct stat st {};
+    if (::fstatat(parent, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+      throw Error(shown + " is a symlink: refusing to follow it (remove it if it was planted)");
+    throw Error("cannot open directory " + shown + ": " + errno_text(e));
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0 || st.st_uid != ::geteuid())
+    throw Error(shown + " is not owned by this user: refusing to record into it");
+  return fd;
+}
+
+} // namespace
+
+std::string sanitize_name(std::string_view text, std::size_t max_len, std::string_view fallback) {
+  std::string out;
+  bool gap = false;
+  for (char c : text) {
+    if (safe_char(c)) {
+      if (gap && !out.empty()) out.push_back('_');
+      gap = false;
+      if (out.empty() && (c == '.' || c == '-' || c == '_')) continue;
+      out.push_back(c);
+    } else {
+      gap = true;
+    }
+    if (out.size() >= max_len) break;
+  }
+  if (out.size() > max_len) out.resize(max_len);
+  while (!out.empty() && (out.back() == '.' || out.back() == '_' || out.back() == '-')) out.pop_back();
+  if (out.empty()) out = fallback;
+  return out;
+}
+
+CreatedFile create_recording_file(const std::string& root, const std::vector<std::string>& subdirs,
+                                  const std::string& stem, const std::string& ext) {
+  if (root.empty()) throw Error("no directory for recordings");
+  boost::system::error_code ec;
+  if (!boost::filesystem::exists(root, ec)) {
+    // Created private; an existing root keeps the mode its admin gave it.
+    auto old = ::umask(077);
+    boost::filesystem::create_directories(root, ec);
+    ::umask(old);
+    if (ec) throw Error("cannot create directory " + root + ": " + ec.message());
+  }
+  Fd dir(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) throw Error("cannot open directory " + root + ": " + errno_text(errno));
+  std::string shown = root;
+  for (const auto& sub : subdirs) {
+    if (sub.empty() || sub == "." || sub == ".." || sub.find('/') != std::string::npos)
+      throw Error("bad directory name " + sub); // callers pass sanitized names only
+    shown += "/" + sub;
+    dir = open_subdir(dir.get(), sub, shown);
+  }
+  for (int n = 1; n <= 100000; ++n) {
+    std::string name = stem + (n == 1 ? "" : "-" + std::to_string(n)) + ext;
+    Fd fd(::openat(dir.get(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (fd.valid()) {
+      if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0)
+        throw Error("cannot lock " + shown + "/" + name + ": " + errno_text(errno));
+      return {std::move(fd), shown + "/" + name};
+    }
+    if (errno != EEXIST) throw Error("cannot create " + shown + "/" + name + ": " + errno_text(errno));
+    struct stat st {};
+    if (::fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+      throw Error(shown + "/" + name + " is a symlink: refusing to follow it (remove it if it was planted)");
+  }
+  throw Error("cannot find a free name for " + shown + "/" + stem + ext);
+}
+
+CreatedFile create_named_file(const std::string& path, bool overwrite) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!overwrite) throw Error(path + " already exists (use --overwrite to replace it)");
+    if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+      Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+      if (!fd.valid()) throw Error("cannot open " + path + ": " + errno_text(errno));
+      return {std::move(fd), path};
+    }
+    std::string tmp = path + ".XXXXXX";
+    Fd fd(::mkostemp(tmp.data(), O_CLOEXEC));
+    if (!fd.valid()) throw Error("cannot create a file next to " + path + ": " + errno_text(errno));
+    ::fchmod(fd.get(), 0600);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+      int e = errno;
+      ::unlink(tmp.c_str());
+      throw Error("cannot replace " + path + ": " + errno_text(e));
+    }
+    ::flock(fd.get(), LOCK_EX | LOCK_NB);
+    return {std::move(fd), path};
+  }
+  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!fd.valid()) throw Error("cannot create " + path + ": " + errno_text(errno));
+  ::flock(fd.get(), LOCK_EX | LOCK_NB);
+  return {std::move(fd), path};
+}
+
+std::string new_session_id(std::int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  unsigned char rnd[8]{};
+  if (::getrandom(rnd, sizeof rnd, 0) != static_cast<ssize_t>(sizeof rnd)) {
+    // No entropy source: pid and time still separate concurrent sessions.
+    auto v = static_cast<std::uint64_t>(::getpid()) ^ static_cast<std::uint64_t>(::clock());
+    std::memcpy(rnd, &v, sizeof rnd);
+  }
+  char hex[17];
+  for (int i = 0; i < 8; ++i) std::snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+  return std::string(stamp) + "-" + hex;
+}
+
+std::string default_root() {
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x == '/') return std::string(x) + "/recssh";
+  const char* home = std::getenv("HOME");
+  std::string h = home && *home ? home : "";
+  if (h.empty())
+    if (passwd* pw = ::getpwuid(::getuid())) h = pw->pw_dir;
+  if (h.empty()) throw Error("no home directory: pass --dir or set RECSSH_DIR");
+  return h + "/.local/share/recssh";
+}
+
+} // namespace recssh::record

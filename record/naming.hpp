@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Where recordings go and what they are called. Names are built from untrusted text
+// (ssh arguments), so they keep only [A-Za-z0-9._-], are bounded, and can never leave
+// the root. Files are created with O_CREAT|O_EXCL|O_NOFOLLOW (a suffix on collision,
+// so 50 sessions started in one second get 50 files), mode 0600, in directories of
+// mode 0700 that must be real directories owned by us: a planted symlink is refused.
+#include "core/fd.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace recssh::record {
+
+// Maps text to a safe file name part: runs of other bytes become one '_', leading
+// dots, dashes and underscores go (no hidden files, no option-like names, no ".."),
+// and it is cut to max_len. Empty results become `fallback`.
+std::string sanitize_name(std::string_view text, std::size_t max_len = 80,
+                          std::string_view fallback = "session");
+
+struct CreatedFile {
+  Fd fd;            // open for writing, exclusively locked (flock)
+  std::string path; // root/sub/.../name
+};
+
+// Creates root (and parents) if missing, then each of `subdirs` under it, then a new
+// file `stem + ext` (or `stem-2 + ext`, ...). Throws Error with the path at fault.
+CreatedFile create_recording_file(const std::string& root, const std::vector<std::string>& subdirs,
+                                  const std::string& stem, const std::string& ext);
+
+// A file the user named. An existing file is refused unless `overwrite`; then a regular
+// file is replaced by rename (never truncated in place), a device such as /dev/null is
+// written as is. New files are 0600 and never follow a symlink.
+CreatedFile create_named_file(const std::string& path, bool overwrite);
+
+// A session id: UTC time and 64 random bits, e.g. 20261122T023303Z-9f86d081884c7d65.
+std::string new_session_id(std::int64_t unix_seconds);
+
+// The default root: $XDG_DATA_HOME/recssh, else ~/.local/share/recssh.
+std::string default_root();
+
+} // namespace recssh::record

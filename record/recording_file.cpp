@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+#include "record/recording_file.hpp"
+
+#include "core/cast_writer.hpp"
+#include "core/errors.hpp"
+
+#include <cerrno>
+#include <condition_variable>
+#include <csignal>
+#include <pthread.h>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+
+namespace recssh::record {
+
+// State shared with the writer thread; everything below `mutex` is guarded by it.
+struct RecordingFile::Shared {
+  Fd fd;
+  std::string name;
+  std::size_t limit = 0;
+  bool gzip = false;
+
+  std::mutex mutex;
+  std::condition_variable wake;    // work arrived, or stop
+  std::condition_variable drained; // the writer went idle
+  std::string pending;             // whole lines (or gzip bytes) not yet written
+  bool stop = false;
+  bool writing = false;
+  std::uint64_t lost = 0;     // bytes dropped or failed
+  bool last_write_ok = true;  // a gap marker now has a chance to land
+  bool failed = false;
+  bool broken = false;        // gzip after a loss: the deflate stream cannot go on
+  std::string error;
+
+  // Test hook: RECSSH_FAULT_WRITES="FIRST:COUNT" makes writes FIRST..FIRST+COUNT-1
+  // (counted from 1) fail with ENOSPC, to exercise the gap path without a full disk.
+  unsigned long fault_first = 0, fault_count = 0, write_no = 0;
+
+  std::thread thread;
+
+  void run();
+  bool write_batch(const std::string& batch, std::string& error_out);
+};
+
+bool RecordingFile::Shared::write_batch(const std::string& batch, std::string& error_out) {
+  ++write_no;
+  if (fault_count && write_no >= fault_first && write_no < fault_first + fault_count) {
+    error_out = std::strerror(ENOSPC);
+    return false;
+  }
+  off_t good = ::lseek(fd.get(), 0, SEEK_CUR);
+  std::size_t done = 0;
+  while (done < batch.size()) {
+    ssize_t n = ::write(fd.get(), batch.data() + done, batch.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      error_out = n < 0 ? std::strerror(errno) : "short write";
+      // Cut back to the last whole line so the cast stays valid and the next
+      // line starts at a line boundary.
+      if (good >= 0 && ::ftruncate(fd.get(), good) == 0) ::lseek(fd.get(), good, SEEK_SET);
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+void RecordingFile::Shared::run() {
+  std::string batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex);
+      writing = false;
+      drained.notify_all();
+      wake.wait(lock, [&] { return stop || !pending.empty(); });
+      if (pending.empty()) return; // stop, and nothing left
+      batch.swap(pending);
+      writing = true;
+    }
+    std::string err;
+    bool ok = !broken && write_batch(batch, err);
+    {
+      std::lock_guard lock(mutex);
+      last_write_ok = ok;
+      if (!ok) {
+        lost += batch.size();
+        failed = true;
+        if (!err.empty()) error = err;
+        if (gzip) broken = true;
+      }
+    }
+    batch.clear();
+    if (batch.capacity() > (1u << 20)) batch.shrink_to_fit(); // keep memory flat
+  }
+}
+
+class RecordingFile::QueueSink final : public ByteSink {
+public:
+  explicit QueueSink(Shared& s) : m_s(s) {}
+  void write(const char* p, std::size_t n) override {
+    {
+      std::lock_guard lock(m_s.mutex);
+      if (m_s.broken || m_s.pending.size() + n > m_s.limit) {
+        // The disk is not keeping up: drop rather than stall the session.
+        m_s.lost += n;
+        m_s.failed = true;
+        if (m_s.error.empty()) m_s.error = "the disk did not keep up";
+        if (m_s.gzip) m_s.broken = true;
+        return;
+      }
+      m_s.pending.append(p, n);
+    }
+    m_s.wake.notify_one();
+  }
+
+private:
+  Shared& m_s;
+};
+
+RecordingFile::RecordingFile(Fd fd, std::string name, RecordingFileOptions options)
+    : m_name(std::move(name)), m_opts(options), m_shared(std::make_shared<Shared>()) {
+  auto& s = *m_shared;
+  s.fd = std::move(fd);
+  s.name = m_name;
+  s.limit = options.buffer_limit;
+  s.gzip = options.gzip;
+  if (const char* f = std::getenv("RECSSH_FAULT_WRITES")) {
+    char* end = nullptr;
+    s.fault_first = std::strtoul(f, &end, 10);
+    if (end && *end == ':') s.fault_count = std::strtoul(end + 1, nullptr, 10);
+  }
+  m_queue = std::make_unique<QueueSink>(s);
+  ByteSink* sink = m_queue.get();
+  if (options.gzip) {
+    m_gzip = std::make_unique<GzipSink>(*m_queue, m_name);
+    sink = m_gzip.get();
+  }
+  if (options.version == 3)
+    m_writer = std::make_unique<CastV3Writer>(*sink, WriteOptions{});
+  else if (options.version == 0)
+    m_writer = std::make_unique<RawWriter>(*sink);
+  else
+    m_writer = std::make_unique<CastV2Writer>(*sink);
+  // The writer thread must never take a signal: SIGWINCH, SIGINT and the rest are for
+  // the recorder's signalfd, which only sees signals that every thread blocks. The
+  // thread inherits the mask in force when it is created.
+  sigset_t all, old;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_BLOCK, &all, &old);
+  s.thread = std::thread([&s] { s.run(); });
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+RecordingFile::~RecordingFile() {
+  {
+    std::lock_guard lock(m_shared->mutex);
+    m_shared->stop = true;
+  }
+  m_shared->wake.notify_all();
+  if (m_shared->thread.joinable()) m_shared->thread.join();
+}
+
+void RecordingFile::begin(const Header& h) {
+  m_writer->begin(h);
+  if (m_gzip) m_gzip->flush(); // the header is readable at once
+}
+
+void RecordingFile::report_gap(Micros t) {
+  std::uint64_t lost;
+  std::string why;
+  {
+    std::lock_guard lock(m_shared->mutex);
+    if (m_shared->lost <= m_reported_lost || !m_shared->last_write_ok || m_shared->broken) return;
+    lost = m_shared->lost;
+    why = m_shared->error;
+  }
+  m_writer->write(Event::marker(t, "recssh: gap: " + std::to_string(lost - m_reported_lost) +
+                                       " bytes of recording lost (" + why + ")"));
+  m_reported_lost = lost;
+}
+
+void RecordingFile::write(const Event& e) {
+  report_gap(e.time);
+  m_writer->write(e);
+  m_dirty = true;
+}
+
+void RecordingFile::tick(Micros now) {
+  report_gap(now);
+  if (m_gzip && m_dirty) m_gzip->flush(); // idle: make the last events decodable
+  m_dirty = false;
+}
+
+void RecordingFile::finish() {
+  if (m_finished) return;
+  m_finished = true;
+  m_writer->finish();
+  if (m_gzip) m_gzip->close();
+  {
+    std::lock_guard lock(m_shared->mutex);
+    m_shared->stop = true;
+  }
+  m_shared->wake.notify_all();
+  m_shared->thread.join();
+  ::fsync(m_shared->fd.get()); // the session is over: make it durable
+}
+
+bool RecordingFile::failed() const {
+  std::lock_guard lock(m_shared->mutex);
+  return m_shared->failed;
+}
+
+std::string RecordingFile::last_error() const {
+  std::lock_guard lock(m_shared->mutex);
+  return m_shared->error;
+}
+
+std::uint64_t RecordingFile::lost_bytes() const {
+  std::lock_guard lock(m_shared->mutex);
+  return m_shared->lost;
+}
+
+} // namespace recssh::record

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The cast file of a live recording. Events are formatted on the recorder's thread and
+// handed to a writer thread through a bounded buffer, so a slow or full disk never
+// stalls the session: what cannot be written is counted and, as soon as writing works
+// again, a gap marker with the lost byte count goes into the cast. Every batch handed
+// to write(2) is whole lines; a failed or short write is cut back (ftruncate) to the
+// last whole line, so the file is a valid cast at every moment, kill -9 included.
+#include "core/event_writer.hpp"
+#include "core/fd.hpp"
+
+#include <memory>
+#include <string>
+
+namespace recssh::record {
+
+enum class OnError { keep_going, abort };
+
+struct RecordingFileOptions {
+  int version = 2;             // cast version written: 2 or 3; 0 for raw output only
+  bool gzip = false;           // .cast.gz, sync-flushed at least once a second
+  OnError on_error = OnError::keep_going;
+  std::size_t buffer_limit = 4u << 20; // bytes waiting for the disk before dropping
+};
+
+class RecordingFile {
+public:
+  // Takes an open, locked, empty file.
+  RecordingFile(Fd fd, std::string name, RecordingFileOptions options);
+  ~RecordingFile(); // stops the writer thread (finish() is the orderly way)
+  RecordingFile(const RecordingFile&) = delete;
+  RecordingFile& operator=(const RecordingFile&) = delete;
+
+  void begin(const Header& h);
+  void write(const Event& e);
+  // Called from the poll loop now and then: gzip flush, deferred gap markers.
+  void tick(Micros now);
+  // Writes everything still buffered and closes the stream. Throws Error if the file
+  // could not be completed; the cast is still valid up to its last whole line.
+  void finish();
+
+  const std::string& name() const { return m_name; }
+  int version() const { return m_opts.version; }
+  // True once a write has failed (for --on-error=abort) .
+  bool failed() const;
+  std::string last_error() const;
+  std::uint64_t lost_bytes() const;
+
+private:
+  struct Shared;
+  class QueueSink;
+  void report_gap(Micros t);
+  std::string m_name;
+  RecordingFileOptions m_opts;
+  std::shared_ptr<Shared> m_shared;
+  std::unique_ptr<QueueSink> m_queue;
+  std::unique_ptr<ByteSink> m_gzip;
+  std::unique_ptr<EventWriter> m_writer;
+  std::uint64_t m_reported_lost = 0;
+  bool m_finished = false;
+  bool m_dirty = false;
+};
+
+} // namespace recssh::record

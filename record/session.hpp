@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// One recorded session from start to end, shared by `recssh` and `recast rec`: the
+// header (size, timestamp, metadata), the record loop, the end marker with the exit
+// status (and "x" in v3), and reporting what could not be written.
+#include "record/recorder.hpp"
+
+namespace recssh::record {
+
+enum class Stream { shell, exec };
+std::string_view stream_name(Stream s);
+
+struct SessionSpec {
+  std::vector<std::string> argv; // what to run
+  EnvList child_env;             // added to the child's environment
+  Stream stream = Stream::shell;
+  Header header;                 // title, env, idle limit, extra keys; size and time are set here
+  RecorderOptions recorder;
+  bool ssh = false;              // exit status 255 is ssh's own error
+};
+
+// A JSON object built from keys and raw JSON values (for the `recssh` header key).
+class JsonObject {
+public:
+  JsonObject& raw(std::string_view key, std::string raw_json);
+  JsonObject& str(std::string_view key, std::string_view value);
+  JsonObject& list(std::string_view key, const std::vector<std::string>& values);
+  std::string text() const { return m_text + "}"; }
+
+private:
+  std::string m_text = "{";
+};
+
+// The size the recording starts with: --cols/--rows, else the terminal on stdin,
+// stdout or stderr, else 80x24.
+TermSize initial_size(const RecorderOptions& o);
+
+// Runs the session into `file` (begin .. finish). Returns the exit status to exit
+// with: the child's, signal n as 128+n. Throws Error when --on-error=abort ended it.
+int run_session(SessionSpec& spec, RecordingFile& file);
+
+// The end marker's text, e.g. "recssh: end: status=7 reason=exit".
+std::string end_label(const ExitStatus& st, bool ssh);
+
+} // namespace recssh::record

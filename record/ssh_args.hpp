@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Reading an ssh command line the way ssh(1) does (getopt over its option letters),
+// only to name and describe the recording: the arguments themselves go to ssh untouched.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace recssh::record {
+
+struct SshCommandLine {
+  std::string destination;          // as given: host, user@host, ssh://user@host:port
+  std::string user;                 // from user@, ssh://user@ or -l
+  std::string host;                 // without user and port
+  std::string port;                 // from -p or ssh://...:port
+  std::vector<std::string> command; // the remote command words, if any
+  bool force_tty = false;           // -t
+  bool no_tty = false;              // -T
+  bool no_command = false;          // -N
+  bool background = false;          // -f
+  bool info_only = false;           // -V, -G, -Q: ssh prints and exits, nothing to record
+};
+
+SshCommandLine parse_ssh_args(const std::vector<std::string>& args);
+
+// A copy of argv for the recording's header with secrets replaced by "***":
+// key=value where the key names a password, token or secret; the word after
+// --password/--token/...; -pSECRET after mysql-like clients; user:pass@ in URLs.
+std::vector<std::string> scrub_secrets(const std::vector<std::string>& args);
+
+// The readable part of a recording's name: user@host and the remote command.
+std::string describe_target(const SshCommandLine& cl);
+
+} // namespace recssh::record

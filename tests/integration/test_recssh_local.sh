@@ -1,0 +1,111 @@
+# recssh's own behaviour with a stand-in for ssh (RECSSH_SSH): arguments passed
+# through untouched, safe and unique names, symlink refusal, config files, layouts.
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/common.sh"
+: "${RECSSH:?}"
+R="$WORK/rec"
+cat >"$WORK/fake-ssh" <<'SH'
+#!/bin/sh
+# prints its arguments one per line, then exits with $FAKE_STATUS
+for a in "$@"; do printf '%s\n' "$a"; done
+exit "${FAKE_STATUS:-0}"
+SH
+chmod +x "$WORK/fake-ssh"
+export RECSSH_SSH="$WORK/fake-ssh"
+export RECSSH_SYSTEM_CONFIG="$WORK/no-such-config"
+export HOME="$WORK/home"
+mkdir -p "$HOME"
+
+# --- every argument reaches ssh unchanged ----------------------------------------------
+args=(-t -L 8080:localhost:80 -o "ProxyCommand=nc %h %p" -p 2222 -i "$WORK/key file" -J jump@bastion
+      -vvv admin@db1 -- ls -la "/tmp/a b" '$HOME' '--dir' '')
+"$RECSSH" --dir "$R/a" "${args[@]}" </dev/null >"$WORK/got" || fail "passthrough run failed"
+printf '%s\n' "${args[@]}" >"$WORK/want"
+cmp "$WORK/want" "$WORK/got" || fail "ssh did not get the arguments unchanged: $(diff "$WORK/want" "$WORK/got")"
+# recssh options after "--" or after the first ssh argument are ssh's, not ours
+"$RECSSH" --dir "$R/b" -- --dir x host </dev/null >"$WORK/got"
+[ "$(head -n 1 "$WORK/got")" = "--dir" ] || fail "-- did not end recssh's options"
+"$RECSSH" --dir "$R/b" host --stdin </dev/null >"$WORK/got"
+[ "$(cat "$WORK/got")" = "$(printf 'host\n--stdin')" ] || fail "an option after the host was taken by recssh"
+
+# --- exit status is ssh's --------------------------------------------------------------
+for st in 0 1 42 255; do
+  rc=0; FAKE_STATUS=$st "$RECSSH" --dir "$R/s" host </dev/null >/dev/null || rc=$?
+  [ "$rc" = "$st" ] || fail "ssh exited $st, recssh exited $rc"
+done
+grep -h -q 'status=42 reason=exit' "$R"/s/*/*.cast || fail "no end marker for status 42"
+grep -h -q 'status=255 reason=ssh-error' "$R"/s/*/*.cast || fail "255 is not reported as ssh's own error"
+
+# --- hostile arguments give safe names, inside ROOT ------------------------------------
+long=$(printf 'x%.0s' $(seq 500))
+for target in '../../etc' '[::1]:22' 'user@[::1]' 'a b c' 'hôte-ünïcode' "$long" '.hidden' '-oProxy' '/abs/path' '..'; do
+  "$RECSSH" --dir "$R/h" "$target" 'cat /etc/passwd; rm -rf ../..' </dev/null >/dev/null || fail "recssh failed on '$target'"
+done
+n=$(find "$R/h" -type f | wc -l)
+[ "$n" = 10 ] || fail "expected 10 recordings, got $n"
+find "$WORK" -name '*.cast' | grep -v "^$R/" && fail "a recording escaped ROOT"
+for f in "$R"/h/*/*; do
+  b=$(basename "$f")
+  [[ "$b" =~ ^[0-9]{6}-[A-Za-z0-9][A-Za-z0-9._-]*\.cast$ ]] || fail "unsafe name: $b"
+  [ ${#b} -le 100 ] || fail "name too long (${#b}): $b"
+done
+
+# --- 50 concurrent starts, 50 distinct files ---------------------------------------------
+pids=()
+for i in $(seq 50); do "$RECSSH" --dir "$R/c" samehost uptime </dev/null >/dev/null & pids+=($!); done
+for p in "${pids[@]}"; do wait "$p" || fail "a concurrent recssh failed"; done
+n=$(find "$R/c" -name '*.cast' | wc -l)
+[ "$n" = 50 ] || fail "50 concurrent sessions gave $n files"
+for f in "$R"/c/*/*.cast; do "$RECAST" validate "$f" >/dev/null || fail "$f invalid"; done
+
+# --- a planted symlink is refused, never followed ------------------------------------------
+mkdir -p "$R/l" "$WORK/elsewhere"
+ln -s "$WORK/elsewhere" "$R/l/$(date +%Y-%m-%d)"
+expect_fail 255 'symlink: refusing to follow' "$RECSSH" --dir "$R/l" host true
+[ -z "$(ls -A "$WORK/elsewhere")" ] || fail "recssh wrote through a symlinked day directory"
+rm "$R/l/$(date +%Y-%m-%d)"
+mkdir -m 700 "$R/l/$(date +%Y-%m-%d)"
+# a symlink where the file will go (this second and the next two)
+for d in 0 1 2; do
+  ln -s "$WORK/elsewhere/victim" "$R/l/$(date -d "+$d sec" +%Y-%m-%d)/$(date -d "+$d sec" +%H%M%S)-planted.cast"
+done
+expect_fail 255 'symlink: refusing to follow' "$RECSSH" --dir "$R/l" planted
+[ ! -e "$WORK/elsewhere/victim" ] || fail "recssh followed a planted file symlink"
+
+# --- modes ---------------------------------------------------------------------------------
+"$RECSSH" --dir "$R/m" host </dev/null >/dev/null
+[ "$(stat -c %a "$R/m")" = 700 ] || fail "new ROOT is not 0700"
+f=$(find "$R/m" -name '*.cast')
+[ "$(stat -c %a "$f")" = 600 ] || fail "cast is not 0600"
+
+# --- ROOT from RECSSH_DIR, config files, layout user, gzip, v3 -------------------------------
+RECSSH_DIR="$R/env" "$RECSSH" host </dev/null >/dev/null
+[ -n "$(find "$R/env" -name '*.cast')" ] || fail "RECSSH_DIR not used"
+mkdir -p "$HOME/.config/recssh"
+printf '# test\ndir = %s\nlayout = user\ngzip = yes\n' "$R/conf" >"$HOME/.config/recssh/config"
+"$RECSSH" host </dev/null >/dev/null
+f=$(find "$R/conf" -name '*.cast.gz')
+case "$f" in "$R/conf/$(id -un)/exec/"*T*Z-*.cast.gz) ;; *) fail "user layout/gzip path wrong: $f" ;; esac
+"$RECAST" cat --stream o "$f" | grep -qx host || fail "gzip cast unreadable"
+printf 'dir = %s\nbogus = 1\n' "$R/conf" >"$HOME/.config/recssh/config"
+expect_fail 255 "config:2: unknown key 'bogus'" "$RECSSH" host
+rm "$HOME/.config/recssh/config"
+printf 'dir = %s\n' "$R/sys" >"$WORK/sys.conf"
+RECSSH_SYSTEM_CONFIG="$WORK/sys.conf" "$RECSSH" host </dev/null >/dev/null
+[ -n "$(find "$R/sys" -name '*.cast')" ] || fail "system config dir not used"
+"$RECSSH" --dir "$R/v3" --format v3 host </dev/null >/dev/null
+f=$(find "$R/v3" -name '*.cast'); "$RECAST" validate "$f" >/dev/null || fail "v3 invalid"
+grep -q '"x", "0"' "$f" || fail "v3: no x event"
+
+# --- secrets scrubbed from the header and the name ---------------------------------------------
+"$RECSSH" --dir "$R/sec" db1 mysql -uroot -pS3cretPW --password hunter2 'PGPASSWORD=xyzzy' 'https://bob:pa55@example.com/' </dev/null >/dev/null
+f=$(find "$R/sec" -name '*.cast')
+head -n 1 "$f" | grep -qE 'S3cretPW|hunter2|xyzzy|pa55' && fail "a secret is in the header: $(head -n 1 "$f")"
+case "$f" in *S3cret* | *hunter2* | *xyzzy* | *pa55*) fail "a secret is in the name: $f" ;; esac
+head -n 1 "$f" | grep -q '"-p\*\*\*"' || fail "mysql -p not scrubbed to -p***"
+
+# --- no arguments: usage error; ssh -V: runs ssh, records nothing ---------------------------------
+expect_fail 2 'no ssh arguments' "$RECSSH" --dir "$R/u"
+"$RECSSH" --dir "$R/V" -V >/dev/null
+[ ! -e "$R/V" ] || fail "ssh -V was recorded"
+echo ok
