@@ -39,6 +39,7 @@ std::size_t split_point(CLI::App& app, int argc, char** argv) {
 int main(int argc, char** argv) {
   CLI::App app{"recssh: ssh, with every session recorded as an asciicast"};
   app.name("recssh [recssh-options] [--] <ssh arguments>");
+  app.set_help_flag("--help", "print this help and exit (-h belongs to ssh)");
   app.set_version_flag("--version", "recssh " RECSSH_VERSION);
   app.footer("Every argument after recssh's own (long) options goes to ssh unchanged.\n"
              "Examples:\n"

@@ -1,11 +1,18 @@
 # The man page documents every long option that `recast SUBCOMMAND --help` shows.
 . "$(dirname "$0")/common.sh"
+: "${RECSSH:?}"
+man=$SOURCE_DIR/man/recssh.1
+for opt in $("$RECSSH" --help | grep -oE -- '--[a-z0-9-]+' | sort -u); do
+  grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$man" || fail "man/recssh.1 lacks $opt"
+done
 man=$SOURCE_DIR/man/recast.1
-for sub in cat info validate convert; do
+for sub in rec cat info validate convert; do
   for opt in $("$RECAST" $sub --help | grep -oE -- '--[a-z0-9-]+' | sort -u); do
     [ "$opt" = --help ] && continue
     grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$man" || fail "man/recast.1 lacks $opt (recast $sub)"
   done
 done
-if command -v groff >/dev/null; then groff -man -ww -z "$man" 2>&1 | { ! grep -q .; } || fail "groff warnings"; fi
+if command -v groff >/dev/null; then
+  for m in "$SOURCE_DIR"/man/*.1; do groff -man -ww -z "$m" 2>&1 | { ! grep -q .; } || fail "groff warnings in $m"; done
+fi
 echo ok

@@ -1,0 +1,79 @@
+# bash completion for recssh and recast.
+# Install: cp shell/completion/recssh.bash /usr/share/bash-completion/completions/recssh
+#          ln -s recssh /usr/share/bash-completion/completions/recast
+
+_recssh_opts_with_arg="--dir --layout --format --on-error --env --title --idle-time-limit --coalesce-ms --coalesce-bytes --mask-window"
+
+# Completes recssh's own (long) options first; from the first ssh argument on, hands
+# the line to ssh's completion as if it started at `ssh`, so hosts, options and
+# remote paths complete exactly as they do for ssh.
+_recssh() {
+  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+  local i=1 w
+  while [ "$i" -lt "$COMP_CWORD" ]; do
+    w=${COMP_WORDS[i]}
+    if [ "$w" = "--" ]; then i=$((i + 1)); break; fi
+    case " $_recssh_opts_with_arg " in *" $w "*) i=$((i + 2)); continue ;; esac
+    case $w in --*) i=$((i + 1)) ;; *) break ;; esac
+  done
+  if [ "$i" -ge "$COMP_CWORD" ] && [ "${COMP_WORDS[i-1]:-}" != "--" ]; then
+    case $prev in
+      --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+      --layout) COMPREPLY=($(compgen -W "day user" -- "$cur")); return ;;
+      --format) COMPREPLY=($(compgen -W "v2 v3" -- "$cur")); return ;;
+      --on-error) COMPREPLY=($(compgen -W "keep-going abort" -- "$cur")); return ;;
+      --env | --title | --idle-time-limit | --coalesce-ms | --coalesce-bytes | --mask-window) return ;;
+    esac
+    if [[ $cur == --* ]]; then
+      COMPREPLY=($(compgen -W "$_recssh_opts_with_arg --gzip --stdin --no-mask --quiet --print-path --help --version --" -- "$cur"))
+      return
+    fi
+  fi
+  # ssh's own completion (bash-completion's _ssh), loaded on demand.
+  declare -F _ssh >/dev/null || { declare -F _completion_loader >/dev/null && _completion_loader ssh 2>/dev/null; }
+  if declare -F _ssh >/dev/null; then
+    local -a words=(ssh "${COMP_WORDS[@]:i}")
+    COMP_WORDS=("${words[@]}")
+    COMP_CWORD=$((COMP_CWORD - i + 1))
+    COMP_LINE="${words[*]}"
+    COMP_POINT=${#COMP_LINE}
+    _ssh ssh "$cur" "${COMP_WORDS[COMP_CWORD-1]}"
+    return
+  fi
+  # Without bash-completion: hosts from ~/.ssh/config and /etc/hosts.
+  local hosts
+  hosts=$(awk 'tolower($1) == "host" { for (i = 2; i <= NF; i++) if ($i !~ /[*?]/) print $i }' \
+    ~/.ssh/config /etc/ssh/ssh_config 2>/dev/null)
+  COMPREPLY=($(compgen -W "$hosts" -A hostname -- "$cur"))
+}
+complete -F _recssh recssh
+
+_recast() {
+  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+  local cmds="rec cat info validate convert formats"
+  if [ "$COMP_CWORD" -eq 1 ]; then
+    COMPREPLY=($(compgen -W "$cmds --help --version" -- "$cur"))
+    return
+  fi
+  local sub=${COMP_WORDS[1]} opts=""
+  case $sub in
+    rec) opts="-c --command --overwrite --raw -y --yes -q --quiet --cols --rows --stdin --no-mask --mask-window --on-error -e --env -t --title -i --idle-time-limit --dir --layout --format --gzip --coalesce-ms --coalesce-bytes" ;;
+    cat) opts="--from --stream --skip-bad" ;;
+    info) opts="--json --from --skip-bad" ;;
+    validate) opts="--all -q --quiet --from" ;;
+    convert) opts="--from --to --v3-precision --overwrite --gzip --skip-bad -v --verbose" ;;
+  esac
+  case $prev in
+    --to | --format) COMPREPLY=($(compgen -W "v2 v3" -- "$cur")); return ;;
+    --from) COMPREPLY=($(compgen -W "$(recast formats 2>/dev/null | awk '{print $1}')" -- "$cur")); return ;;
+    --layout) COMPREPLY=($(compgen -W "day user" -- "$cur")); return ;;
+    --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    -c | --command) COMPREPLY=($(compgen -c -- "$cur")); return ;;
+  esac
+  if [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "$opts --help" -- "$cur"))
+  else
+    COMPREPLY=($(compgen -f -- "$cur"))
+  fi
+}
+complete -o filenames -F _recast recast
