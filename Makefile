@@ -31,7 +31,7 @@ build: deps
 	cmake --build build -j $(JOBS)
 
 demo: build
-	sh shell/demo.sh build
+	bash shell/demo.sh build
 
 test-unit: build
 	cd build && ctest --output-on-failure -j $(JOBS)

@@ -1,7 +1,9 @@
-#!/bin/sh
-# The built-in demo: converts the bundled recordings (asciinema 2.2, v1 and v3 casts,
-# and a generated 4 MiB session) into asciicast v2, v3 and .cast.gz, checks them, and
-# shows what is inside. Results go to demo-out/.
+#!/usr/bin/env bash
+# The built-in demo: records a scripted terminal session with `recast rec`, an ssh
+# session with `recssh` against a throwaway sshd on 127.0.0.1 (when openssh-server is
+# installed; the test harness's own set-up is reused), converts the bundled recordings
+# (asciinema 2.2, v1 and v3 casts, a generated 4 MiB session) into asciicast v2, v3
+# and .cast.gz, checks them, and shows what is inside. Results go to demo-out/.
 set -eu
 build=${1:-build}
 recast=$build/cmd/recast
@@ -9,6 +11,23 @@ out=demo-out
 rm -rf "$out"
 mkdir -p "$out"
 fixtures=tests/fixtures/cast
+
+here=$PWD
+echo "== recording a scripted session: recast rec -c ... $out/session.cast"
+"$recast" rec -q --cols 80 --rows 24 -t "recssh demo" -c 'printf "\033[1;32mhello from a recorded pty\033[0m\n"; ls -l /etc/hostname; sleep 0.3; echo done; exit 3' "$out/session.cast" || echo "(exit status $? kept in the recording)"
+
+if [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null; then
+  echo "== recording an ssh session: recssh -F <throwaway config> testhost 'uname -sr; id -un >&2'"
+  RECAST=$here/$recast
+  export RECAST
+  (
+    . "$here/tests/integration/common.sh"
+    . "$here/tests/integration/sshd.sh"
+    start_sshd
+    "$here/$build/cmd/recssh" --dir "$here/$out/recordings" -F "$SSH_CONFIG" testhost 'uname -sr; id -un >&2; exit 0' </dev/null
+  )
+  for f in "$out"/recordings/*/*.cast; do "$recast" info "$f"; done
+fi
 
 echo "== converting the bundled recordings into $out/"
 "$recast" convert -v "$fixtures/asciinema-2.2-stdin.cast" "$out/asciinema-2.2.cast"
@@ -34,6 +53,7 @@ Results are in $out/:
 $(ls -l "$out")
 
 Replay them with:
+  asciinema play $out/session.cast
   asciinema play $out/asciinema-2.2.cast
   $recast cat $out/generated.cast.gz | less -R
 EOM
