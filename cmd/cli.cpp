@@ -3,6 +3,7 @@
 
 #include "core/errors.hpp"
 
+#include <csignal>
 #include <cstdio>
 
 namespace recssh::cli {
@@ -10,6 +11,9 @@ namespace recssh::cli {
 int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int& status,
         int error_status) {
   set_program_name(prog);
+  // A file size limit must be an error we report and clean up after (temporary files
+  // removed), not a kill that leaves them behind.
+  std::signal(SIGXFSZ, SIG_IGN);
   if (argc <= 1 && !app.get_subcommands({}).empty()) {
     // A bare command never guesses what was meant: it shows what it can do.
     std::fputs(app.help().c_str(), stderr);

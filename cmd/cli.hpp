@@ -21,5 +21,8 @@ void add_validate(CLI::App& app, int& status);
 void add_convert(CLI::App& app, int& status);
 void add_formats(CLI::App& app, int& status);
 void add_rec(CLI::App& app, int& status);
+void add_append(CLI::App& app, int& status);
+void add_merge(CLI::App& app, int& status);
+void add_rotate(CLI::App& app, int& status);
 
 } // namespace recssh::cli

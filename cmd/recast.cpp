@@ -18,5 +18,8 @@ int main(int argc, char** argv) {
   recssh::cli::add_validate(app, status);
   recssh::cli::add_convert(app, status);
   recssh::cli::add_formats(app, status);
+  recssh::cli::add_append(app, status);
+  recssh::cli::add_merge(app, status);
+  recssh::cli::add_rotate(app, status);
   return recssh::cli::run("recast", app, argc, argv, status);
 }

@@ -29,6 +29,7 @@ public:
 
 private:
   void do_begin(const Header& h) override;
+  void do_resume(const Header&, Micros last) override { m_prev = last; }
   void do_write(const Event& e) override;
   WriteOptions m_opts;
   MillisQuantizer m_quantizer;

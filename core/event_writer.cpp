@@ -13,6 +13,12 @@ void EventWriter::begin(const Header& h) {
   m_state = State::open;
 }
 
+void EventWriter::resume(const Header& h, Micros last) {
+  assert(m_state == State::fresh);
+  do_resume(h, last);
+  m_state = State::open;
+}
+
 void EventWriter::write(const Event& e) {
   assert(m_state == State::open);
   do_write(e);

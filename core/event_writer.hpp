@@ -22,11 +22,15 @@ public:
   EventWriter& operator=(const EventWriter&) = delete;
 
   void begin(const Header& h);
+  // Instead of begin(): continue a stream whose header and events up to time `last`
+  // are already written (appending to an existing file).
+  void resume(const Header& h, Micros last);
   void write(const Event& e);
   void finish();
 
 protected:
   virtual void do_begin(const Header& h) = 0;
+  virtual void do_resume(const Header&, Micros) {}
   virtual void do_write(const Event& e) = 0;
   virtual void do_finish() {}
   ByteSink& m_sink;

@@ -316,13 +316,13 @@ Input memory_input(std::string name, std::string bytes, Diagnostics* diag) {
   return make_input(std::move(name), std::make_unique<StringSource>(std::move(bytes)), diag);
 }
 
-Output::Output(const std::string& path, Overwrite overwrite, bool gzip) {
+Output::Output(const std::string& path, Overwrite overwrite, bool gzip, mode_t mode) {
   if (path == "-") {
     m_name = "<stdout>";
     m_fd_sink = std::make_unique<FdSink>(1, m_name);
   } else {
     m_name = path;
-    m_file = std::make_unique<AtomicFile>(path, overwrite);
+    m_file = std::make_unique<AtomicFile>(path, overwrite, mode);
     m_fd_sink = std::make_unique<FdSink>(m_file->fd(), m_name);
   }
   if (gzip) m_gzip = std::make_unique<GzipSink>(*m_fd_sink, m_name);

@@ -162,7 +162,7 @@ private:
 // (or the path ends in .gz). commit() finishes and publishes it.
 class Output {
 public:
-  Output(const std::string& path, Overwrite overwrite, bool gzip);
+  Output(const std::string& path, Overwrite overwrite, bool gzip, mode_t mode = 0644);
   ~Output();
   ByteSink& sink() { return m_gzip ? static_cast<ByteSink&>(*m_gzip) : *m_fd_sink; }
   const std::string& name() const { return m_name; }

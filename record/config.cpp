@@ -69,6 +69,9 @@ void load_config_file(const std::string& path, Config& c) {
     else if (key == "coalesce-ms" || key == "coalesce_ms") c.coalesce_ms = parse_number(value, where);
     else if (key == "coalesce-bytes" || key == "coalesce_bytes")
       c.coalesce_bytes = static_cast<std::size_t>(parse_number(value, where));
+    else if (key == "merge-daily" || key == "merge_daily") c.merge_daily = parse_bool(value, where);
+    else if (key == "compress-after" || key == "compress_after") c.compress_after = value;
+    else if (key == "retain") c.retain = value;
     else
       throw FormatError(where, "unknown key '" + key + "' (see recssh(1), FILES)", false);
   }

@@ -22,6 +22,9 @@ struct Config {
   std::optional<double> idle_time_limit;
   std::optional<double> coalesce_ms;
   std::optional<std::size_t> coalesce_bytes;
+  std::optional<bool> merge_daily;          // recast rotate
+  std::optional<std::string> compress_after; // recast rotate, e.g. 1d
+  std::optional<std::string> retain;         // recast rotate, e.g. 90d
   std::vector<std::string> files_read; // for messages
 };
 

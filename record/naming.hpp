@@ -6,6 +6,7 @@
 // so 50 sessions started in one second get 50 files), mode 0600, in directories of
 // mode 0700 that must be real directories owned by us: a planted symlink is refused.
 #include "core/fd.hpp"
+#include "core/names.hpp"
 
 #include <cstdint>
 #include <string>
@@ -13,11 +14,7 @@
 
 namespace recssh::record {
 
-// Maps text to a safe file name part: runs of other bytes become one '_', leading
-// dots, dashes and underscores go (no hidden files, no option-like names, no ".."),
-// and it is cut to max_len. Empty results become `fallback`.
-std::string sanitize_name(std::string_view text, std::size_t max_len = 80,
-                          std::string_view fallback = "session");
+using recssh::sanitize_name;
 
 struct CreatedFile {
   Fd fd;            // open for writing, exclusively locked (flock)

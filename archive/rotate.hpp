@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// `recast rotate ROOT`, for cron: optionally merge each finished day's recordings per
+// user and host into one daily cast, gzip recordings older than compress_after,
+// delete those older than retain. Never touches a recording that is locked (being
+// recorded) or modified within min_age. Every output is written to a temporary file,
+// re-read and compared event for event with its inputs before any input is removed.
+// A merge is journaled (ROOT/.recast-rotate.journal) so a rotate killed at any point
+// is completed or rolled back by the next one; a compress is recognised by its two
+// files. A lock (ROOT/.recast-rotate.lock) keeps two rotations apart.
+#include "core/errors.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace recssh::archive {
+
+struct RotatePolicy {
+  bool merge_daily = false;
+  std::optional<std::int64_t> compress_after; // seconds since last modification
+  std::optional<std::int64_t> retain;         // seconds since last modification
+  std::int64_t min_age = 60;                  // seconds: younger files are left alone
+  bool dry_run = false;
+};
+
+struct RotateReport {
+  unsigned long merged_groups = 0, merged_inputs = 0, compressed = 0, deleted = 0, locked = 0, recent = 0,
+                recovered = 0, failed = 0;
+};
+
+// "90d", "12h", "30m", "45s" or plain seconds; nullopt if malformed.
+std::optional<std::int64_t> parse_age(const std::string& text);
+
+// `log` receives one line per action (and per failure, starting with "error: ").
+RotateReport rotate(const std::string& root, const RotatePolicy& policy,
+                    const std::function<void(const std::string&)>& log);
+
+} // namespace recssh::archive
