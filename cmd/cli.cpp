@@ -4,6 +4,7 @@
 #include "core/errors.hpp"
 
 #include <csignal>
+#include <malloc.h>
 #include <cstdio>
 
 namespace recssh::cli {
@@ -14,6 +15,11 @@ int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int
   // A file size limit must be an error we report and clean up after (temporary files
   // removed), not a kill that leaves them behind.
   std::signal(SIGXFSZ, SIG_IGN);
+  // Readers and writers use 1 MiB buffers, one set per file; merge and rotate go
+  // through thousands of files. Above glibc's default 128 KiB threshold each would be
+  // a fresh mmap, page-faulted and zeroed by the kernel every time: keep them on the
+  // heap, where freed buffers are reused.
+  ::mallopt(M_MMAP_THRESHOLD, 32 << 20);
   if (argc <= 1 && !app.get_subcommands({}).empty()) {
     // A bare command never guesses what was meant: it shows what it can do.
     std::fputs(app.help().c_str(), stderr);

@@ -13,7 +13,7 @@ void add_rec(CLI::App& app, int& status) {
   struct Options {
     RecordFlags flags;
     std::string file, command;
-    bool overwrite = false, raw = false, yes = false, quiet = false;
+    bool overwrite = false, append = false, raw = false, yes = false, quiet = false;
     std::optional<int> cols, rows;
   };
   auto o = std::make_shared<Options>();
@@ -21,6 +21,7 @@ void add_rec(CLI::App& app, int& status) {
   cmd->add_option("file", o->file, "cast to write (default: a new file under --dir, by day)");
   cmd->add_option("-c,--command", o->command, "command to record, run by sh -c (default: $SHELL)");
   cmd->add_flag("--overwrite", o->overwrite, "replace FILE if it exists");
+  cmd->add_flag("--append", o->append, "append the session to FILE (its timeline continues)");
   cmd->add_flag("--raw", o->raw, "write raw output only (no header, no timing)");
   cmd->add_flag("-y,--yes", o->yes, "answer yes to every question (recast asks none; for compatibility)");
   cmd->add_flag("-q,--quiet", o->quiet, "no messages (errors excepted)");
@@ -51,9 +52,16 @@ void add_rec(CLI::App& app, int& status) {
     std::string what = o->command.empty() ? argv[0] : o->command;
     if (auto slash = what.rfind('/', what.find(' ')); slash != std::string::npos && o->command.empty())
       what = what.substr(slash + 1);
-    auto created = o->file.empty()
-                       ? record::create_session_file(rec.placement, now, what, record::local_user(), stream, id)
-                       : record::create_named_file(o->file, o->overwrite);
+    if (o->append && (o->file.empty() || o->overwrite || o->raw))
+      throw UsageError("--append needs FILE, and goes with neither --overwrite nor --raw");
+    AppendPlan plan;
+    if (o->append)
+      plan = plan_append(o->file);
+    else if (o->file.empty())
+      plan.created = record::create_session_file(rec.placement, now, what, record::local_user(), stream, id);
+    else
+      plan.created = record::create_named_file(o->file, o->overwrite);
+    auto& created = plan.created;
 
     record::SessionSpec spec;
     spec.argv = argv;
@@ -70,10 +78,12 @@ void add_rec(CLI::App& app, int& status) {
                                         .list("argv", argv)
                                         .text());
     if (!o->quiet)
-      std::fprintf(stderr, "recast: recording to %s; exit the shell or press ^D to finish\n", created.path.c_str());
+      std::fprintf(stderr, "recast: recording to %s; exit the shell or press ^D to finish\n",
+                   plan.via_temp ? plan.target.c_str() : created.path.c_str());
     record::RecordingFile file(std::move(created.fd), created.path, rec.file);
     status = record::run_session(spec, file);
-    if (!o->quiet) std::fprintf(stderr, "recast: recording finished: %s\n", created.path.c_str());
+    finish_append(plan, o->quiet);
+    if (!o->quiet) std::fprintf(stderr, "recast: recording finished: %s\n", plan.target.empty() ? created.path.c_str() : plan.target.c_str());
   });
 }
 

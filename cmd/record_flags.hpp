@@ -31,4 +31,16 @@ struct ResolvedRecording {
 
 ResolvedRecording resolve_recording(const RecordFlags& f, const record::Config& config);
 
+// --append: a session to be appended to `file` is recorded into `file` itself when it
+// does not exist yet, else into a private temporary file next to it, which
+// finish_append() appends with `recast append`'s code and removes. Killed meanwhile,
+// the temporary file is a valid cast that `recast append FILE TEMP` can still add.
+struct AppendPlan {
+  record::CreatedFile created;
+  std::string target;
+  bool via_temp = false;
+};
+AppendPlan plan_append(const std::string& file);
+void finish_append(const AppendPlan& plan, bool quiet);
+
 } // namespace recssh::cli

@@ -49,8 +49,10 @@ int main(int argc, char** argv) {
   cli::RecordFlags flags;
   cli::add_record_flags(app, flags, false);
   bool quiet = false, print_path = false;
+  std::string append_to;
   app.add_flag("--quiet", quiet, "no messages from recssh itself (errors excepted)");
   app.add_flag("--print-path", print_path, "print the recording's path on stderr when the session ends");
+  app.add_option("--append", append_to, "append the session to this cast instead of a new file");
 
   std::size_t split = split_point(app, argc, argv);
   std::vector<std::string> ssh_args;
@@ -82,8 +84,13 @@ int main(int argc, char** argv) {
     std::string id = record::new_session_id(now);
     auto scrubbed = record::scrub_secrets(ssh_args);
     std::string user = record::local_user();
-    auto created = record::create_session_file(rec.placement, now, record::describe_target(record::parse_ssh_args(scrubbed)),
-                                               user, stream, id);
+    cli::AppendPlan plan;
+    if (!append_to.empty())
+      plan = cli::plan_append(append_to);
+    else
+      plan.created = record::create_session_file(
+          rec.placement, now, record::describe_target(record::parse_ssh_args(scrubbed)), user, stream, id);
+    auto& created = plan.created;
 
     record::SessionSpec spec;
     spec.argv = argv_run;
@@ -103,7 +110,9 @@ int main(int argc, char** argv) {
                                         .text());
     record::RecordingFile file(std::move(created.fd), created.path, rec.file);
     status = record::run_session(spec, file);
-    if (print_path && !quiet) std::fprintf(stderr, "recssh: recorded %s\n", created.path.c_str());
+    cli::finish_append(plan, true);
+    if (print_path && !quiet)
+      std::fprintf(stderr, "recssh: recorded %s\n", plan.target.empty() ? created.path.c_str() : plan.target.c_str());
   });
   // Parse only recssh's own part; ssh's part is never interpreted as our options.
   std::vector<char*> own(argv, argv + split);

@@ -4,6 +4,9 @@
 #include "core/utf8.hpp"
 
 #include <array>
+#include <cstring>
+#include <emmintrin.h>
+#include <simdjson.h>
 
 namespace recssh {
 
@@ -21,7 +24,62 @@ constexpr auto k_class = make_class_table();
 constexpr char k_hex[] = "0123456789abcdef";
 } // namespace
 
+namespace {
+
+void append_escape(std::string& out, unsigned char c) {
+  switch (c) {
+  case '"': out += "\\\""; break;
+  case '\\': out += "\\\\"; break;
+  case '\b': out += "\\b"; break;
+  case '\f': out += "\\f"; break;
+  case '\n': out += "\\n"; break;
+  case '\r': out += "\\r"; break;
+  case '\t': out += "\\t"; break;
+  default:
+    out += "\\u00";
+    out += k_hex[c >> 4];
+    out += k_hex[c & 15];
+  }
+}
+
+// For text already known to be valid UTF-8 (what every reader and the recorder
+// produce): only control characters, '"' and '\\' need work; 16 bytes per step.
+void append_valid_utf8(std::string& out, std::string_view s) {
+  const char* p = s.data();
+  const char* end = p + s.size();
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), ctrl_max = _mm_set1_epi8(0x1f);
+  while (end - p >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                   _mm_cmpeq_epi8(_mm_min_epu8(v, ctrl_max), v)); // v <= 0x1f
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+    if (mask == 0) {
+      out.append(p, 16);
+      p += 16;
+      continue;
+    }
+    int k = __builtin_ctz(mask);
+    out.append(p, static_cast<std::size_t>(k));
+    append_escape(out, static_cast<unsigned char>(p[k]));
+    p += k + 1;
+  }
+  for (; p < end; ++p) {
+    unsigned char c = static_cast<unsigned char>(*p);
+    if (k_class[c] == 1) append_escape(out, c);
+    else out.push_back(*p);
+  }
+}
+
+} // namespace
+
 void append_json_string(std::string& out, std::string_view s) {
+  if (simdjson::validate_utf8(s.data(), s.size())) {
+    out.reserve(out.size() + s.size() + 2);
+    out += '"';
+    append_valid_utf8(out, s);
+    out += '"';
+    return;
+  }
   auto p = reinterpret_cast<const unsigned char*>(s.data());
   std::size_t n = s.size(), i = 0;
   out += '"';

@@ -12,7 +12,11 @@ constexpr std::size_t k_initial = std::size_t(1) << 20;
 LineReader::LineReader(ByteSource& source, std::string name, std::size_t max_line)
     : m_source(source), m_name(std::move(name)), m_max_line(max_line),
       m_buf(new char[k_initial + k_padding]), m_cap(k_initial) {
-  std::memset(m_buf.get(), 0, k_initial + k_padding);
+  // Only the bytes after the data are ever read past a line (simdjson's padding, the
+  // fast path's 16-byte blocks): they are zeroed after every fill (see next()), so
+  // the buffer itself needs no clearing. Clearing 1 MiB per file cost merge a third
+  // of its time on many small files.
+  std::memset(m_buf.get(), 0, k_padding);
 }
 
 std::size_t LineReader::capacity(std::string_view line) const {
@@ -57,7 +61,7 @@ bool LineReader::next(std::string_view& line) {
       std::size_t cap = std::min(m_cap * 2, m_max_line);
       std::unique_ptr<char[]> bigger(new char[cap + k_padding]);
       std::memcpy(bigger.get(), base, m_end);
-      std::memset(bigger.get() + m_end, 0, cap + k_padding - m_end);
+      std::memset(bigger.get() + m_end, 0, k_padding);
       m_buf = std::move(bigger);
       m_cap = cap;
       base = m_buf.get();
@@ -65,7 +69,7 @@ bool LineReader::next(std::string_view& line) {
       // A long line is behind us: give the memory back.
       std::unique_ptr<char[]> smaller(new char[k_initial + k_padding]);
       std::memcpy(smaller.get(), base, m_end);
-      std::memset(smaller.get() + m_end, 0, k_initial + k_padding - m_end);
+      std::memset(smaller.get() + m_end, 0, k_padding);
       m_buf = std::move(smaller);
       m_cap = k_initial;
       base = m_buf.get();
@@ -73,6 +77,7 @@ bool LineReader::next(std::string_view& line) {
     std::size_t r = m_source.read(base + m_end, m_cap - m_end);
     if (r == 0) m_eof = true;
     m_end += r;
+    std::memset(base + m_end, 0, k_padding); // what a line's padding reads is defined
   }
 }
 

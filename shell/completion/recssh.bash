@@ -50,18 +50,21 @@ complete -F _recssh recssh
 
 _recast() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-  local cmds="rec cat info validate convert formats"
+  local cmds="rec cat info validate convert formats append merge rotate"
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W "$cmds --help --version" -- "$cur"))
     return
   fi
   local sub=${COMP_WORDS[1]} opts=""
   case $sub in
-    rec) opts="-c --command --overwrite --raw -y --yes -q --quiet --cols --rows --stdin --no-mask --mask-window --on-error -e --env -t --title -i --idle-time-limit --dir --layout --format --gzip --coalesce-ms --coalesce-bytes" ;;
+    rec) opts="-c --command --overwrite --append --raw -y --yes -q --quiet --cols --rows --stdin --no-mask --mask-window --on-error -e --env -t --title -i --idle-time-limit --dir --layout --format --gzip --coalesce-ms --coalesce-bytes" ;;
     cat) opts="--from --stream --skip-bad" ;;
     info) opts="--json --from --skip-bad" ;;
     validate) opts="--all -q --quiet --from" ;;
     convert) opts="--from --to --v3-precision --overwrite --gzip --skip-bad -v --verbose" ;;
+    append) opts="--gap" ;;
+    merge) opts="-o --output --gap --allow-overlap --format --overwrite --gzip -v --verbose" ;;
+    rotate) opts="--merge-daily --compress-after --retain --min-age -n --dry-run --syslog" ;;
   esac
   case $prev in
     --to | --format) COMPREPLY=($(compgen -W "v2 v3" -- "$cur")); return ;;
@@ -69,6 +72,7 @@ _recast() {
     --layout) COMPREPLY=($(compgen -W "day user" -- "$cur")); return ;;
     --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     -c | --command) COMPREPLY=($(compgen -c -- "$cur")); return ;;
+    --gap) COMPREPLY=($(compgen -W "keep drop cap:" -- "$cur")); return ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$opts --help" -- "$cur"))

@@ -39,6 +39,17 @@ rec -c 'printf "caf\303"; sleep 0.2; printf "\251 \342\202"; sleep 0.2; printf "
 "$RECAST" validate u.cast >/dev/null || fail "split UTF-8 produced an invalid cast"
 "$RECAST" cat u.cast | tr -d '\r' | grep -qx 'café €' || fail "UTF-8 split across reads not kept whole"
 
+# --append: the file's timeline continues; a second session is joined with a marker
+rec --append -c 'echo first-part' ap.cast </dev/null >/dev/null
+rec --append --cols 100 --rows 30 -c 'echo second-part' ap.cast </dev/null >/dev/null
+"$RECAST" validate ap.cast >/dev/null || fail "--append produced an invalid cast"
+[ "$("$RECAST" cat ap.cast | tr -d '\r')" = "$(printf 'first-part\nsecond-part')" ] || fail "--append content"
+grep -q '"m", "recssh: join: ' ap.cast || fail "--append: no join marker"
+grep -q '"r", "100x30"' ap.cast || fail "--append: no resize at the join"
+[ "$(head -n 1 ap.cast | grep -c first-part)" = 1 ] || fail "--append rewrote the header"
+ls -a | grep -q '\.ap\.cast\.append-' && fail "--append left its temporary file"
+expect_fail 2 'append needs FILE' "$RECAST" rec -q --append -c true
+
 # --raw
 rec --raw -c 'echo raw-out' r.raw </dev/null
 [ "$(tr -d '\r' <r.raw)" = raw-out ] || fail "--raw wrote more than the output: $(cat -A r.raw)"

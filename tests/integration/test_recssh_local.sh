@@ -104,6 +104,12 @@ head -n 1 "$f" | grep -qE 'S3cretPW|hunter2|xyzzy|pa55' && fail "a secret is in 
 case "$f" in *S3cret* | *hunter2* | *xyzzy* | *pa55*) fail "a secret is in the name: $f" ;; esac
 head -n 1 "$f" | grep -q '"-p\*\*\*"' || fail "mysql -p not scrubbed to -p***"
 
+# --- --append FILE: every session into one cast ---------------------------------------------
+"$RECSSH" --append "$WORK/all.cast" host one </dev/null >/dev/null
+"$RECSSH" --append "$WORK/all.cast" host two </dev/null >/dev/null
+"$RECAST" validate "$WORK/all.cast" >/dev/null || fail "recssh --append: invalid cast"
+[ "$(grep -c 'recssh: end: status=0' "$WORK/all.cast")" = 2 ] || fail "recssh --append: two sessions expected"
+
 # --- no arguments: usage error; ssh -V: runs ssh, records nothing ---------------------------------
 expect_fail 2 'no ssh arguments' "$RECSSH" --dir "$R/u"
 "$RECSSH" --dir "$R/V" -V >/dev/null

@@ -62,6 +62,18 @@ complete_line recssh --stdin -p 22 be | grep -q beta-db || fail "host completion
 complete_line recast co | grep -qx convert || fail "recast subcommand completion"
 complete_line recast convert --t | grep -qx -- --to || fail "recast convert option completion"
 
+# --- the cron line and the systemd service run as written (paths swapped, dry run) ------------
+mkdir -p "$WORK/rotroot"
+cron_cmd=$(grep -E '^[0-9]' "$SOURCE_DIR/shell/rotate/recast-rotate.cron" | sed -E 's/^([^ ]+ +){6}//; s/>.*$//')
+svc_cmd=$(sed -n 's/^ExecStart=//p' "$SOURCE_DIR/shell/rotate/recast-rotate.service")
+for c in "$cron_cmd" "$svc_cmd"; do
+  c=${c//\/var\/log\/recssh/$WORK/rotroot}
+  c=${c/#recast /$RECAST }
+  c=${c/#\/usr\/local\/bin\/recast /$RECAST }
+  eval "$c --dry-run" >/dev/null || fail "example command fails: $c"
+done
+grep -q '^OnCalendar=' "$SOURCE_DIR/shell/rotate/recast-rotate.timer" || fail "timer has no OnCalendar"
+
 # --- zsh completion parses ----------------------------------------------------------------
 require zsh
 zsh -n "$SOURCE_DIR/shell/completion/_recssh" || fail "zsh completion: syntax"
