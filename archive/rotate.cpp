@@ -389,7 +389,10 @@ private:
           throw;
         }
         remove_file(f.path);
-        fsync_dir(dir_of(f.path));
+        // The .gz is durable (AtomicFile synced it and its directory); the removal may
+        // be made durable once per directory: undone by a crash, it leaves a pair that
+        // the next run resolves.
+        m_touched_dirs.insert(dir_of(f.path));
         ++m_report.compressed;
       } catch (const Error& e) {
         failure("compress " + f.path + " failed, original kept: " + e.what());
@@ -423,6 +426,7 @@ private:
 
   void remove_empty_days() {
     if (m_p.dry_run) return;
+    for (const auto& d : m_touched_dirs) fsync_dir(d);
     for (const auto& d : m_touched_dirs)
       if (d != m_root && is_day_name(name_of(d)) && ::rmdir(d.c_str()) == 0) m_log("remove empty directory " + d);
   }

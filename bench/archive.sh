@@ -41,7 +41,10 @@ for d in $(seq 1 100); do
       $((1700000000 + d * 86400 + i)) $((i % 7)) $((i % 5)) "$d" "$i" >"$data/R/$day/$i.cast"
   done
 done
-find "$data/R" -name '*.cast' -exec touch -d '-2 days' {} +
+for d in $(seq 1 100); do # each day's files as old as their day
+  day=$(date -d "-$((d + 1)) days" +%Y-%m-%d)
+  find "$data/R/$day" -name '*.cast' -exec touch -d "-$((d + 1)) days" {} +
+done
 run_rotate() { # LABEL ARGS...
   local label=$1; shift
   /usr/bin/time -f "%e %M" -o "$data/t" "$recast" rotate "$data/R" --min-age 0 "$@" >"$data/log"

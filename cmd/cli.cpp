@@ -20,6 +20,7 @@ int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int
   // a fresh mmap, page-faulted and zeroed by the kernel every time: keep them on the
   // heap, where freed buffers are reused.
   ::mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  ::mallopt(M_TRIM_THRESHOLD, 64 << 20); // and do not hand them back after every file
   if (argc <= 1 && !app.get_subcommands({}).empty()) {
     // A bare command never guesses what was meant: it shows what it can do.
     std::fputs(app.help().c_str(), stderr);

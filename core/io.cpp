@@ -113,7 +113,8 @@ std::size_t GzipSource::read(char* buf, std::size_t n) {
 // ---- sinks ----
 
 FdSink::FdSink(int fd, std::string name, std::size_t buffer_size)
-    : m_fd(fd), m_name(std::move(name)), m_buf(buffer_size) {}
+    : m_fd(fd), m_name(std::move(name)), m_buf(buffer_size ? new char[buffer_size] : nullptr),
+      m_size(buffer_size) {}
 
 FdSink::~FdSink() {
   // Best effort only: errors are reported by an explicit flush() before this.
@@ -138,24 +139,24 @@ void FdSink::write_all(const char* p, std::size_t n) {
 }
 
 void FdSink::write(const char* p, std::size_t n) {
-  if (m_buf.empty()) {
+  if (m_size == 0) {
     write_all(p, n);
     return;
   }
-  if (m_used + n > m_buf.size()) {
+  if (m_used + n > m_size) {
     flush();
-    if (n >= m_buf.size()) {
+    if (n >= m_size) {
       write_all(p, n);
       return;
     }
   }
-  std::memcpy(m_buf.data() + m_used, p, n);
+  std::memcpy(m_buf.get() + m_used, p, n);
   m_used += n;
 }
 
 void FdSink::flush() {
   std::size_t n = std::exchange(m_used, 0);
-  write_all(m_buf.data(), n);
+  write_all(m_buf.get(), n);
 }
 
 struct GzipSink::State {

@@ -86,7 +86,8 @@ private:
   void write_all(const char* p, std::size_t n);
   int m_fd;
   std::string m_name;
-  std::vector<char> m_buf;
+  std::unique_ptr<char[]> m_buf; // not cleared: one is made per output file
+  std::size_t m_size = 0;
   std::size_t m_used = 0;
 };
 
