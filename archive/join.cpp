@@ -53,18 +53,18 @@ std::uint64_t Joiner::append(EventReader& r, const Source& src, Micros gap, bool
   if (reset) m_w.write(Event::output(start, std::string(k_session_reset)));
   m_end = start;
   std::uint64_t n = 0;
-  auto put = [&](Event& ev) {
+  auto put = [&](Event& ev, std::string_view tail) {
     ev.time = start + (ev.time - base);
     if (ev.is(code::resize))
       if (auto s = parse_size(ev.data)) m_size = *s;
     m_end = std::max(m_end, ev.time);
-    m_w.write(ev);
+    m_w.write(ev, tail); // the line's own bytes after the time, when it has them
     ++n;
   };
   if (first) {
     Event f = *first;
-    put(f);
-    while (r.next(e)) put(e);
+    put(f, {}); // read before the caller's decisions: its line is gone
+    while (r.next(e)) put(e, r.raw_tail());
   }
   return n;
 }

@@ -5,6 +5,9 @@
 #include "core/format.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <future>
+#include <thread>
 #include <boost/filesystem.hpp>
 
 namespace recssh::archive {
@@ -62,19 +65,44 @@ MergeResult merge_casts(const std::vector<MergeInput>& inputs, const std::string
   const FormatInfo& fmt = formats().get(o.version == 3 ? "v3" : "v2", true);
   auto writer = fmt.make_writer(out.sink(), WriteOptions{});
 
+  // SHA-256 runs at ~225 MB/s per core without SHA instructions: as fast as the merge
+  // itself. A second thread hashes the inputs ahead of the one being merged.
+  std::vector<std::promise<std::string>> hash_promises(inputs.size());
+  std::vector<std::future<std::string>> hashes;
+  for (auto& p : hash_promises) hashes.push_back(p.get_future());
+  std::atomic<bool> stop{false};
+  std::thread hasher([&] {
+    for (std::size_t i = 0; i < inputs.size() && !stop; ++i) {
+      try {
+        hash_promises[i].set_value(inputs[i].sha256.empty() ? sha256_file(inputs[i].path) : inputs[i].sha256);
+      } catch (...) {
+        hash_promises[i].set_exception(std::current_exception());
+      }
+    }
+  });
+  struct Joined {
+    std::thread& t;
+    std::atomic<bool>& stop;
+    ~Joined() {
+      stop = true;
+      t.join();
+    }
+  } joined{hasher, stop};
+
   std::optional<Joiner> join;
   std::int64_t prev_ts = 0;
   Micros prev_last_rel{0}; // last event of the previous input, on its own clock
   std::string prev_name;
   Micros cap{-1};
-  for (const auto& in : inputs) {
+  for (std::size_t idx = 0; idx < inputs.size(); ++idx) {
+    const auto& in = inputs[idx];
     auto r = open_reader(in.path, "", ReadOptions{false, o.diag});
     Header h = r->header();
     Event first;
     std::optional<Event> f;
     if (r->next(first)) f = first;
     Micros first_rel = f ? f->time : Micros{0};
-    Source src{display_name(in.path), in.sha256.empty() ? sha256_file(in.path) : in.sha256};
+    Source src{display_name(in.path), hashes[idx].get()};
     Micros gap{0};
     if (!join) {
       if (h.idle_time_limit) cap = Micros(static_cast<std::int64_t>(*h.idle_time_limit * 1e6));

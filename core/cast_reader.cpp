@@ -29,6 +29,7 @@ CastReader::CastReader(Input input, int version, ReadOptions options)
 }
 
 bool CastReader::do_next(Event& e) {
+  m_tail = {};
   std::string_view line;
   for (;;) {
     if (!m_lines.next(line)) return false;
@@ -47,6 +48,11 @@ bool CastReader::do_next(Event& e) {
     return false;
   }
   if (repaired) warn("invalid UTF-8 replaced by U+FFFD");
+  else if (time_text.data() >= line.data() && time_text.data() + time_text.size() <= line.data() + line.size() &&
+           !line.empty() && line.back() == ']') {
+    // The line parsed as it stands: what follows the time can be written again verbatim.
+    m_tail = line.substr(static_cast<std::size_t>(time_text.data() + time_text.size() - line.data()));
+  }
   bool negative = false;
   auto t = parse_seconds(time_text, &negative);
   if (!t) {

@@ -16,6 +16,7 @@ public:
   // Reads and checks the header line. `version` is 2 or 3: the version the header
   // must declare. Throws FormatError.
   CastReader(Input input, int version, ReadOptions options);
+  std::string_view raw_tail() const override { return m_tail; }
 
 private:
   bool do_next(Event& e) override;
@@ -26,6 +27,7 @@ private:
   CastJson m_json;
   int m_version;
   Micros m_elapsed{0}; // v3: sum of intervals so far
+  std::string_view m_tail; // into the line buffer, valid until the next read
 };
 
 class CastV1Reader final : public EventReader {

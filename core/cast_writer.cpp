@@ -71,6 +71,16 @@ void CastV2Writer::do_write(const Event& e) {
   m_sink.write(m_line);
 }
 
+bool CastV2Writer::do_write_tail(const Event& e, std::string_view tail) {
+  m_line.clear();
+  m_line += '[';
+  append_seconds(m_line, e.time);
+  m_line += tail;
+  m_line += '\n';
+  m_sink.write(m_line);
+  return true;
+}
+
 std::string CastV3Writer::header_line(const Header& h) {
   std::string out = "{\"version\":3,\"term\":{\"cols\":" + std::to_string(h.size.cols) +
                     ",\"rows\":" + std::to_string(h.size.rows);

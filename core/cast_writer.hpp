@@ -17,6 +17,7 @@ public:
 private:
   void do_begin(const Header& h) override;
   void do_write(const Event& e) override;
+  bool do_write_tail(const Event& e, std::string_view tail) override;
   std::string m_line;
 };
 

@@ -29,6 +29,10 @@ public:
   bool next(Event& e);
   // "file:line" of the record last read.
   std::string location() const { return do_location(); }
+  // The exact bytes of the last event's line after its time, `, "code", "data"]`,
+  // when the reader has them and they are valid JSON as they stand (empty otherwise).
+  // Writers of the same layout re-use them instead of escaping the data again.
+  virtual std::string_view raw_tail() const { return {}; }
   std::uint64_t skipped() const { return m_skipped; }
   Diagnostics& diagnostics() { return m_opts.diag ? *m_opts.diag : m_own_diag; }
 

@@ -24,6 +24,11 @@ void EventWriter::write(const Event& e) {
   do_write(e);
 }
 
+void EventWriter::write(const Event& e, std::string_view tail) {
+  assert(m_state == State::open);
+  if (tail.empty() || !do_write_tail(e, tail)) do_write(e);
+}
+
 void EventWriter::finish() {
   assert(m_state == State::open);
   do_finish();

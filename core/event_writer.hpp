@@ -26,11 +26,15 @@ public:
   // are already written (appending to an existing file).
   void resume(const Header& h, Micros last);
   void write(const Event& e);
+  // Writes e using `tail` (EventReader::raw_tail of the line e came from) for all but
+  // the time, when this writer's lines have that layout; otherwise write(e).
+  void write(const Event& e, std::string_view tail);
   void finish();
 
 protected:
   virtual void do_begin(const Header& h) = 0;
   virtual void do_resume(const Header&, Micros) {}
+  virtual bool do_write_tail(const Event&, std::string_view) { return false; }
   virtual void do_write(const Event& e) = 0;
   virtual void do_finish() {}
   ByteSink& m_sink;

@@ -148,6 +148,21 @@ sleep 0.3
 "$RECAST" rotate R --compress-after 1d --merge-daily --min-age 0 >log5 || true
 grep -q "skip (locked: being recorded) R/$yday/110000-b.cast" log5 || fail "locked file not reported: $(cat log5)"
 [ -f "R/$yday/110000-b.cast" ] || fail "a locked recording was touched"
+# a real recorder still writing into the tree is left alone (its lock), and the policy
+# can come from the config file
+make_tree
+"$RECAST" rec -q -c 'echo live; sleep 3' "R/$yday/130000-live.cast" </dev/null >/dev/null &
+recpid=$!
+sleep 0.5
+printf 'compress-after = 1d\nmerge-daily = yes\n' >"$WORK/rot.conf"
+RECSSH_SYSTEM_CONFIG="$WORK/rot.conf" "$RECAST" rotate R --min-age 0 >log6 || fail "rotate with config failed: $(cat log6)"
+grep -q "skip (locked: being recorded) R/$yday/130000-live.cast" log6 || fail "live recording not skipped: $(cat log6)"
+[ -f "R/$yday/daily-alice-db1.cast.gz" ] || fail "config policy (merge-daily, compress-after) not applied: $(cat log6)"
+wait "$recpid"
+"$RECAST" validate "R/$yday/130000-live.cast" >/dev/null || fail "the live recording was damaged"
+printf 'retain = forever\n' >"$WORK/bad.conf"
+RECSSH_SYSTEM_CONFIG="$WORK/bad.conf" expect_fail 2 "retain: 'forever' is not an age" "$RECAST" rotate R
+
 # two rotations at once
 exec 9>R/.recast-rotate.lock; flock 9
 expect_fail 1 'another recast rotate is running' "$RECAST" rotate R --compress-after 1d

@@ -28,6 +28,13 @@ cmp "$WORK/want" "$WORK/got" || fail "ssh did not get the arguments unchanged: $
 "$RECSSH" --dir "$R/b" host --stdin </dev/null >"$WORK/got"
 [ "$(cat "$WORK/got")" = "$(printf 'host\n--stdin')" ] || fail "an option after the host was taken by recssh"
 
+# --- never runs itself: an `ssh -> recssh` symlink earlier in PATH is skipped -------------------
+mkdir -p "$WORK/bin1" "$WORK/bin2"
+ln -s "$RECSSH" "$WORK/bin1/ssh"
+cp "$WORK/fake-ssh" "$WORK/bin2/ssh"
+out=$(env -u RECSSH_SSH PATH="$WORK/bin1:$WORK/bin2:$PATH" "$RECSSH" --dir "$R/self" somehost </dev/null)
+[ "$out" = somehost ] || fail "recssh did not skip itself in PATH: $out"
+
 # --- exit status is ssh's --------------------------------------------------------------
 for st in 0 1 42 255; do
   rc=0; FAKE_STATUS=$st "$RECSSH" --dir "$R/s" host </dev/null >/dev/null || rc=$?
