@@ -358,45 +358,53 @@ private:
     return newest;
   }
 
+  // Per directory: write every .gz (each synced), sync the directory once, then verify
+  // each against its original and remove the original; the removals are synced once
+  // at the end. A crash anywhere leaves originals, or pairs the next run resolves.
   void compress() {
-    std::set<std::string> gz;
+    std::map<std::string, std::vector<const Rec*>> by_dir;
     for (const auto& f : m_files)
-      if (f.gz) gz.insert(f.path);
-    for (const auto& f : m_files) {
-      if (f.gz || f.mtime >= m_now - *m_p.compress_after) continue;
-      std::string target = f.path + ".gz";
-      try {
+      if (!f.gz && f.mtime < m_now - *m_p.compress_after) by_dir[dir_of(f.path)].push_back(&f);
+    for (const auto& [dir, files] : by_dir) {
+      std::vector<const Rec*> written;
+      for (const Rec* f : files) {
+        std::string target = f->path + ".gz";
         struct stat st {};
         if (::lstat(target.c_str(), &st) == 0) {
-          // An earlier run was killed between writing the .gz and removing the original.
-          verify_same_events(f.path, target);
-          say("recover: " + target + " is complete; remove " + f.path);
-          if (!m_p.dry_run) remove_file(f.path);
-          ++m_report.recovered;
+          failure("compress " + f->path + ": " + target + " exists and was not made by this run; both left");
           continue;
         }
-        say("compress " + f.path);
+        say("compress " + f->path);
         if (m_p.dry_run) {
           ++m_report.compressed;
           continue;
         }
-        gzip_file(f, target);
-        crash_point("compress-written");
         try {
-          verify_same_events(f.path, target);
-        } catch (...) {
-          remove_file(target);
-          throw;
+          gzip_file(*f, target);
+          written.push_back(f);
+        } catch (const Error& e) {
+          failure("compress " + f->path + " failed, original kept: " + e.what());
         }
-        remove_file(f.path);
-        // The .gz is durable (AtomicFile synced it and its directory); the removal may
-        // be made durable once per directory: undone by a crash, it leaves a pair that
-        // the next run resolves.
-        m_touched_dirs.insert(dir_of(f.path));
-        ++m_report.compressed;
-      } catch (const Error& e) {
-        failure("compress " + f.path + " failed, original kept: " + e.what());
       }
+      if (written.empty()) continue;
+      fsync_dir(dir); // every .gz is on disk before any original goes
+      crash_point("compress-written");
+      for (const Rec* f : written) {
+        std::string target = f->path + ".gz";
+        try {
+          try {
+            verify_same_events(f->path, target);
+          } catch (...) {
+            remove_file(target);
+            throw;
+          }
+          remove_file(f->path);
+          ++m_report.compressed;
+        } catch (const Error& e) {
+          failure("compress " + f->path + " failed, original kept: " + e.what());
+        }
+      }
+      m_touched_dirs.insert(dir);
     }
   }
 
@@ -421,7 +429,7 @@ private:
       fd_sink.flush();
     }
     set_mtime(out.fd(), f.mtime); // retention keeps counting from the recording's age
-    out.commit();
+    out.commit(AtomicFile::DirSync::later); // compress() syncs the directory once
   }
 
   void remove_empty_days() {

@@ -4,6 +4,7 @@
 #include "record/config.hpp"
 #include "record/placement.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <syslog.h>
 
@@ -40,6 +41,9 @@ void add_rotate(CLI::App& app, int& status) {
   cmd->add_flag("-n,--dry-run", o->dry_run, "list the actions, change nothing");
   cmd->add_flag("--syslog", o->use_syslog, "also log every action to syslog (recast-rotate, facility user)");
   cmd->callback([o, &status] {
+    // A log reader that goes away (cron's mailer, `| head`) must not kill a rotation
+    // between two steps: the log lines are lost, the work is finished.
+    std::signal(SIGPIPE, SIG_IGN);
     auto config = record::load_config();
     archive::RotatePolicy p;
     p.merge_daily = o->merge_daily || config.merge_daily.value_or(false);

@@ -233,22 +233,28 @@ AtomicFile::~AtomicFile() {
   if (!m_committed) ::unlink(m_tmp.c_str());
 }
 
-void AtomicFile::commit() {
+void AtomicFile::commit(DirSync sync) {
   if (::fsync(m_fd.get()) != 0) throw_errno("can't sync " + m_path);
   if (::close(m_fd.release()) != 0) throw_errno("can't write " + m_path);
   if (m_overwrite == Overwrite::no) {
-    // link() fails with EEXIST instead of replacing: no window where a file that
-    // appeared meanwhile is clobbered.
-    if (::link(m_tmp.c_str(), m_path.c_str()) != 0) {
+    // Fails with EEXIST instead of replacing: no window where a file that appeared
+    // meanwhile is clobbered. renameat2 does it in one step; link+unlink where the
+    // file system lacks it.
+    int rc = ::renameat2(AT_FDCWD, m_tmp.c_str(), AT_FDCWD, m_path.c_str(), RENAME_NOREPLACE);
+    if (rc != 0 && (errno == EINVAL || errno == ENOSYS)) {
+      rc = ::link(m_tmp.c_str(), m_path.c_str());
+      if (rc == 0) ::unlink(m_tmp.c_str());
+    }
+    if (rc != 0) {
       int err = errno;
       if (err == EEXIST) throw Error(m_path + ": file exists (use --overwrite to replace it)");
       throw_errno("can't create " + m_path, err);
     }
-    ::unlink(m_tmp.c_str());
   } else if (::rename(m_tmp.c_str(), m_path.c_str()) != 0) {
     throw_errno("can't rename " + m_tmp + " to " + m_path);
   }
   m_committed = true;
+  if (sync == DirSync::later) return;
   Fd dir(::open(dir_of(m_path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.valid()) ::fsync(dir.get());
 }

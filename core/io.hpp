@@ -125,7 +125,10 @@ public:
   AtomicFile& operator=(const AtomicFile&) = delete;
   int fd() const { return m_fd.get(); }
   const std::string& path() const { return m_path; }
-  void commit(); // fsync, rename, fsync the directory
+  // fsync, rename, and fsync the directory, unless the caller syncs the directory
+  // itself later (once for many files).
+  enum class DirSync { now, later };
+  void commit(DirSync sync = DirSync::now);
 
 private:
   std::string m_path, m_tmp;
