@@ -15,12 +15,6 @@ int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int
   // A file size limit must be an error we report and clean up after (temporary files
   // removed), not a kill that leaves them behind.
   std::signal(SIGXFSZ, SIG_IGN);
-  // Readers and writers use 1 MiB buffers, one set per file; merge and rotate go
-  // through thousands of files. Above glibc's default 128 KiB threshold each would be
-  // a fresh mmap, page-faulted and zeroed by the kernel every time: keep them on the
-  // heap, where freed buffers are reused.
-  ::mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  ::mallopt(M_TRIM_THRESHOLD, 64 << 20); // and do not hand them back after every file
   if (argc <= 1 && !app.get_subcommands({}).empty()) {
     // A bare command never guesses what was meant: it shows what it can do.
     std::fputs(app.help().c_str(), stderr);
@@ -42,6 +36,16 @@ int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int
     std::fprintf(stderr, "%s: internal error: %s\n", prog.c_str(), e.what());
     return 70;
   }
+}
+
+void tune_malloc_for_many_files() {
+  // Readers and writers use 1 MiB buffers, one set per file; merge and rotate go
+  // through thousands of files. Above glibc's default 128 KiB threshold each would be
+  // a fresh mmap, page-faulted and zeroed by the kernel every time: keep them on the
+  // heap, where freed buffers are reused, and do not hand them back after every file.
+  // (Not for the recorder: there it would only raise the peak RSS.)
+  ::mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  ::mallopt(M_TRIM_THRESHOLD, 64 << 20);
 }
 
 } // namespace recssh::cli

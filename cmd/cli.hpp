@@ -14,6 +14,9 @@ namespace recssh::cli {
 int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int& status,
         int error_status = 1);
 
+// For commands that open thousands of files (merge, rotate): reuse big buffers.
+void tune_malloc_for_many_files();
+
 // The subcommands of recast, one file each.
 void add_cat(CLI::App& app, int& status);
 void add_info(CLI::App& app, int& status);

@@ -48,6 +48,7 @@ void add_merge(CLI::App& app, int& status) {
   cmd->add_flag("--gzip", o->gzip, "compress the output");
   cmd->add_flag("-v,--verbose", o->verbose, "one line per input merged");
   cmd->callback([o, &status] {
+    tune_malloc_for_many_files();
     archive::MergeOptions opts;
     if (!o->gap.empty()) opts.gap = archive::GapPolicy::parse(o->gap);
     opts.allow_overlap = o->allow_overlap;

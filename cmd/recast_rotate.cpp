@@ -44,6 +44,7 @@ void add_rotate(CLI::App& app, int& status) {
     // A log reader that goes away (cron's mailer, `| head`) must not kill a rotation
     // between two steps: the log lines are lost, the work is finished.
     std::signal(SIGPIPE, SIG_IGN);
+    tune_malloc_for_many_files();
     auto config = record::load_config();
     archive::RotatePolicy p;
     p.merge_daily = o->merge_daily || config.merge_daily.value_or(false);

@@ -27,6 +27,7 @@ struct RecordingFile::Shared {
   std::condition_variable wake;    // work arrived, or stop
   std::condition_variable drained; // the writer went idle
   std::string pending;             // whole lines (or gzip bytes) not yet written
+  std::size_t in_flight = 0;       // bytes of the batch the writer is writing now
   bool stop = false;
   bool writing = false;
   std::uint64_t lost = 0;     // bytes dropped or failed
@@ -78,12 +79,14 @@ void RecordingFile::Shared::run() {
       wake.wait(lock, [&] { return stop || !pending.empty(); });
       if (pending.empty()) return; // stop, and nothing left
       batch.swap(pending);
+      in_flight = batch.size();
       writing = true;
     }
     std::string err;
     bool ok = !broken && write_batch(batch, err);
     {
       std::lock_guard lock(mutex);
+      in_flight = 0;
       last_write_ok = ok;
       if (!ok) {
         lost += batch.size();
@@ -103,7 +106,8 @@ public:
   void write(const char* p, std::size_t n) override {
     {
       std::lock_guard lock(m_s.mutex);
-      if (m_s.broken || m_s.pending.size() + n > m_s.limit) {
+      // The limit covers what waits and what is being written: memory stays bounded.
+      if (m_s.broken || m_s.pending.size() + m_s.in_flight + n > m_s.limit) {
         // The disk is not keeping up: drop rather than stall the session.
         m_s.lost += n;
         m_s.failed = true;

@@ -20,7 +20,7 @@ struct RecordingFileOptions {
   int version = 2;             // cast version written: 2 or 3; 0 for raw output only
   bool gzip = false;           // .cast.gz, sync-flushed at least once a second
   OnError on_error = OnError::keep_going;
-  std::size_t buffer_limit = 4u << 20; // bytes waiting for the disk before dropping
+  std::size_t buffer_limit = 3u << 20; // bytes on their way to the disk before dropping
 };
 
 class RecordingFile {
