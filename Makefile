@@ -43,7 +43,7 @@ test-asan: deps
 
 test-fuzz: deps
 	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DRECSSH_FUZZ=ON -DRECSSH_BUILD_TESTS=OFF
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_cast_reader
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_cast_reader fuzz_legacy_readers
 	cd build-fuzz && ctest --output-on-failure
 
 test: test-unit test-asan test-fuzz

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // recast: everything about terminal recordings (asciicast and legacy logs).
 #include "cmd/cli.hpp"
+#include "convert/registry.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"recast: convert, inspect and print terminal recordings (asciicast v1/v2/v3)"};
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
              "  recast info --json 2026-11-22/*.cast\n"
              "  recast validate --all archive/*.cast.gz\n"
              "  recast convert old-v1.json new.cast");
+  recssh::convert::register_formats();
   int status = 0;
   recssh::cli::add_rec(app, status);
   recssh::cli::add_cat(app, status);
