@@ -26,21 +26,29 @@ constexpr char k_hex[] = "0123456789abcdef";
 
 namespace {
 
-void append_escape(std::string& out, unsigned char c) {
-  switch (c) {
-  case '"': out += "\\\""; break;
-  case '\\': out += "\\\\"; break;
-  case '\b': out += "\\b"; break;
-  case '\f': out += "\\f"; break;
-  case '\n': out += "\\n"; break;
-  case '\r': out += "\\r"; break;
-  case '\t': out += "\\t"; break;
-  default:
-    out += "\\u00";
-    out += k_hex[c >> 4];
-    out += k_hex[c & 15];
+// The JSON escape of each byte that needs one ("\\n", "\\u001b", ...), built once.
+struct EscapeTable {
+  char text[256][7];
+  unsigned char len[256];
+  constexpr EscapeTable() : text{}, len{} {
+    for (int c = 0; c < 256; ++c) {
+      const char* named = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\b' ? "\\b" : c == '\f' ? "\\f"
+                        : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : nullptr;
+      if (named) {
+        len[c] = 2;
+        text[c][0] = named[0];
+        text[c][1] = named[1];
+      } else if (c < 0x20) {
+        const char u[] = {'\\', 'u', '0', '0', k_hex[c >> 4], k_hex[c & 15]};
+        for (int i = 0; i < 6; ++i) text[c][i] = u[i];
+        len[c] = 6;
+      }
+    }
   }
-}
+};
+constexpr EscapeTable k_escapes;
+
+void append_escape(std::string& out, unsigned char c) { out.append(k_escapes.text[c], k_escapes.len[c]); }
 
 // For text already known to be valid UTF-8 (what every reader and the recorder
 // produce): only control characters, '"' and '\\' need work; 16 bytes per step.

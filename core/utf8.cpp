@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/utf8.hpp"
 
+#include <simdjson.h>
+
 #include <cstring>
 
 namespace recssh {
@@ -35,7 +37,24 @@ int utf8_sequence(const unsigned char* p, std::size_t n) {
 namespace {
 // Appends p[0..n) to out, replacing invalid subparts; returns how many trailing bytes
 // form an incomplete (but so far valid) character and were not consumed.
+// How many leading bytes can hold only whole characters: a lead byte among the last
+// three (and what follows it) may be unfinished and is left to the careful loop.
+std::size_t complete_prefix(const unsigned char* p, std::size_t n) {
+  for (std::size_t back = 1; back <= 3 && back <= n; ++back) {
+    unsigned char c = p[n - back];
+    if (c >= 0xC0) return n - back;
+    if (c < 0x80) break;
+  }
+  return n;
+}
+
 std::size_t decode_into(const unsigned char* p, std::size_t n, std::string& out) {
+  // The common case, valid text: checked with SIMD and copied in one append.
+  if (std::size_t cut = complete_prefix(p, n); cut >= 64 && simdjson::validate_utf8(reinterpret_cast<const char*>(p), cut)) {
+    out.append(reinterpret_cast<const char*>(p), cut);
+    p += cut;
+    n -= cut;
+  }
   std::size_t i = 0;
   while (i < n) {
     std::size_t run = i;
