@@ -15,11 +15,6 @@
 namespace recssh::archive {
 namespace {
 
-std::string base_name(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 // What appending needs to know about BASE: a full read (it also proves BASE is valid
 // before anything is written).
 struct BaseInfo {
@@ -61,17 +56,6 @@ BaseInfo inspect_base(const std::string& path, Diagnostics* diag) {
   return b;
 }
 
-void copy_file_bytes(int from, int to, const std::string& name) {
-  std::vector<char> buf(1 << 20);
-  for (;;) {
-    ssize_t n = ::read(from, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error("cannot read " + name + ": " + std::strerror(errno));
-    if (n == 0) return;
-    FdSink(to, name, 0).write(buf.data(), static_cast<std::size_t>(n));
-  }
-}
-
 } // namespace
 
 AppendResult append_casts(const std::string& base, const std::vector<std::string>& more, const AppendOptions& o) {
@@ -89,8 +73,8 @@ AppendResult append_casts(const std::string& base, const std::vector<std::string
                                  : Micros(2'000'000);
 
   AtomicFile out(base, Overwrite::yes, st.st_mode & 07777);
-  copy_file_bytes(base_fd.get(), out.fd(), base);
   FdSink fd_sink(out.fd(), base);
+  copy_fd(base_fd.get(), fd_sink, base); // BASE's bytes as they are
   std::unique_ptr<GzipSink> gz;
   ByteSink* sink = &fd_sink;
   if (b.gzip) {
@@ -119,7 +103,7 @@ AppendResult append_casts(const std::string& base, const std::vector<std::string
       real = Micros((*r->header().timestamp - *prev_ts) * 1'000'000) + f->time - prev_end_rel;
     Micros gap = o.gap.apply(real, default_cap);
     Micros start = join.end() + gap;
-    result.events += join.append(*r, Source{base_name(path), sha256_file(path)}, gap, false, f);
+    result.events += join.append(*r, Source{base_of(path), sha256_file(path)}, gap, false, f);
     // The next MORE's real gap is measured from this one's end, on this one's clock.
     prev_ts = r->header().timestamp;
     prev_end_rel = f ? join.end() - start + f->time : Micros{0};

@@ -18,10 +18,6 @@ bool is_recording_name(const std::string& name) {
   return ends_with(name, ".cast") || ends_with(name, ".cast.gz") || ends_with(name, ".json");
 }
 
-std::string display_name(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
 
 } // namespace
 
@@ -102,7 +98,7 @@ MergeResult merge_casts(const std::vector<MergeInput>& inputs, const std::string
     std::optional<Event> f;
     if (r->next(first)) f = first;
     Micros first_rel = f ? f->time : Micros{0};
-    Source src{display_name(in.path), hashes[idx].get()};
+    Source src{base_of(in.path), hashes[idx].get()};
     Micros gap{0};
     if (!join) {
       if (h.idle_time_limit) cap = Micros(static_cast<std::int64_t>(*h.idle_time_limit * 1e6));

@@ -36,19 +36,6 @@ void crash_point(const char* name) {
   if (at && std::strcmp(at, name) == 0) ::raise(SIGKILL);
 }
 
-std::string dir_of(const std::string& p) {
-  auto slash = p.rfind('/');
-  return slash == std::string::npos ? "." : p.substr(0, slash);
-}
-std::string name_of(const std::string& p) {
-  auto slash = p.rfind('/');
-  return slash == std::string::npos ? p : p.substr(slash + 1);
-}
-
-void fsync_dir(const std::string& dir) {
-  Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (d.valid()) ::fsync(d.get());
-}
 
 void remove_file(const std::string& p) {
   if (::unlink(p.c_str()) != 0 && errno != ENOENT) throw Error("cannot remove " + p + ": " + std::strerror(errno));
@@ -169,7 +156,7 @@ private:
         say("recover: remove merged input " + p + " (in " + final_path + ")");
         if (!m_p.dry_run) remove_file(p);
       }
-      if (!m_p.dry_run) fsync_dir(dir_of(final_path));
+      if (!m_p.dry_run) sync_directory(dir_of(final_path));
     }
     if (!m_p.dry_run) remove_file(journal());
   }
@@ -200,7 +187,7 @@ private:
     }
     if (ec) throw Error("cannot list " + m_root + ": " + ec.message());
     std::sort(m_files.begin(), m_files.end(), [](const Rec& a, const Rec& b) { return a.path < b.path; });
-    for (const auto& t : m_temps) stale_temp(t, name_of(t)); // not while iterating
+    for (const auto& t : m_temps) stale_temp(t, base_of(t)); // not while iterating
   }
 
   // X and X.gz both present: an earlier run was killed between writing X.gz and
@@ -273,7 +260,7 @@ private:
     // day directory -> (user, target) -> files
     std::map<std::pair<std::string, std::pair<std::string, std::string>>, std::vector<std::string>> groups;
     for (const auto& f : m_files) {
-      std::string day = name_of(dir_of(f.path));
+      std::string day = base_of(dir_of(f.path));
       if (!is_day_name(day) || day >= today) continue; // only finished days
       try {
         groups[{dir_of(f.path), session_owner(f.path)}].push_back(f.path);
@@ -311,7 +298,7 @@ private:
   std::int64_t merge_group(const std::string& final_path, const std::vector<std::string>& paths) {
     say("merge " + std::to_string(paths.size()) + " recordings into " + final_path);
     if (m_p.dry_run) return 0;
-    std::string staging = dir_of(final_path) + "/." + name_of(final_path) + ".staging.cast";
+    std::string staging = dir_of(final_path) + "/." + base_of(final_path) + ".staging.cast";
     auto inputs = collect_inputs(paths, nullptr);
     MergeOptions mo;
     mo.allow_overlap = true; // two terminals to one host: placed one after the other
@@ -344,7 +331,7 @@ private:
     crash_point("merge-journaled");
     if (::rename(staging.c_str(), final_path.c_str()) != 0)
       throw Error("cannot rename " + staging + ": " + std::strerror(errno));
-    fsync_dir(dir_of(final_path));
+    sync_directory(dir_of(final_path));
     crash_point("merge-renamed");
     bool first = true;
     for (const auto& p : ordered) {
@@ -353,7 +340,7 @@ private:
       if (first) crash_point("merge-removed-one");
       first = false;
     }
-    fsync_dir(dir_of(final_path));
+    sync_directory(dir_of(final_path));
     remove_file(journal());
     return newest;
   }
@@ -387,7 +374,7 @@ private:
         }
       }
       if (written.empty()) continue;
-      fsync_dir(dir); // every .gz is on disk before any original goes
+      sync_directory(dir); // every .gz is on disk before any original goes
       crash_point("compress-written");
       for (const Rec* f : written) {
         std::string target = f->path + ".gz";
@@ -417,14 +404,7 @@ private:
     {
       FdSink fd_sink(out.fd(), target);
       GzipSink gz(fd_sink, target);
-      std::vector<char> buf(1 << 20);
-      for (;;) {
-        ssize_t n = ::read(in.get(), buf.data(), buf.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw Error("cannot read " + f.path + ": " + std::strerror(errno));
-        if (n == 0) break;
-        gz.write(buf.data(), static_cast<std::size_t>(n));
-      }
+      copy_fd(in.get(), gz, f.path);
       gz.close();
       fd_sink.flush();
     }
@@ -434,9 +414,9 @@ private:
 
   void remove_empty_days() {
     if (m_p.dry_run) return;
-    for (const auto& d : m_touched_dirs) fsync_dir(d);
+    for (const auto& d : m_touched_dirs) sync_directory(d);
     for (const auto& d : m_touched_dirs)
-      if (d != m_root && is_day_name(name_of(d)) && ::rmdir(d.c_str()) == 0) m_log("remove empty directory " + d);
+      if (d != m_root && is_day_name(base_of(d)) && ::rmdir(d.c_str()) == 0) m_log("remove empty directory " + d);
   }
 
   std::string m_root;

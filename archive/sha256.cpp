@@ -3,6 +3,7 @@
 
 #include "core/errors.hpp"
 #include "core/fd.hpp"
+#include "core/io.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -18,16 +19,12 @@ std::string sha256_file(const std::string& path) {
   if (!fd.valid()) throw Error("cannot read " + path + ": " + std::strerror(errno));
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw Error("SHA-256 unavailable");
-  // One buffer for every file hashed: merge and rotate hash thousands of files.
-  constexpr std::size_t k_size = 1 << 20;
-  static thread_local std::unique_ptr<unsigned char[]> buf(new unsigned char[k_size]);
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf.get(), k_size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error("cannot read " + path + ": " + std::strerror(errno));
-    if (n == 0) break;
-    EVP_DigestUpdate(ctx.get(), buf.get(), static_cast<std::size_t>(n));
-  }
+  struct HashSink final : ByteSink {
+    EVP_MD_CTX* ctx;
+    explicit HashSink(EVP_MD_CTX* c) : ctx(c) {}
+    void write(const char* p, std::size_t n) override { EVP_DigestUpdate(ctx, p, n); }
+  } sink(ctx.get());
+  copy_fd(fd.get(), sink, path);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx.get(), md, &len);

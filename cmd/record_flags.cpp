@@ -88,10 +88,7 @@ AppendPlan plan_append(const std::string& file) {
     plan.created = record::create_named_file(file, false);
     return plan;
   }
-  auto slash = file.rfind('/');
-  std::string dir = slash == std::string::npos ? "." : file.substr(0, slash);
-  std::string base = slash == std::string::npos ? file : file.substr(slash + 1);
-  std::string tmp = dir + "/." + base + ".append-XXXXXX.cast";
+  std::string tmp = dir_of(file) + "/." + base_of(file) + ".append-XXXXXX.cast";
   Fd fd(::mkostemps(tmp.data(), 5, O_CLOEXEC));
   if (!fd.valid()) throw Error("cannot create a file next to " + file + ": " + std::strerror(errno));
   ::fchmod(fd.get(), 0600);

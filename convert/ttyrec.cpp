@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "convert/ttyrec.hpp"
 
+#include "core/json.hpp"
 #include "core/utf8.hpp"
 
 #include <algorithm>
@@ -68,20 +69,10 @@ public:
           m_header.size = {cols, rows};
       }
     }
-    m_header.set_extra("recssh_source", "{\"format\":\"ttyrec\",\"name\":" + json_name() + "}");
+    m_header.set_extra("recssh_source", "{\"format\":\"ttyrec\",\"name\":" + json_string(m_in.name) + "}");
   }
 
 private:
-  std::string json_name() const {
-    std::string out = "\"";
-    for (char c : m_in.name) {
-      if (c == '"' || c == '\\') out += '\\';
-      if (static_cast<unsigned char>(c) < 0x20) continue;
-      out += c;
-    }
-    return out + "\"";
-  }
-
   // Reads one frame into m_time/m_data; false at the end (a cut frame is a warning).
   bool read_frame() {
     unsigned char h[k_header];

@@ -16,13 +16,37 @@ namespace {
   throw Error(what + ": " + std::strerror(err));
 }
 
+} // namespace
+
 std::string dir_of(const std::string& path) {
   auto slash = path.rfind('/');
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
 }
-} // namespace
+
+std::string base_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+void sync_directory(const std::string& dir) {
+  Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (d.valid()) ::fsync(d.get());
+}
+
+void copy_fd(int from, ByteSink& to, const std::string& name) {
+  // One buffer per thread for every file copied: rotate and merge copy thousands.
+  constexpr std::size_t k_size = 1 << 20;
+  static thread_local std::unique_ptr<char[]> buf(new char[k_size]);
+  for (;;) {
+    ssize_t n = ::read(from, buf.get(), k_size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw_errno("cannot read " + name);
+    if (n == 0) return;
+    to.write(buf.get(), static_cast<std::size_t>(n));
+  }
+}
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -219,8 +243,7 @@ AtomicFile::AtomicFile(std::string path, Overwrite overwrite, mode_t mode)
   struct stat st;
   if (overwrite == Overwrite::no && ::lstat(m_path.c_str(), &st) == 0)
     throw Error(m_path + ": file exists (use --overwrite to replace it)");
-  std::string base = m_path.substr(m_path.rfind('/') == std::string::npos ? 0 : m_path.rfind('/') + 1);
-  m_tmp = dir_of(m_path) + "/." + base + ".tmp.XXXXXX";
+  m_tmp = dir_of(m_path) + "/." + base_of(m_path) + ".tmp.XXXXXX";
   int fd = ::mkostemp(m_tmp.data(), O_CLOEXEC);
   if (fd < 0) throw_errno("can't create a temporary file next to " + m_path);
   m_fd = Fd(fd);
@@ -254,9 +277,7 @@ void AtomicFile::commit(DirSync sync) {
     throw_errno("can't rename " + m_tmp + " to " + m_path);
   }
   m_committed = true;
-  if (sync == DirSync::later) return;
-  Fd dir(::open(dir_of(m_path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir.valid()) ::fsync(dir.get());
+  if (sync == DirSync::now) sync_directory(dir_of(m_path));
 }
 
 // ---- opening ----

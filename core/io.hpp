@@ -181,4 +181,12 @@ private:
 
 bool ends_with(std::string_view s, std::string_view suffix);
 
+// "a/b/c.cast" -> "a/b" ("." without a slash) and "c.cast".
+std::string dir_of(const std::string& path);
+std::string base_of(const std::string& path);
+// fsync of a directory, so entries created, renamed or removed in it are durable.
+void sync_directory(const std::string& dir);
+// Every byte readable from `from` into `to`. Throws Error naming `name`.
+void copy_fd(int from, ByteSink& to, const std::string& name);
+
 } // namespace recssh

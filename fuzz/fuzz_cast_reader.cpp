@@ -5,16 +5,12 @@
 #include "core/cast_json.hpp"
 #include "core/format.hpp"
 
+#include "fuzz/null_sink.hpp"
+
 #include <cstdint>
 #include <string>
 
-namespace {
-class NullSink final : public recssh::ByteSink {
-public:
-  void write(const char*, std::size_t n) override { bytes += n; }
-  std::size_t bytes = 0;
-};
-} // namespace
+using fuzz::NullSink;
 
 // The fast event path must agree with simdjson on every line it accepts.
 void differential(std::string_view input) {

@@ -6,16 +6,12 @@
 #include "core/cast_writer.hpp"
 #include "core/io.hpp"
 
+#include "fuzz/null_sink.hpp"
+
 #include <cstdint>
 #include <string>
 
-namespace {
-class NullSink final : public recssh::ByteSink {
-public:
-  void write(const char*, std::size_t n) override { bytes += n; }
-  std::size_t bytes = 0;
-};
-} // namespace
+using fuzz::NullSink;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);

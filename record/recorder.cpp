@@ -129,6 +129,27 @@ bool write_all(int fd, const char* p, std::size_t n) {
   return true;
 }
 
+// The recorded child: reaped without blocking when SIGCHLD says it may be gone.
+struct Reaper {
+  explicit Reaper(pid_t p) : pid(p) {}
+  pid_t pid;
+  bool done = false;
+  ExitStatus status;
+  // True when the child has just been found gone.
+  bool reap() {
+    int ws = 0;
+    if (done || ::waitpid(pid, &ws, WNOHANG) != pid) return false;
+    done = true;
+    status = ExitStatus::from_wait(ws);
+    return true;
+  }
+  ExitStatus wait() {
+    if (!done) status = wait_for(pid);
+    done = true;
+    return status;
+  }
+};
+
 void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
 bool abort_now(const RecorderOptions& o, const RecordingFile& f) {
@@ -150,16 +171,15 @@ SessionEnd record_pty(const std::vector<std::string>& argv, const EnvList& env, 
 
   std::vector<char> buf(k_read_size);
   std::string to_child; // typed bytes the pty has not taken yet
-  bool stdin_open = true, stdout_ok = true, master_open = true;
-  bool child_done = false, aborted = false;
-  ExitStatus status;
+  bool stdin_open = true, stdout_ok = true, master_open = true, aborted = false;
+  Reaper reaper(child.pid);
   Micros last_output{0};
   TermSize current = size;
 
   while (master_open) {
     Micros now = clock.now();
     Micros due = pipe.deadline(now);
-    if (child_done) due = std::min(due, last_output + k_drain_idle);
+    if (reaper.done) due = std::min(due, last_output + k_drain_idle);
     pollfd fds[3] = {
         {signals.fd(), POLLIN, 0},
         {master, static_cast<short>(POLLIN | (to_child.empty() ? 0 : POLLOUT)), 0},
@@ -172,12 +192,7 @@ SessionEnd record_pty(const std::vector<std::string>& argv, const EnvList& env, 
     if (fds[0].revents & POLLIN) {
       while (auto sig = signals.read()) {
         if (sig->signo == SIGCHLD) {
-          int ws = 0;
-          if (!child_done && ::waitpid(child.pid, &ws, WNOHANG) == child.pid) {
-            child_done = true;
-            status = ExitStatus::from_wait(ws);
-            last_output = now;
-          }
+          if (reaper.reap()) last_output = now; // drain from now on
         } else if (sig->signo == SIGWINCH) {
           auto sz = stdin_tty ? terminal_size(0) : std::nullopt;
           if (sz && !options.forced_size && *sz != current) {
@@ -228,9 +243,9 @@ SessionEnd record_pty(const std::vector<std::string>& argv, const EnvList& env, 
       aborted = true;
       break;
     }
-    if (child_done && now >= last_output + k_drain_idle) break; // orphans keep the pty
+    if (reaper.done && now >= last_output + k_drain_idle) break; // orphans keep the pty
   }
-  if (!child_done) status = wait_for(child.pid);
+  ExitStatus status = reaper.wait();
   Micros end = clock.now();
   pipe.finish();
   raw.restore();
@@ -265,14 +280,14 @@ SessionEnd record_pipes(const std::vector<std::string>& argv, const EnvList& env
     bool open = true;
   } streams[2] = {{out_pipe.native_source(), 1}, {err_pipe.native_source(), 2}};
   std::vector<char> buf(k_read_size);
-  bool child_done = false, aborted = false;
-  ExitStatus status;
+  bool aborted = false;
+  Reaper reaper(pid);
   Micros last_output{0};
 
   while (streams[0].open || streams[1].open) {
     Micros now = clock.now();
     Micros due = pipe.deadline(now);
-    if (child_done) due = std::min(due, last_output + k_drain_idle);
+    if (reaper.done) due = std::min(due, last_output + k_drain_idle);
     pollfd fds[3] = {{signals.fd(), POLLIN, 0},
                      {streams[0].open ? streams[0].fd : -1, POLLIN, 0},
                      {streams[1].open ? streams[1].fd : -1, POLLIN, 0}};
@@ -282,12 +297,7 @@ SessionEnd record_pipes(const std::vector<std::string>& argv, const EnvList& env
     if (fds[0].revents & POLLIN) {
       while (auto sig = signals.read()) {
         if (sig->signo == SIGCHLD) {
-          int ws = 0;
-          if (!child_done && ::waitpid(pid, &ws, WNOHANG) == pid) {
-            child_done = true;
-            status = ExitStatus::from_wait(ws);
-            last_output = now;
-          }
+          if (reaper.reap()) last_output = now;
         } else if (!sig->from_terminal) {
           // ^C at the terminal reached the child already (same process group); only
           // signals sent to us alone are passed on.
@@ -316,9 +326,9 @@ SessionEnd record_pipes(const std::vector<std::string>& argv, const EnvList& env
       aborted = true;
       break;
     }
-    if (child_done && now >= last_output + k_drain_idle) break; // ssh -f left a child behind
+    if (reaper.done && now >= last_output + k_drain_idle) break; // ssh -f left a child behind
   }
-  if (!child_done) status = wait_for(pid);
+  ExitStatus status = reaper.wait();
   Micros end = clock.now();
   pipe.finish();
   return {status, end, aborted};
