@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "archive/append.hpp"
 
-#include "archive/sha256.hpp"
+#include "core/sha256.hpp"
 #include "core/cast_writer.hpp"
 #include "core/format.hpp"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "archive/merge.hpp"
 
-#include "archive/sha256.hpp"
+#include "core/sha256.hpp"
 #include "core/format.hpp"
 
 #include <algorithm>

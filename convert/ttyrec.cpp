@@ -52,6 +52,8 @@ public:
                         false);
     m_header.version = 0;
     m_header.size = {80, 24};
+    m_source.format = "ttyrec";
+    m_source.files.push_back({"ttyrec", o.convert.path});
     // Peek the first frame for the start time and a termrec size escape.
     if (!read_frame()) return;
     m_pending = true;
@@ -69,7 +71,6 @@ public:
           m_header.size = {cols, rows};
       }
     }
-    m_header.set_extra("recssh_source", "{\"format\":\"ttyrec\",\"name\":" + json_string(m_in.name) + "}");
   }
 
 private:

@@ -8,13 +8,42 @@
 #include "core/event.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace recssh {
+
+// What the legacy-format readers of convert/ need beyond the input itself: companion
+// files, and choices the source format leaves open. Asciicast readers ignore it.
+struct ConvertOptions {
+  std::string path;                              // the input's path ("-": stdin)
+  std::string timing, log_out, log_in, log_io;   // script(1) companions (found by name if empty)
+  bool no_input = false;                         // drop keystrokes ("i")
+  bool legacy_timing = false;                    // script(1) <= 2.24: delays belong to the previous chunk
+  double rate = 0;                               // raw: lines per second (0: all at t=0)
+  bool onlcr = true;                             // raw, sudo stdout/stderr: bare LF shown as CR LF
+  std::optional<TermSize> size;                  // --cols/--rows
+  std::string session, user;                     // audit: filters
+};
 
 struct ReadOptions {
   bool skip_bad = false;        // skip malformed records (counted, warned) instead of failing
   Diagnostics* diag = nullptr;  // where warnings go; nullptr: stderr
+  ConvertOptions convert = {};
+};
+
+// Where a converted recording came from, for the output header's "recssh_source":
+// the source format, each input file with its role, and format-specific members
+// (a raw JSON fragment: `"key":value,...`, may be empty).
+struct SourceFile {
+  std::string role; // "timing", "output", "input", "io", "log", ...
+  std::string path;
+};
+struct SourceInfo {
+  std::string format; // empty for asciicast inputs
+  std::vector<SourceFile> files;
+  std::string details;
 };
 
 class EventReader {
@@ -34,6 +63,7 @@ public:
   // Writers of the same layout re-use them instead of escaping the data again.
   virtual std::string_view raw_tail() const { return {}; }
   std::uint64_t skipped() const { return m_skipped; }
+  const SourceInfo& source() const { return m_source; }
   Diagnostics& diagnostics() { return m_opts.diag ? *m_opts.diag : m_own_diag; }
 
 protected:
@@ -43,6 +73,7 @@ protected:
   const ReadOptions& options() const { return m_opts; }
 
   Header m_header;
+  SourceInfo m_source;
 
 private:
   void check(Event& e);

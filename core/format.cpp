@@ -5,6 +5,8 @@
 #include "core/cast_reader.hpp"
 #include "core/cast_writer.hpp"
 
+#include <sys/stat.h>
+
 namespace recssh {
 
 void FormatRegistry::add(FormatInfo info) { m_formats.push_back(std::move(info)); }
@@ -48,6 +50,13 @@ const FormatInfo& FormatRegistry::detect(const Input& in) const {
   throw FormatError(in.name, "unknown format (tried: " + tried + "; use --from to name it)", false);
 }
 
+const FormatInfo& FormatRegistry::detect_dir(const std::string& dir) const {
+  for (const auto& f : m_formats)
+    if (f.probe_dir && f.open_dir && f.probe_dir(dir)) return f;
+  throw Error(dir + ": is a directory, and not one of a format recast reads (a sudo I/O log directory holds a "
+                    "\"timing\" file)");
+}
+
 FormatRegistry& formats() {
   static FormatRegistry registry = [] {
     FormatRegistry r;
@@ -84,10 +93,19 @@ FormatRegistry& formats() {
 std::unique_ptr<EventReader> open_reader(const std::string& path, const std::string& from,
                                          const ReadOptions& options, const FormatInfo** detected) {
   const FormatInfo* f = from.empty() ? nullptr : &formats().get(from, false);
+  ReadOptions opts = options;
+  if (opts.convert.path.empty()) opts.convert.path = path;
+  struct stat st {};
+  if (path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (!f) f = &formats().detect_dir(path);
+    if (!f->open_dir) throw Error(path + ": is a directory (format " + f->name + " reads a file)");
+    if (detected) *detected = f;
+    return f->open_dir(path, opts);
+  }
   Input in = open_input(path, options.diag);
   if (!f) f = &formats().detect(in);
   if (detected) *detected = f;
-  return f->open(std::move(in), options);
+  return f->open(std::move(in), opts);
 }
 
 } // namespace recssh

@@ -23,6 +23,9 @@ struct FormatInfo {
   std::function<bool(const Input&)> probe;
   std::function<std::unique_ptr<EventReader>(Input, const ReadOptions&)> open;
   std::function<std::unique_ptr<EventWriter>(ByteSink&, const WriteOptions&)> make_writer;
+  // Formats stored as a directory (sudo I/O logs): a probe and an opener for the path.
+  std::function<bool(const std::string& dir)> probe_dir = nullptr;
+  std::function<std::unique_ptr<EventReader>(const std::string& dir, const ReadOptions&)> open_dir = nullptr;
 };
 
 class FormatRegistry {
@@ -34,6 +37,8 @@ public:
   const FormatInfo& get(std::string_view name, bool for_writing) const;
   // Probes in registration order; throws Error naming what was tried.
   const FormatInfo& detect(const Input& in) const;
+  // The same for a directory; throws Error when no format stores itself so.
+  const FormatInfo& detect_dir(const std::string& dir) const;
   const std::vector<FormatInfo>& all() const { return m_formats; }
   std::string names(bool for_writing) const;
 

@@ -358,9 +358,15 @@ Output::Output(const std::string& path, Overwrite overwrite, bool gzip, mode_t m
 
 Output::~Output() = default;
 
-void Output::commit() {
+void Output::finish_writing() {
+  if (m_finished) return;
+  m_finished = true;
   if (m_gzip) m_gzip->close();
   m_fd_sink->flush();
+}
+
+void Output::commit() {
+  finish_writing();
   if (m_file) m_file->commit();
 }
 

@@ -170,9 +170,15 @@ public:
   ~Output();
   ByteSink& sink() { return m_gzip ? static_cast<ByteSink&>(*m_gzip) : *m_fd_sink; }
   const std::string& name() const { return m_name; }
+  // Ends the stream (gzip trailer, buffers flushed) without publishing it yet.
+  void finish_writing();
+  // The temp file's fd when the output is a plain (not gzip'd) file, so a fixed-size
+  // placeholder in what was written can be filled in before commit(); else -1.
+  int patchable_fd() const { return m_file && !m_gzip ? m_file->fd() : -1; }
   void commit();
 
 private:
+  bool m_finished = false;
   std::string m_name;
   std::unique_ptr<AtomicFile> m_file;
   std::unique_ptr<FdSink> m_fd_sink;

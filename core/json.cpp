@@ -4,7 +4,9 @@
 #include "core/utf8.hpp"
 
 #include <array>
+#include <algorithm>
 #include <cstring>
+#include <memory>
 #include <emmintrin.h>
 #include <simdjson.h>
 
@@ -28,7 +30,7 @@ namespace {
 
 // The JSON escape of each byte that needs one ("\\n", "\\u001b", ...), built once.
 struct EscapeTable {
-  char text[256][7];
+  char text[256][8];
   unsigned char len[256];
   constexpr EscapeTable() : text{}, len{} {
     for (int c = 0; c < 256; ++c) {
@@ -48,34 +50,53 @@ struct EscapeTable {
 };
 constexpr EscapeTable k_escapes;
 
-void append_escape(std::string& out, unsigned char c) { out.append(k_escapes.text[c], k_escapes.len[c]); }
 
-// For text already known to be valid UTF-8 (what every reader and the recorder
-// produce): only control characters, '"' and '\\' need work; 16 bytes per step.
-void append_valid_utf8(std::string& out, std::string_view s) {
-  const char* p = s.data();
-  const char* end = p + s.size();
+// Escapes into `dst` (room for 6 bytes per input byte + 16): 16 bytes per step,
+// stored whole and then overwritten from the first special byte on, so text with
+// many escapes (colour sequences every few words) costs no per-piece bookkeeping.
+char* escape_valid_utf8(char* dst, const char* p, const char* end) {
   const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), ctrl_max = _mm_set1_epi8(0x1f);
   while (end - p >= 16) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
                                    _mm_cmpeq_epi8(_mm_min_epu8(v, ctrl_max), v)); // v <= 0x1f
     unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), v);
     if (mask == 0) {
-      out.append(p, 16);
+      dst += 16;
       p += 16;
       continue;
     }
     int k = __builtin_ctz(mask);
-    out.append(p, static_cast<std::size_t>(k));
-    append_escape(out, static_cast<unsigned char>(p[k]));
+    dst += k;
+    unsigned char c = static_cast<unsigned char>(p[k]);
+    std::memcpy(dst, k_escapes.text[c], 8); // 7 bytes of text + len: fixed-size copy
+    dst += k_escapes.len[c];
     p += k + 1;
   }
   for (; p < end; ++p) {
     unsigned char c = static_cast<unsigned char>(*p);
-    if (k_class[c] == 1) append_escape(out, c);
-    else out.push_back(*p);
+    if (k_class[c] == 1) {
+      std::memcpy(dst, k_escapes.text[c], 7);
+      dst += k_escapes.len[c];
+    } else {
+      *dst++ = *p;
+    }
   }
+  return dst;
+}
+
+void append_valid_utf8(std::string& out, std::string_view s) {
+  // One scratch buffer per thread, grown to the largest string seen, then one append.
+  thread_local std::unique_ptr<char[]> scratch;
+  thread_local std::size_t scratch_size = 0;
+  std::size_t need = s.size() * 6 + 32;
+  if (need > scratch_size) {
+    scratch_size = std::max(need, scratch_size * 2);
+    scratch.reset(new char[scratch_size]);
+  }
+  char* end = escape_valid_utf8(scratch.get(), s.data(), s.data() + s.size());
+  out.append(scratch.get(), static_cast<std::size_t>(end - scratch.get()));
 }
 
 } // namespace

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+#include "convert/convert_file.hpp"
+
+#include "core/json.hpp"
+#include "core/sha256.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <future>
+#include <unistd.h>
+
+namespace recssh::convert {
+namespace {
+
+// Stands for a hash still being computed; a real SHA-256 of all zero bits does not
+// occur, so the first line's placeholders are exactly ours.
+const std::string k_placeholder(64, '0');
+
+std::vector<std::string> hash_files(const std::vector<SourceFile>& files) {
+  std::vector<std::string> out;
+  for (const auto& f : files) out.push_back(f.path.empty() || f.path == "-" ? "" : sha256_file(f.path));
+  return out;
+}
+
+// Fills the placeholders in the first line of the file behind `fd`, in order.
+void patch_hashes(int fd, const std::string& name, const std::vector<std::string>& hashes) {
+  std::string head(1 << 20, '\0');
+  ssize_t n = ::pread(fd, head.data(), head.size(), 0);
+  if (n < 0) throw Error("cannot read back " + name + ": " + std::strerror(errno));
+  head.resize(static_cast<std::size_t>(n));
+  std::size_t eol = head.find('\n');
+  if (eol != std::string::npos) head.resize(eol);
+  std::size_t at = 0;
+  for (const auto& h : hashes) {
+    if (h.empty()) continue;
+    at = head.find("\"sha256\":\"" + k_placeholder + "\"", at);
+    if (at == std::string::npos) throw Error(name + ": header placeholder for a SHA-256 not found (internal error)");
+    at += 10;
+    if (::pwrite(fd, h.data(), h.size(), static_cast<off_t>(at)) != static_cast<ssize_t>(h.size()))
+      throw Error("cannot write " + name + ": " + std::strerror(errno));
+  }
+}
+
+} // namespace
+
+std::string source_json(const SourceInfo& source, const std::vector<std::string>& hashes) {
+  std::string j = "{\"format\":" + json_string(source.format) + ",\"files\":[";
+  for (std::size_t i = 0; i < source.files.size(); ++i) {
+    const auto& f = source.files[i];
+    if (i) j += ",";
+    j += "{\"role\":" + json_string(f.role) + ",\"name\":" + json_string(f.path);
+    if (i < hashes.size() && !hashes[i].empty()) j += ",\"sha256\":\"" + hashes[i] + "\"";
+    j += "}";
+  }
+  j += "]";
+  if (!source.details.empty()) j += "," + source.details;
+  return j + "}";
+}
+
+ConvertResult convert_file(const ConvertJob& job) {
+  ConvertResult result;
+  const FormatInfo& to = formats().get(job.to, true);
+  auto reader = open_reader(job.input, job.from, job.read, &result.format);
+  result.source = reader->source();
+  Output out(job.output, job.overwrite, job.gzip || ends_with(job.output, ".gz"));
+  Header header = reader->header();
+  std::future<std::vector<std::string>> pending;
+  if (!result.source.format.empty()) {
+    std::vector<std::string> hashes;
+    if (job.hash) {
+      if (out.patchable_fd() >= 0) {
+        // Hash on a second core while converting, then fill in the header.
+        pending = std::async(std::launch::async, hash_files, result.source.files);
+        for (const auto& f : result.source.files) hashes.push_back(f.path == "-" ? "" : k_placeholder);
+      } else {
+        hashes = hash_files(result.source.files);
+        result.sha256 = hashes;
+      }
+    }
+    header.set_extra("recssh_source", source_json(result.source, hashes));
+  }
+  auto writer = to.make_writer(out.sink(), job.write);
+  writer->begin(header);
+  Event e;
+  while (reader->next(e)) {
+    writer->write(e);
+    ++result.events;
+  }
+  writer->finish();
+  out.finish_writing();
+  if (pending.valid()) {
+    result.sha256 = pending.get();
+    patch_hashes(out.patchable_fd(), out.name(), result.sha256);
+  }
+  out.commit();
+  return result;
+}
+
+} // namespace recssh::convert

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// One conversion, input recording (any registered format) to one asciicast file, as
+// `recast convert` and its batch mode do it: the output header gets "recssh_source"
+// (source format, input files, their SHA-256), the output is written to a temp file
+// and renamed into place.
+#include "core/event_reader.hpp"
+#include "core/event_writer.hpp"
+#include "core/format.hpp"
+#include "core/io.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace recssh::convert {
+
+struct ConvertJob {
+  std::string input, output;
+  std::string from;      // "" = detect
+  std::string to = "v2";
+  Overwrite overwrite = Overwrite::no;
+  bool gzip = false;     // also implied by a .gz output
+  bool hash = true;      // SHA-256 of every input file into the header
+  ReadOptions read;
+  WriteOptions write;
+};
+
+struct ConvertResult {
+  const FormatInfo* format = nullptr;
+  std::uint64_t events = 0;
+  SourceInfo source;
+  std::vector<std::string> sha256; // per source.files entry ("" for stdin)
+};
+
+ConvertResult convert_file(const ConvertJob& job);
+
+// The "recssh_source" header value. `hashes` may be shorter than the file list.
+std::string source_json(const SourceInfo& source, const std::vector<std::string>& hashes);
+
+} // namespace recssh::convert
