@@ -3,6 +3,7 @@
 
 #include "convert/data_stream.hpp"
 #include "convert/script_header.hpp"
+#include "convert/text.hpp"
 #include "core/json.hpp"
 #include "core/utf8.hpp"
 
@@ -104,17 +105,9 @@ private:
       return;
     }
     // A pipe's bare LF would be CR LF on a terminal (onlcr); playback needs the CR.
-    std::size_t from = 0;
-    for (std::size_t i = 0; i < unit.size(); ++i) {
-      if (unit[i] != '\n') continue;
-      bool cr = i > 0 ? unit[i - 1] == '\r' : m_last_cr;
-      if (cr) continue;
-      m_dec.feed(unit.substr(from, i - from), out);
-      m_dec.feed("\r", out);
-      from = i;
-    }
-    m_dec.feed(unit.substr(from), out);
-    if (!unit.empty()) m_last_cr = unit.back() == '\r';
+    m_scratch.clear();
+    append_onlcr(m_scratch, unit, m_last_cr);
+    m_dec.feed(m_scratch, out);
   }
 
   // Adds one unit to the event being gathered. In a typescript a line's LF is held
@@ -196,7 +189,7 @@ private:
   std::uint64_t m_skip = 0;
   std::unique_ptr<DataStream> m_data;
   Utf8Decoder m_dec;
-  std::string m_unit, m_held, m_acc;
+  std::string m_unit, m_held, m_acc, m_scratch;
   bool m_has_held = false, m_lf_pending = false, m_done = false, m_last_cr = false;
   std::uint64_t m_line = 0, m_units = 0, m_acc_unit = 0;
   Micros m_last_time{0};

@@ -5,6 +5,8 @@
 #include "convert/raw.hpp"
 #include "convert/script.hpp"
 #include "convert/script_timing.hpp"
+#include "convert/sudo_io.hpp"
+#include "convert/tlog.hpp"
 #include "convert/ttyrec.hpp"
 #include "core/format.hpp"
 
@@ -28,6 +30,15 @@ void register_formats() {
          "ttyrec frames (12-byte headers)",
          [](const Input& in) { return probe_ttyrec(in.head) || probe_ttyrec2(in.head); },
          [](Input in, const ReadOptions& o) { return open_ttyrec(std::move(in), o); }, nullptr});
+  r.add({"tlog", {"tlog-json"}, "tlog JSON messages from its file writer (read only)", "tlog {\"ver\":...} messages",
+         [](const Input& in) { return probe_tlog(in.head); },
+         [](Input in, const ReadOptions& o) { return open_tlog(std::move(in), o); }, nullptr});
+  FormatInfo sudo{"sudo", {"sudo-io", "sudoreplay"},
+                  "sudo I/O log directory (log_output; timing, ttyout, ttyin, stdout, stderr, log.json; read only)",
+                  "a directory with timing and log/log.json", nullptr, nullptr, nullptr};
+  sudo.probe_dir = probe_sudo_dir;
+  sudo.open_dir = open_sudo;
+  r.add(std::move(sudo));
   r.add({"raw", {"text"}, "raw terminal output, no timing: --rate lines/s or all at t=0 (never detected; read only)",
          "", nullptr, [](Input in, const ReadOptions& o) { return open_raw(std::move(in), o, false); }, nullptr});
 }

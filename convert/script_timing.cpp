@@ -8,7 +8,6 @@ namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// "<sec>[.,]<frac>" → µs, advancing `p`. Fraction digits past the sixth are ignored.
 bool parse_delay(std::string_view s, std::size_t& p, Micros& out) {
   std::size_t start = p;
   std::int64_t sec = 0;
@@ -45,6 +44,8 @@ bool parse_size(std::string_view s, std::size_t& p, std::uint64_t& out) {
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 } // namespace
+
+bool parse_decimal_seconds(std::string_view s, std::size_t& p, Micros& out) { return parse_delay(s, p, out); }
 
 bool probe_script_timing(std::string_view head) {
   // The first line of each kind: "0.000311 7" or "H 0.000000 START_TIME ..." / "O 0.1 2".

@@ -22,6 +22,10 @@ struct TimingRecord {
   std::string_view name, value; // S (SIGWINCH, "ROWS=30 COLS=100"), H (COLUMNS, "80")
 };
 
+// "<seconds>[.,]<fraction>" at s[p...] (any number of fraction digits; past the
+// sixth they are dropped), advancing p. sudo's timing files use the same.
+bool parse_decimal_seconds(std::string_view s, std::size_t& p, Micros& out);
+
 // True when `head` starts like a timing file of either kind.
 bool probe_script_timing(std::string_view head);
 
