@@ -1,11 +1,54 @@
 // SPDX-License-Identifier: MIT
 #include "cmd/cli.hpp"
+#include "convert/audit.hpp"
 #include "convert/convert_file.hpp"
 #include "core/format.hpp"
 
 #include <cstdio>
+#include <sys/stat.h>
 
 namespace recssh::cli {
+namespace {
+
+bool is_audit(const std::string& path) {
+  struct stat st {};
+  if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  Input in = open_input(path);
+  return convert::probe_audit(in.head);
+}
+
+template <class Options> void list_audit(const Options& o, const std::vector<std::string>& files) {
+  ReadOptions ro{o.skip_bad, nullptr, o.c};
+  auto ordered = convert::order_audit_files(files, nullptr);
+  FdSink stdout_sink(1, "<stdout>");
+  ByteSink& out = stdout_sink;
+  if (o.records) {
+    out.write(std::string_view("\nTTY Report\n===============================================\n"
+              "# date time event auid term sess comm data\n===============================================\n"));
+    convert::list_audit_records(ordered, ro, out);
+    out.flush();
+    return;
+  }
+  char line[512];
+  std::snprintf(line, sizeof line, "%-24s %-8s %-10s %-8s %8s %9s  %-19s %-19s %s\n", "SESSION", "AUID", "USER", "TTY",
+                "RECORDS", "BYTES", "FIRST (UTC)", "LAST (UTC)", "COMMANDS");
+  out.write(std::string_view(line));
+  for (const auto& s : convert::scan_audit(ordered, ro)) {
+    std::string tty = s.major == 136 ? "pts/" + std::to_string(s.minor)
+                      : s.major == 4  ? "tty" + std::to_string(s.minor)
+                      : s.major < 0   ? "?"
+                                      : std::to_string(s.major) + ":" + std::to_string(s.minor);
+    std::snprintf(line, sizeof line, "%-24s %-8llu %-10s %-8s %8llu %9llu  %-19s %-19s %s\n", s.file_stem().c_str(),
+                  static_cast<unsigned long long>(s.auid), s.auid_name.empty() ? "-" : s.auid_name.c_str(), tty.c_str(),
+                  static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.bytes),
+                  format_utc_iso(s.first_ms / 1000).substr(0, 19).c_str(),
+                  format_utc_iso(s.last_ms / 1000).substr(0, 19).c_str(), s.comms.c_str());
+    out.write(std::string_view(line));
+  }
+  out.flush();
+}
+
+} // namespace
 
 void add_convert(CLI::App& app, int& status) {
   struct Options {
@@ -15,7 +58,7 @@ void add_convert(CLI::App& app, int& status) {
     std::string v3_precision = "ms";
     ConvertOptions c;
     int cols = 0, rows = 0;
-    bool lf = false;
+    bool lf = false, list = false, records = false;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("convert", "convert a recording (asciicast, script(1), ttyrec, ...) to asciicast");
@@ -51,19 +94,35 @@ void add_convert(CLI::App& app, int& status) {
   cmd->add_option("--cols", o->cols, "terminal width (default: from the input, else guessed)")
       ->check(CLI::Range(1, 65535));
   cmd->add_option("--rows", o->rows, "terminal height (default: from the input, else 24)")->check(CLI::Range(1, 65535));
+  auto* a = "audit.log (pam_tty_audit)";
+  cmd->add_option("--session", o->c.session,
+                  "audit: session (ses number, or NODE:SES, or a name from --list); tlog: recording id or session")
+      ->group(a);
+  cmd->add_option("--user", o->c.user, "audit: only sessions of this login user (name or auid)")->group(a);
+  cmd->add_flag("--list", o->list, "audit: list the sessions in the inputs instead of converting")->group(a);
+  cmd->add_flag("--records", o->records, "audit: with --list, every record as aureport --tty prints it")->group(a);
   cmd->add_flag("--keep-lf", o->lf, "raw, sudo stdout/stderr: keep bare LF (default: shown as CR LF, as a tty would)");
   cmd->callback([o, &status] {
+    o->c.onlcr = !o->lf;
+    if (o->cols || o->rows) o->c.size = TermSize{o->cols ? o->cols : 80, o->rows ? o->rows : 24};
+    const bool audit = o->from == "audit" || o->from == "audit-tty" || o->from == "pam_tty_audit" ||
+                       (o->from.empty() && is_audit(o->files.front()));
+    if (o->list) {
+      if (!audit) throw UsageError("--list is for audit logs (" + o->files.front() + " is not one)");
+      list_audit(*o, o->files);
+      status = 0;
+      return;
+    }
     if (o->output.empty()) {
       if (o->files.size() != 2)
         throw UsageError("convert takes INPUT OUTPUT, or INPUT -o OUTPUT (" + std::to_string(o->files.size()) +
                          " paths given)");
       o->output = o->files[1];
       o->files.pop_back();
-    } else if (o->files.size() != 1) {
-      throw UsageError("convert takes one INPUT (" + std::to_string(o->files.size()) + " given)");
+    } else if (o->files.size() != 1 && !audit) {
+      throw UsageError("convert takes one INPUT (" + std::to_string(o->files.size()) +
+                       " given; several are for rotated audit logs)");
     }
-    if (o->cols || o->rows) o->c.size = TermSize{o->cols ? o->cols : 80, o->rows ? o->rows : 24};
-    o->c.onlcr = !o->lf;
     convert::ConvertJob job;
     job.input = o->files[0];
     job.output = o->output;
@@ -74,6 +133,15 @@ void add_convert(CLI::App& app, int& status) {
     job.hash = !o->no_hash;
     job.read = ReadOptions{o->skip_bad, nullptr, o->c};
     job.write = WriteOptions{o->v3_precision == "us"};
+    if (audit) {
+      struct stat st {};
+      bool to_dir = ::stat(job.output.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+      auto results = convert::convert_audit(o->files, job, to_dir);
+      if (to_dir || o->verbose)
+        for (const auto& res : results) std::fprintf(stderr, "recast: wrote %s\n", res.output.c_str());
+      status = 0;
+      return;
+    }
     auto result = convert::convert_file(job);
     if (o->verbose) {
       std::fprintf(stderr, "recast: %s: format %s\n", job.input.c_str(), result.format->name.c_str());

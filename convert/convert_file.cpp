@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "convert/convert_file.hpp"
 
+#include "convert/audit.hpp"
 #include "core/json.hpp"
 #include "core/sha256.hpp"
 
@@ -59,8 +60,43 @@ std::string source_json(const SourceInfo& source, const std::vector<std::string>
 
 ConvertResult convert_file(const ConvertJob& job) {
   ConvertResult result;
-  const FormatInfo& to = formats().get(job.to, true);
   auto reader = open_reader(job.input, job.from, job.read, &result.format);
+  write_cast(*reader, job, result);
+  return result;
+}
+
+std::vector<ConvertResult> convert_audit(std::vector<std::string> inputs, const ConvertJob& job, bool to_dir) {
+  inputs = order_audit_files(std::move(inputs), job.read.diag);
+  auto sessions = scan_audit(inputs, job.read);
+  if (sessions.empty()) throw Error("no TTY or USER_TTY records" + std::string(job.read.convert.session.empty() &&
+                                                                                  job.read.convert.user.empty()
+                                                                              ? ""
+                                                                              : " match the filters") +
+                                    " in " + inputs.front() + (inputs.size() > 1 ? " and the others" : ""));
+  if (!to_dir && sessions.size() > 1) {
+    std::string list;
+    for (const auto& s : sessions) list += " " + s.file_stem();
+    throw UsageError(std::to_string(sessions.size()) + " audit sessions (" + list.substr(1) +
+                     "): choose one with --session, or give an existing directory as OUTPUT for one cast each");
+  }
+  std::vector<ConvertResult> results;
+  for (const auto& s : sessions) {
+    ConvertJob one = job;
+    if (to_dir) one.output = job.output + (ends_with(job.output, "/") ? "" : "/") + s.file_stem() + ".cast";
+    ConvertResult r;
+    r.format = formats().find("audit");
+    auto reader = open_audit_session(inputs, s.key(), job.read);
+    write_cast(*reader, one, r);
+    r.output = one.output;
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+void write_cast(EventReader& r, const ConvertJob& job, ConvertResult& result) {
+  EventReader* reader = &r;
+  const FormatInfo& to = formats().get(job.to, true);
+  result.output = job.output;
   result.source = reader->source();
   Output out(job.output, job.overwrite, job.gzip || ends_with(job.output, ".gz"));
   Header header = reader->header();
@@ -93,7 +129,6 @@ ConvertResult convert_file(const ConvertJob& job) {
     patch_hashes(out.patchable_fd(), out.name(), result.sha256);
   }
   out.commit();
-  return result;
 }
 
 } // namespace recssh::convert

@@ -31,9 +31,16 @@ struct ConvertResult {
   std::uint64_t events = 0;
   SourceInfo source;
   std::vector<std::string> sha256; // per source.files entry ("" for stdin)
+  std::string output;
 };
 
 ConvertResult convert_file(const ConvertJob& job);
+// Writes every event of `reader` as job says (header with recssh_source, temp file).
+void write_cast(EventReader& reader, const ConvertJob& job, ConvertResult& result);
+// Audit logs: several files (rotated copies, any order), every session that passes
+// the filters: into job.output as a directory (one cast each, named by session), or
+// the only one into job.output as a file.
+std::vector<ConvertResult> convert_audit(std::vector<std::string> inputs, const ConvertJob& job, bool to_dir);
 
 // The "recssh_source" header value. `hashes` may be shorter than the file list.
 std::string source_json(const SourceInfo& source, const std::vector<std::string>& hashes);

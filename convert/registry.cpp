@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "convert/registry.hpp"
 
+#include "convert/audit.hpp"
 #include "convert/bsd_script.hpp"
 #include "convert/raw.hpp"
 #include "convert/script.hpp"
@@ -33,6 +34,10 @@ void register_formats() {
   r.add({"tlog", {"tlog-json"}, "tlog JSON messages from its file writer (read only)", "tlog {\"ver\":...} messages",
          [](const Input& in) { return probe_tlog(in.head); },
          [](Input in, const ReadOptions& o) { return open_tlog(std::move(in), o); }, nullptr});
+  r.add({"audit", {"audit-tty", "pam_tty_audit"},
+         "Linux audit.log TTY/USER_TTY records (pam_tty_audit): one cast per session, input only (read only)",
+         "audit.log lines (type=... msg=audit(...))", [](const Input& in) { return probe_audit(in.head); },
+         [](Input in, const ReadOptions& o) { return open_audit(std::move(in), o); }, nullptr});
   FormatInfo sudo{"sudo", {"sudo-io", "sudoreplay"},
                   "sudo I/O log directory (log_output; timing, ttyout, ttyin, stdout, stderr, log.json; read only)",
                   "a directory with timing and log/log.json", nullptr, nullptr, nullptr};
