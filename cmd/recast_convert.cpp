@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "cmd/cli.hpp"
 #include "convert/audit.hpp"
+#include "convert/batch.hpp"
 #include "convert/convert_file.hpp"
 #include "core/format.hpp"
 
 #include <cstdio>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace recssh::cli {
 namespace {
@@ -48,6 +50,29 @@ template <class Options> void list_audit(const Options& o, const std::vector<std
   out.flush();
 }
 
+template <class Options> int convert_tree(const Options& o) {
+  if (o.output.empty()) throw UsageError("-r DIR needs -o OUTDIR");
+  if (!o.files.empty()) throw UsageError("-r DIR takes no other paths (got " + o.files.front() + ")");
+  convert::BatchOptions b;
+  b.root = o.tree;
+  b.out_dir = o.output;
+  b.force = o.overwrite;
+  b.verbose = o.verbose;
+  b.progress = ::isatty(2);
+  b.job.to = o.to;
+  b.job.gzip = o.gzip;
+  b.job.hash = !o.no_hash;
+  b.job.read = ReadOptions{o.skip_bad, nullptr, o.c};
+  b.job.write = WriteOptions{o.v3_precision == "us"};
+  auto s = convert::convert_tree(b);
+  for (const auto& [in, why] : s.skips) std::fprintf(stderr, "recast: skipped %s: %s\n", in.c_str(), why.c_str());
+  for (const auto& [in, why] : s.failures) std::fprintf(stderr, "recast: failed %s: %s\n", in.c_str(), why.c_str());
+  std::fprintf(stderr, "recast: %llu converted, %llu skipped, %llu failed (%llu other files ignored)\n",
+               static_cast<unsigned long long>(s.converted), static_cast<unsigned long long>(s.skipped),
+               static_cast<unsigned long long>(s.failed), static_cast<unsigned long long>(s.ignored));
+  return s.failed ? 1 : 0;
+}
+
 } // namespace
 
 void add_convert(CLI::App& app, int& status) {
@@ -59,6 +84,7 @@ void add_convert(CLI::App& app, int& status) {
     ConvertOptions c;
     int cols = 0, rows = 0;
     bool lf = false, list = false, records = false;
+    std::string tree;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("convert", "convert a recording (asciicast, script(1), ttyrec, ...) to asciicast");
@@ -66,8 +92,9 @@ void add_convert(CLI::App& app, int& status) {
               "script(1): name the timing file or the typescript; the other is found by name\n"
               "(NAME.timing, timing beside typescript, the logs an advanced timing file names),\n"
               "or give them with --timing / --log-out / --log-in / --log-io.");
-  cmd->add_option("files", o->files, "INPUT then OUTPUT (- for stdin/stdout; .gz read transparently)")
-      ->required();
+  cmd->add_option("files", o->files, "INPUT then OUTPUT (- for stdin/stdout; .gz read transparently)");
+  cmd->add_option("-r,--recursive", o->tree,
+                  "convert every recording under this directory into -o OUTDIR, keeping relative paths");
   cmd->add_option("-o,--output", o->output, "file to write (- for stdout; .gz compresses)");
   cmd->add_option("--from", o->from, "input format (default: detected; see `recast formats`)");
   cmd->add_option("--to", o->to, "output format: v2 (default) or v3");
@@ -104,6 +131,11 @@ void add_convert(CLI::App& app, int& status) {
   cmd->add_flag("--keep-lf", o->lf, "raw, sudo stdout/stderr: keep bare LF (default: shown as CR LF, as a tty would)");
   cmd->callback([o, &status] {
     o->c.onlcr = !o->lf;
+    if (!o->tree.empty()) {
+      status = convert_tree(*o);
+      return;
+    }
+    if (o->files.empty()) throw UsageError("convert needs INPUT and OUTPUT, or -r DIR -o OUTDIR");
     if (o->cols || o->rows) o->c.size = TermSize{o->cols ? o->cols : 80, o->rows ? o->rows : 24};
     const bool audit = o->from == "audit" || o->from == "audit-tty" || o->from == "pam_tty_audit" ||
                        (o->from.empty() && is_audit(o->files.front()));

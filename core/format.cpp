@@ -23,7 +23,7 @@ const FormatInfo* FormatRegistry::find(std::string_view name) const {
 std::string FormatRegistry::names(bool for_writing) const {
   std::string out;
   for (const auto& f : m_formats) {
-    if (for_writing ? !f.make_writer : !f.open) continue;
+    if (for_writing ? !f.make_writer : !f.open && !f.open_dir) continue;
     if (!out.empty()) out += ", ";
     out += f.name;
   }
@@ -32,7 +32,7 @@ std::string FormatRegistry::names(bool for_writing) const {
 
 const FormatInfo& FormatRegistry::get(std::string_view name, bool for_writing) const {
   const FormatInfo* f = find(name);
-  if (!f || (for_writing ? !f->make_writer : !f->open))
+  if (!f || (for_writing ? !f->make_writer : !f->open && !f->open_dir))
     throw UsageError("unknown " + std::string(for_writing ? "output" : "input") + " format \"" +
                      std::string(name) + "\" (choose from: " + names(for_writing) + ")");
   return *f;
@@ -104,6 +104,7 @@ std::unique_ptr<EventReader> open_reader(const std::string& path, const std::str
   }
   Input in = open_input(path, options.diag);
   if (!f) f = &formats().detect(in);
+  if (!f->open) throw Error(path + ": format " + f->name + " is a directory, not a file");
   if (detected) *detected = f;
   return f->open(std::move(in), opts);
 }
