@@ -146,10 +146,10 @@ void add_convert(CLI::App& app, int& status) {
       return;
     }
     if (o->output.empty()) {
-      if (o->files.size() != 2)
+      if (o->files.size() < 2 || (o->files.size() > 2 && !audit))
         throw UsageError("convert takes INPUT OUTPUT, or INPUT -o OUTPUT (" + std::to_string(o->files.size()) +
-                         " paths given)");
-      o->output = o->files[1];
+                         " paths given; several inputs are for rotated audit logs)");
+      o->output = o->files.back();
       o->files.pop_back();
     } else if (o->files.size() != 1 && !audit) {
       throw UsageError("convert takes one INPUT (" + std::to_string(o->files.size()) +

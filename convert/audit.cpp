@@ -227,10 +227,21 @@ std::string tty_name(int major, int minor) {
   return std::to_string(major) + ":" + std::to_string(minor);
 }
 
+// The scan before a conversion has reported the lines that are not records.
+ReadOptions quiet(ReadOptions o) {
+  static Diagnostics silent = [] {
+    Diagnostics d;
+    d.on_warning = [](const std::string&, const std::string&) {};
+    return d;
+  }();
+  o.diag = &silent;
+  return o;
+}
+
 class AuditReader final : public EventReader {
 public:
   AuditReader(std::vector<std::string> files, std::string key, const AuditSession& info, const ReadOptions& o)
-      : EventReader(o), m_records(files, o), m_key(std::move(key)) {
+      : EventReader(o), m_records(files, quiet(o)), m_key(std::move(key)) {
     m_header.version = 0;
     m_header.size = o.convert.size ? *o.convert.size : TermSize{80, 24};
     m_header.timestamp = info.first_ms / 1000;
@@ -418,11 +429,9 @@ std::vector<AuditSession> scan_audit(const std::vector<std::string>& files, cons
   return out;
 }
 
-std::unique_ptr<EventReader> open_audit_session(const std::vector<std::string>& files, const std::string& key,
+std::unique_ptr<EventReader> open_audit_session(const std::vector<std::string>& files, const AuditSession& session,
                                                 const ReadOptions& options) {
-  for (const auto& s : scan_audit(files, options))
-    if (s.key() == key) return std::make_unique<AuditReader>(files, key, s, options);
-  throw Error("no audit session " + key);
+  return std::make_unique<AuditReader>(files, session.key(), session, options);
 }
 
 std::unique_ptr<EventReader> open_audit(Input in, const ReadOptions& options) {

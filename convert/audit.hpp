@@ -51,8 +51,8 @@ std::vector<std::string> order_audit_files(std::vector<std::string> files, Diagn
 // Every session in `files` that passes the --session / --user filters of `options`.
 std::vector<AuditSession> scan_audit(const std::vector<std::string>& files, const ReadOptions& options);
 
-// The events of one session (key from AuditSession::key()).
-std::unique_ptr<EventReader> open_audit_session(const std::vector<std::string>& files, const std::string& key,
+// The events of one session found by scan_audit.
+std::unique_ptr<EventReader> open_audit_session(const std::vector<std::string>& files, const AuditSession& session,
                                                 const ReadOptions& options);
 
 // The registry's reader: one file, and the one session in it that passes the

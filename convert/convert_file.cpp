@@ -85,7 +85,7 @@ std::vector<ConvertResult> convert_audit(std::vector<std::string> inputs, const 
     if (to_dir) one.output = job.output + (ends_with(job.output, "/") ? "" : "/") + s.file_stem() + ".cast";
     ConvertResult r;
     r.format = formats().find("audit");
-    auto reader = open_audit_session(inputs, s.key(), job.read);
+    auto reader = open_audit_session(inputs, s, job.read);
     write_cast(*reader, one, r);
     r.output = one.output;
     results.push_back(std::move(r));

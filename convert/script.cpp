@@ -523,7 +523,7 @@ std::string find_timing_for(const std::string& data_path) {
 std::string find_typescript_for(const std::string& timing_path) {
   std::string dir = dir_of(timing_path), base = base_of(timing_path), stem = strip_ext(base);
   return first_existing(dir,
-                        {stem, stem + ".typescript", stem + ".log", stem + ".out", stem + ".session",
+                        {stem, stem + ".typescript", stem + ".ts", stem + ".log", stem + ".out", stem + ".session",
                          replace_word(base, "timing", "typescript"), replace_word(base, "timing", "output"),
                          replace_word(base, "timing", "out"), replace_word(base, "timing", "session"),
                          "typescript"},
@@ -555,6 +555,11 @@ std::unique_ptr<EventReader> open_script(Input in, const ReadOptions& options) {
   }
   if (timing == "-") throw UsageError("the timing file must be a file, not stdin (it is read twice)");
   TimingSummary summary = scan_timing(timing, diag);
+  if (const std::string *o = summary.find("OUTPUT_LOG"), *i = summary.find("INPUT_LOG");
+      !out.empty() && input.empty() && io.empty() && o && i && *o == *i && summary.in_bytes) {
+    io = out; // script -B: the log named holds both streams
+    out.clear();
+  }
   if (out.empty() && input.empty() && io.empty()) {
     const std::string* o = summary.find("OUTPUT_LOG");
     const std::string* i = summary.find("INPUT_LOG");

@@ -129,7 +129,8 @@ private:
         number(a);
         if (i >= timing.size() || timing[i++] != 'x') throw FormatError(location(), "bad window record in timing");
         number(b);
-        if (a == 0 || b == 0 || a > 65535 || b > 65535) throw FormatError(location(), "bad window size in timing");
+        if (a > 65535 || b > 65535) throw FormatError(location(), "bad window size in timing");
+        if (a == 0 || b == 0) break; // no terminal size known (tlog writes =0x0): keep ours
         TermSize size{int(a), int(b)};
         if (first && !m_sized) m_header.size = size, m_sized = true;
         else if (size != m_size) m_queue.push_back(Event::resize(t, size));
