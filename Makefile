@@ -12,7 +12,8 @@ WERROR ?= $(if $(filter true,$(CI)),ON,OFF)
 PACKAGES = g++ cmake make pkg-config libcli11-dev libhowardhinnant-date-dev \
   libboost-dev libboost-filesystem-dev libsimdjson-dev zlib1g-dev libssl-dev libvterm-dev catch2 \
   clang libclang-rt-14-dev asciinema bsdutils util-linux gzip time procps \
-  openssh-server openssh-client tmux zsh bash-completion tlog groff-base
+  openssh-server openssh-client tmux zsh bash-completion tlog groff-base \
+  sudo auditd termrec perl
 
 .PHONY: deps build demo test test-unit test-asan test-fuzz bench clean
 
@@ -43,7 +44,7 @@ test-asan: deps
 
 test-fuzz: deps
 	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DRECSSH_FUZZ=ON -DRECSSH_BUILD_TESTS=OFF
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_cast_reader fuzz_legacy_readers
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_cast_reader fuzz_ttyrec fuzz_script fuzz_bsd_script fuzz_tlog fuzz_audit fuzz_sudo fuzz_raw
 	cd build-fuzz && ctest --output-on-failure
 
 test: test-unit test-asan test-fuzz

@@ -124,7 +124,8 @@ Parsed parse_line(std::string_view line, AuditRecord& r, std::string& why) {
     std::string_view tok = body.substr(0, end);
     body = end == std::string_view::npos ? std::string_view{} : body.substr(end + 1);
     std::size_t eq = tok.find('=');
-    std::string_view k = tok.substr(0, eq), v = eq == std::string_view::npos ? std::string_view{} : tok.substr(eq + 1);
+    if (eq == std::string_view::npos) continue; // "tty", or junk
+    std::string_view k = tok.substr(0, eq), v = tok.substr(eq + 1);
     if (k == "data") {
       // data is last; a quoted USER_TTY value has no spaces (those force hex)
       if (!body.empty()) v = std::string_view(v.data(), static_cast<std::size_t>(body.data() + body.size() - v.data()));
