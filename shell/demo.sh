@@ -38,8 +38,14 @@ echo "== converting the bundled recordings into $out/"
 "$recast" convert "$out/generated.raw.cast" "$out/generated.cast.gz"
 rm -f "$out/generated.raw.cast"
 
+echo "== converting the bundled legacy logs (real files from script, sudo, tlog, ttyrec, audit) into $out/legacy/"
+rm -rf "$out/legacy"
+"$recast" convert -r tests/fixtures -o "$out/legacy"
+"$recast" convert --list tests/fixtures/audit/audit.log 2>/dev/null
+
 echo "== validating"
 "$recast" validate "$out"/*.cast "$out"/*.cast.gz
+find "$out/legacy" -name '*.cast' -exec "$recast" validate {} +
 
 echo "== what is inside"
 "$recast" info "$out/asciinema-2.2.cast" "$out/full.v3.cast"
@@ -55,5 +61,7 @@ $(ls -l "$out")
 Replay them with:
   asciinema play $out/session.cast
   asciinema play $out/asciinema-2.2.cast
+  asciinema play $out/legacy/script/adv.cast       (util-linux script, advanced timing)
+  asciinema play $out/legacy/sudo/io/00/00/01.cast (a sudo I/O log)
   $recast cat $out/generated.cast.gz | less -R
 EOM
