@@ -165,6 +165,8 @@ private:
         throw FormatError(location(), "bad timing line \"" + std::string(line.substr(0, 80)) +
                                           "\" (expected: EVENT DELAY DATA)", false);
       }
+      if (ev < 0 || ev == 6 || ev > 7) // 6 is 1.8.7's ttyout, only valid in a file of that numbering
+        throw FormatError(location(), "unknown event " + std::string(1, line[0]) + " (expected 0-5 or 7)", false);
       m_time += delay;
       std::string_view rest = line.substr(p + 1);
       if (ev == 5) { // window size: lines then columns
@@ -182,7 +184,6 @@ private:
         e = Event::marker(m_time, "recssh: signal: " + sanitize_utf8(sig));
         return true;
       }
-      if (ev > 7) throw FormatError(location(), "unknown event " + std::to_string(ev + m_shift), false);
       std::uint64_t n = std::strtoull(std::string(rest).c_str(), nullptr, 10);
       bool input = ev == k_stdin || ev == k_ttyin;
       DataStream* s = stream(ev);

@@ -75,6 +75,13 @@ script -qec "tlog-rec --writer=file --file-path=$WORK/live.json sh -c 'printf \"
 [ -s live.json ] || fail "tlog-rec wrote nothing"
 "$RECAST" convert live.json livet.cast
 "$RECAST" cat livet.cast | cmp - <(printf 'té\r\ndone\r\n') || fail "live tlog: $(cat livet.cast)"
+# two recordings in one file: the first, with a warning; another with --session
+sed 's/"rec":"[^"]*"/"rec":"other"/' "$T/input-and-binary.json" >two.json
+cat "$T/multi-message.json" >>two.json
+"$RECAST" convert two.json two.cast 2>err
+grep -q 'messages of other recordings' err || fail "tlog: other recordings not reported: $(cat err)"
+"$RECAST" convert --session a23674eacbf24ad3a5e92072d2542b03-3466-b7fe two.json two2.cast
+"$RECAST" cat two2.cast | cmp - <("$RECAST" cat tlog2.cast) || fail "tlog --session REC"
 printf '{"ver":"2.3","rec":"x","id":1,"pos":0,"timing":"=80x24>2?","in_txt":"","in_bin":[],"out_txt":"ab","out_bin":[]}\n' >bad.json
 expect_fail 1 "bad.json:1: unknown timing record '\\?'" "$RECAST" convert bad.json bad.cast
 
@@ -162,6 +169,9 @@ done
 
 "$RECAST" convert -r tree -o conv 2>err || true
 grep -q '0 converted, 8 skipped, 1 failed' err || fail "second run must skip: $(cat err)"
+# on a terminal: a progress line (files, bytes, ETA)
+script -qec "'$RECAST' convert -r tree -o conv" /dev/null </dev/null >tty.out 2>&1 || true
+grep -q 'files .*MiB.* ETA' tty.out || fail "no progress line on a terminal: $(cat -v tty.out | head -5)"
 rm tree/broken.timing
 "$RECAST" convert -r tree -o conv --force 2>err || fail "--force: $(cat err)"
 grep -q '9 converted, 0 skipped, 0 failed' err || fail "--force summary: $(cat err)"
