@@ -159,6 +159,14 @@ void FdSink::write_all(const char* p, std::size_t n) {
     }
     p += r;
     n -= std::size_t(r);
+    m_written += std::uint64_t(r);
+  }
+  if (m_early_writeback && m_written - m_kicked >= k_writeback_step) {
+    // Start writing what we have to the disk now (without waiting for it), so the
+    // fsync before the rename does not find the whole file still dirty.
+    ::sync_file_range(m_fd, static_cast<off_t>(m_kicked), static_cast<off_t>(m_written - m_kicked),
+                      SYNC_FILE_RANGE_WRITE);
+    m_kicked = m_written;
   }
 }
 
@@ -352,6 +360,7 @@ Output::Output(const std::string& path, Overwrite overwrite, bool gzip, mode_t m
     m_name = path;
     m_file = std::make_unique<AtomicFile>(path, overwrite, mode);
     m_fd_sink = std::make_unique<FdSink>(m_file->fd(), m_name);
+    m_fd_sink->start_writeback_early();
   }
   if (gzip) m_gzip = std::make_unique<GzipSink>(*m_fd_sink, m_name);
 }

@@ -81,9 +81,16 @@ public:
   ~FdSink() override;
   void write(const char* p, std::size_t n) override;
   void flush() override;
+  // For a file that will be fsync'd when complete: ask the kernel to start writing
+  // every few MiB as they come (sync_file_range, not waiting), so the disk works
+  // while we do and the final fsync has little left.
+  void start_writeback_early() { m_early_writeback = true; }
 
 private:
+  static constexpr std::uint64_t k_writeback_step = std::uint64_t(8) << 20;
   void write_all(const char* p, std::size_t n);
+  bool m_early_writeback = false;
+  std::uint64_t m_written = 0, m_kicked = 0;
   int m_fd;
   std::string m_name;
   std::unique_ptr<char[]> m_buf; // not cleared: one is made per output file
