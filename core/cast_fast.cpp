@@ -4,7 +4,9 @@
 #include <array>
 #include <cstring>
 #include <simdjson.h>
-#if defined(__SSE2__)
+#if defined(__AVX2__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -202,11 +204,216 @@ const char* scan_string(const char* p, const char* end, std::string& out, bool p
   }
 }
 
+// Block scanning for padded lines (LineReader leaves 64 readable bytes after each):
+// one compare per block finds every '"', '\\' and control byte in it, and the
+// escapes in a block are handled one after the other from that one mask, so text
+// with an escape every few bytes (ESC, CR LF) costs one load per span, not one
+// compare per escape.
+#if defined(__AVX2__)
+constexpr int k_block = 32;
+inline unsigned special_mask(const char* p) {
+  const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  const __m256i hit = _mm256_or_si256(
+      _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'))),
+      _mm256_cmpeq_epi8(_mm256_max_epu8(v, _mm256_set1_epi8(0x1f)), _mm256_set1_epi8(0x1f)));
+  return static_cast<unsigned>(_mm256_movemask_epi8(hit));
+}
+inline void copy_block(char* o, const char* p) {
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+}
+#elif defined(__SSE2__)
+constexpr int k_block = 16;
+inline unsigned special_mask(const char* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i ctl = _mm_set1_epi8(0x1f);
+  const __m128i hit = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+      _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+  return static_cast<unsigned>(_mm_movemask_epi8(hit));
+}
+inline void copy_block(char* o, const char* p) {
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(o), _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+#endif
+
+#if defined(__SSE2__)
+constexpr std::size_t k_block_padding = 64; // LineReader's; >= 2 blocks
+
+// The escape at q (q[0] == '\\', inside the line): its end, or nullptr if invalid.
+// Appends the character it stands for at *o when o is given.
+inline const char* take_escape(const char* q, const char* end, char** o) {
+  if (q + 1 >= end) return nullptr;
+  const char c = q[1];
+  if (char simple = k_simple_escape[static_cast<unsigned char>(c)]) {
+    if (o) *(*o)++ = simple;
+    return q + 2;
+  }
+  if (c != 'u' || end - q < 6) return nullptr;
+  const char* p = q + 2;
+  int cp;
+  if (p[0] == '0' && p[1] == '0') { // \u00XX, the common case (ESC, BEL, ...)
+    int hi = k_hex_value[static_cast<unsigned char>(p[2])], lo = k_hex_value[static_cast<unsigned char>(p[3])];
+    if ((hi | lo) < 0) return nullptr;
+    cp = hi << 4 | lo;
+  } else {
+    cp = hex4(p);
+  }
+  p += 4;
+  if (cp < 0 || (cp >= 0xDC00 && cp <= 0xDFFF)) return nullptr;
+  unsigned code = unsigned(cp);
+  if (cp >= 0xD800 && cp <= 0xDBFF) {
+    if (end - p < 6 || p[0] != '\\' || p[1] != 'u') return nullptr;
+    int lo = hex4(p + 2);
+    if (lo < 0xDC00 || lo > 0xDFFF) return nullptr;
+    p += 6;
+    code = 0x10000u + ((unsigned(cp) - 0xD800u) << 10) + (unsigned(lo) - 0xDC00u);
+  }
+  if (o) *o = put_utf8(*o, code);
+  return p;
+}
+
+// A string body after its opening quote: the position after the closing quote, or
+// nullptr (fall back to simdjson). With `out`, the unescaped text goes there; without,
+// the string is only checked (a validation pass needs no copy).
+const char* scan_string_blocks(const char* p, const char* end, std::string* out) {
+  char* base = nullptr;
+  char* o = nullptr;
+  if (out) {
+    out->resize(std::size_t(end - p) + 2 * k_block);
+    base = out->data();
+    o = base;
+  }
+  for (;;) {
+    unsigned mask = special_mask(p);
+    if (mask == 0) {
+      if (o) copy_block(o, p), o += k_block;
+      p += k_block;
+      if (p >= end) return nullptr; // no closing quote in the line
+      continue;
+    }
+    const char* const blk = p;
+    for (;;) {
+      const char* q = blk + __builtin_ctz(mask);
+      if (q >= end) return nullptr;
+      if (o) copy_block(o, p), o += q - p; // the span before it (at most one block)
+      if (*q == '"') {
+        if (out) out->resize(std::size_t(o - base));
+        return q + 1;
+      }
+      if (*q != '\\') return nullptr; // a raw control character
+      p = take_escape(q, end, o ? &o : nullptr);
+      if (!p) return nullptr;
+      const std::ptrdiff_t used = p - blk;
+      if (used >= k_block) break; // the escape ran into the next block: reload there
+      mask &= ~0u << used;
+      if (mask == 0) { // the rest of this block is plain text
+        if (o) copy_block(o, p), o += blk + k_block - p;
+        p = blk + k_block;
+        if (p >= end) return nullptr;
+        break;
+      }
+    }
+  }
+}
+#endif
+
+#if defined(__AVX2__)
+// Checks a string body without decoding it, 64 bytes per step with bit masks: every
+// backslash escapes the byte after it (a run of them pairs up), escaped bytes must be
+// escape letters, \u needs four hex digits, and the first quote that is not escaped
+// ends the string; a control byte before it is an error. Surrogate escapes (\uD8xx
+// ...) are left to the decoding path (returns nullptr), as is anything invalid.
+
+// The 64-bit mask of a pair of 32-byte compare results.
+inline std::uint64_t mask64(__m256i lo, __m256i hi) {
+  return std::uint64_t(static_cast<std::uint32_t>(_mm256_movemask_epi8(hi))) << 32 |
+         static_cast<std::uint32_t>(_mm256_movemask_epi8(lo));
+}
+
+inline __m256i in_range(__m256i v, char lo, char hi) { // lo <= v <= hi, unsigned
+  return _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_max_epu8(v, _mm256_set1_epi8(lo)), v),
+                          _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(hi)), v));
+}
+
+// Bytes that may follow a backslash, u excepted: " \\ / b f n r t.
+inline __m256i simple_escape_letter(__m256i v) {
+  auto eq = [&](char c) { return _mm256_cmpeq_epi8(v, _mm256_set1_epi8(c)); };
+  return _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(eq('n'), eq('r')), _mm256_or_si256(eq('t'), eq('"'))),
+                         _mm256_or_si256(_mm256_or_si256(eq('\\'), eq('/')), _mm256_or_si256(eq('b'), eq('f'))));
+}
+
+inline __m256i hex_digit(__m256i v) {
+  return _mm256_or_si256(in_range(v, '0', '9'), _mm256_or_si256(in_range(v, 'a', 'f'), in_range(v, 'A', 'F')));
+}
+
+// Which bytes are escaped, for a block whose backslashes are `backslash`, without a
+// loop: a run of backslashes escapes its next byte when the run is odd. Adding the
+// run's start to itself carries past the run; seeded with every odd position set,
+// the carry lands on the byte after a run exactly when the run's parity and its
+// starting position's parity differ, and flipping the odd positions back leaves 1 on
+// escaped bytes (and on alternate backslashes, removed by the caller). `carry`: the
+// block's first byte is escaped by the last block's final backslash; updated.
+inline std::uint64_t escaped_bytes(std::uint64_t backslash, std::uint64_t& carry) {
+  constexpr std::uint64_t odd = 0xAAAAAAAAAAAAAAAAull;
+  const std::uint64_t bs = backslash & ~carry; // an escaped backslash starts nothing
+  const std::uint64_t codes = (((bs << 1) | odd) - bs) ^ odd;
+  const std::uint64_t escaped = codes ^ (backslash | carry);
+  carry = (codes & backslash) >> 63;
+  return escaped;
+}
+
+const char* check_string_masks(const char* p, const char* end) {
+  std::uint64_t carry_escaped = 0; // bit 0: the first byte of this block is escaped
+  std::uint64_t carry_hex = 0;     // bits: positions in this block that must be hex digits
+  std::uint64_t carry_u = 0;       // bit 0: a \\u ended the last block (its first digit is here)
+  const __m256i quote = _mm256_set1_epi8('"'), backslash_c = _mm256_set1_epi8('\\'), ctl = _mm256_set1_epi8(0x1f);
+  for (;; p += 64) {
+    const __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    const __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+    const std::uint64_t backslash = mask64(_mm256_cmpeq_epi8(v0, backslash_c), _mm256_cmpeq_epi8(v1, backslash_c));
+    const std::uint64_t quotes = mask64(_mm256_cmpeq_epi8(v0, quote), _mm256_cmpeq_epi8(v1, quote));
+    const std::uint64_t control = mask64(_mm256_cmpeq_epi8(_mm256_max_epu8(v0, ctl), ctl),
+                                         _mm256_cmpeq_epi8(_mm256_max_epu8(v1, ctl), ctl));
+    const std::uint64_t escaped = escaped_bytes(backslash, carry_escaped);
+    // The string ends at the first quote that is not escaped.
+    const std::uint64_t closing = quotes & ~escaped;
+    const std::uint64_t first = closing & -closing;
+    const std::uint64_t live = closing ? first - 1 : ~std::uint64_t(0); // bytes before it
+    const std::uint64_t in_line = end - p >= 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << (end - p)) - 1;
+    if (closing ? !(first & in_line) : in_line != ~std::uint64_t(0)) return nullptr; // unterminated
+    if (control & live) return nullptr;
+    const std::uint64_t esc = escaped & live;
+    std::uint64_t want_hi = 0, u = 0;
+    if (esc | carry_hex) {
+      // Escaped bytes must be escape letters; \\u wants 4 hex digits after it, and
+      // surrogates (\\uD800-\\uDFFF) are left to the decoding path.
+      const __m256i ul = _mm256_set1_epi8('u');
+      u = esc & mask64(_mm256_cmpeq_epi8(v0, ul), _mm256_cmpeq_epi8(v1, ul));
+      if (esc & ~(u | mask64(simple_escape_letter(v0), simple_escape_letter(v1)))) return nullptr;
+      const std::uint64_t want = (u << 1) | (u << 2) | (u << 3) | (u << 4) | carry_hex;
+      want_hi = (u >> 63) | (u >> 62) | (u >> 61) | (u >> 60);
+      if (want & ~mask64(hex_digit(v0), hex_digit(v1))) return nullptr;
+      const __m256i dl = _mm256_set1_epi8('d'), du = _mm256_set1_epi8('D');
+      const std::uint64_t d = mask64(_mm256_or_si256(_mm256_cmpeq_epi8(v0, dl), _mm256_cmpeq_epi8(v0, du)),
+                                     _mm256_or_si256(_mm256_cmpeq_epi8(v1, dl), _mm256_cmpeq_epi8(v1, du)));
+      if (((u << 1) | carry_u) & d) return nullptr;
+      if (closing && (want & ~live)) return nullptr; // hex digits run past the closing quote
+    }
+    if (closing) return p + __builtin_ctzll(closing) + 1;
+    carry_hex = want_hi;
+    carry_u = u >> 63;
+  }
+}
+#endif
+
 } // namespace
 
 bool fast_parse_event(std::string_view line, std::size_t capacity, std::string_view& time_text,
-                      std::string& code, std::string& data) {
+                      std::string& code, std::string& data, bool need_data) {
   const bool padded = capacity >= line.size() + 16;
+#if defined(__SSE2__)
+  const bool blocks = capacity >= line.size() + k_block_padding;
+#endif
   const char* p = line.data();
   const char* end = p + line.size();
   p = skip_ws(p, end);
@@ -220,14 +427,40 @@ bool fast_parse_event(std::string_view line, std::size_t capacity, std::string_v
   if (p >= end || *p != ',') return false;
   p = skip_ws(p + 1, end);
   if (p >= end || *p != '"') return false;
+#if defined(__SSE2__)
+  if (end - p >= 3 && p[2] == '"' && static_cast<unsigned char>(p[1]) >= 0x20 && p[1] != '"' && p[1] != '\\') {
+    code.assign(1, p[1]); // the usual one-letter code
+    p += 3;
+  } else {
+    p = blocks ? scan_string_blocks(p + 1, end, &code) : scan_string(p + 1, end, code, padded);
+  }
+#else
   p = scan_string(p + 1, end, code, padded);
+#endif
   if (!p) return false;
   p = skip_ws(p, end);
   if (p >= end || *p != ',') return false;
   p = skip_ws(p + 1, end);
   if (p >= end || *p != '"') return false;
   const char* data_begin = p + 1;
-  p = scan_string(data_begin, end, data, padded);
+  // Validation needs the data only where it is checked (resize, exit status).
+  const bool skip = !need_data && (code == "o" || code == "i" || code == "m");
+#if defined(__AVX2__)
+  if (blocks && skip) {
+    p = check_string_masks(data_begin, end);
+    if (!p) p = scan_string_blocks(data_begin, end, nullptr); // surrogates, or an error
+    data.clear();
+  } else
+#endif
+#if defined(__SSE2__)
+  if (blocks) {
+    p = scan_string_blocks(data_begin, end, skip ? nullptr : &data);
+    if (skip) data.clear();
+  } else
+#endif
+  {
+    p = scan_string(data_begin, end, data, padded);
+  }
   if (!p) return false;
   p = skip_ws(p, end);
   if (p >= end || *p != ']') return false;

@@ -148,10 +148,10 @@ void parse_term(od::value& v, Header& h, bool& cols, bool& rows) {
 } // namespace
 
 std::string_view CastJson::parse_event(std::string_view line, std::size_t capacity, Event& e,
-                                       bool* repaired) {
+                                       bool* repaired, bool need_data) {
   if (repaired) *repaired = false;
   std::string_view fast_time;
-  if (fast_parse_event(line, capacity, fast_time, e.code, e.data)) return fast_time;
+  if (fast_parse_event(line, capacity, fast_time, e.code, e.data, need_data)) return fast_time;
   return parse_event_slow(line, capacity, e, repaired);
 }
 

@@ -27,7 +27,8 @@ public:
   // (valid until the next call). `capacity` is the readable size from line.data().
   // Throws Malformed (the caller adds file:line). Sets *repaired when invalid UTF-8 in the line
   // was replaced by U+FFFD to make it parse.
-  std::string_view parse_event(std::string_view line, std::size_t capacity, Event& e, bool* repaired);
+  std::string_view parse_event(std::string_view line, std::size_t capacity, Event& e, bool* repaired,
+                               bool need_data = true);
 
   // The same with simdjson alone, without the fast path (for differential checks).
   std::string_view parse_event_slow(std::string_view line, std::size_t capacity, Event& e,

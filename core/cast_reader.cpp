@@ -40,7 +40,7 @@ bool CastReader::do_next(Event& e) {
   std::string_view time_text;
   bool repaired = false;
   try {
-    time_text = m_json.parse_event(line, m_lines.capacity(line), e, &repaired);
+    time_text = m_json.parse_event(line, m_lines.capacity(line), e, &repaired, options().need_data);
   } catch (const CastJson::Malformed& err) {
     if (m_lines.terminated()) throw FormatError(location(), err.what());
     // A last line without '\n' that does not parse: the recorder died mid-write.

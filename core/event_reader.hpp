@@ -31,6 +31,9 @@ struct ReadOptions {
   bool skip_bad = false;        // skip malformed records (counted, warned) instead of failing
   Diagnostics* diag = nullptr;  // where warnings go; nullptr: stderr
   ConvertOptions convert = {};
+  // false: the caller only validates; "o", "i" and "m" events may come with their
+  // data checked but not decoded (empty).
+  bool need_data = true;
 };
 
 // Where a converted recording came from, for the output header's "recssh_source":

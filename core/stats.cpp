@@ -110,7 +110,9 @@ std::vector<Problem> validate_file(const std::string& path, bool all, std::uint6
   };
   std::uint64_t n = 0;
   try {
-    auto reader = open_reader(path, "", ReadOptions{all, &diag});
+    ReadOptions o{all, &diag};
+    o.need_data = false; // checked, not decoded
+    auto reader = open_reader(path, "", o);
     Event e;
     while ((all || problems.empty()) && reader->next(e)) ++n;
   } catch (const FormatError& err) {

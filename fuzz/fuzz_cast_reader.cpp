@@ -35,6 +35,19 @@ void differential(std::string_view input) {
       }
       if (slow_time != fast_time || slow.code != code || slow.data != data) __builtin_trap();
     }
+    // The check-only path (validate) must never accept what simdjson rejects.
+    std::string_view check_time;
+    std::string check_code, check_data;
+    if (recssh::fast_parse_event(line, padded.size(), check_time, check_code, check_data, false)) {
+      recssh::Event slow;
+      std::string_view slow_time;
+      try {
+        slow_time = json.parse_event_slow(line, padded.size(), slow, nullptr);
+      } catch (const recssh::CastJson::Malformed&) {
+        __builtin_trap();
+      }
+      if (slow_time != check_time || slow.code != check_code) __builtin_trap();
+    }
     pos = nl + 1;
   }
 }

@@ -209,3 +209,45 @@ TEST_CASE("the fast event path agrees with simdjson on every line it accepts", "
   CHECK(d == "a\x1b" "b");
   CHECK_FALSE(fast_parse_event(R"([1.5, "o", "unpaired \ud800"])", 31, t, c, d));
 }
+
+TEST_CASE("the check-only path accepts exactly what decoding accepts", "[core][fast]") {
+  // Strings built from escapes and text, long enough to cross the 64-byte blocks at
+  // every offset, valid and not.
+  const char* pieces[] = {"\\u001b", "\\\\", "\\\"", "a", "\xc3\xa9", "\\n", "\\r\\n", "\\uD83D\\uDE00",
+                          "\\u00e9", "[1;31m", "\\/", "\\t", "xyzxyzxyz", "\\uDA00"};
+  const char* bad[] = {"\\x", "\\u12G4", "\t", "\\", "\\u00", "\\uDE00x", "\\\\\\"};
+  std::uint64_t state = 12345;
+  auto rnd = [&](std::uint64_t n) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return (state >> 33) % n;
+  };
+  CastJson json;
+  int accepted = 0, rejected = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string data;
+    int n = int(rnd(60));
+    for (int k = 0; k < n; ++k) data += pieces[rnd(sizeof pieces / sizeof *pieces)];
+    if (rnd(4) == 0) data.insert(rnd(data.size() + 1), bad[rnd(sizeof bad / sizeof *bad)]);
+    std::string text = "[" + std::to_string(rnd(1000)) + ".5, \"o\", \"" + data + "\"]";
+    if (rnd(10) == 0) text.pop_back(); // no closing bracket
+    const std::size_t len = text.size();
+    text.append(64, '\0');
+    std::string_view line(text.data(), len);
+    std::string_view t1, t2;
+    std::string c1, d1, c2, d2;
+    bool full = fast_parse_event(line, text.size(), t1, c1, d1, true);
+    bool check = fast_parse_event(line, text.size(), t2, c2, d2, false);
+    INFO(text.substr(0, len));
+    REQUIRE(full == check);
+    if (full) {
+      CHECK(t1 == t2);
+      CHECK(d2.empty());
+      Event slow;
+      REQUIRE_NOTHROW(json.parse_event_slow(line, text.size(), slow, nullptr));
+      CHECK(slow.data == d1);
+    }
+    (full ? accepted : rejected)++;
+  }
+  CHECK(accepted > 1000);
+  CHECK(rejected > 1000);
+}
