@@ -241,7 +241,8 @@ constexpr std::size_t k_block_padding = 64; // LineReader's; >= 2 blocks
 
 // The escape at q (q[0] == '\\', inside the line): its end, or nullptr if invalid.
 // Appends the character it stands for at *o when o is given.
-inline const char* take_escape(const char* q, const char* end, char** o) {
+// (always inlined: `o` then stays in a register instead of going through memory)
+__attribute__((always_inline)) inline const char* take_escape(const char* q, const char* end, char** o) {
   if (q + 1 >= end) return nullptr;
   const char c = q[1];
   if (char simple = k_simple_escape[static_cast<unsigned char>(c)]) {
@@ -249,6 +250,10 @@ inline const char* take_escape(const char* q, const char* end, char** o) {
     return q + 2;
   }
   if (c != 'u' || end - q < 6) return nullptr;
+  if (std::memcmp(q + 2, "001b", 4) == 0) { // ESC: most \\u escapes in terminal output
+    if (o) *(*o)++ = '\x1b';
+    return q + 6;
+  }
   const char* p = q + 2;
   int cp;
   if (p[0] == '0' && p[1] == '0') { // \u00XX, the common case (ESC, BEL, ...)
@@ -272,21 +277,29 @@ inline const char* take_escape(const char* q, const char* end, char** o) {
   return p;
 }
 
-// A string body after its opening quote: the position after the closing quote, or
-// nullptr (fall back to simdjson). With `out`, the unescaped text goes there; without,
-// the string is only checked (a validation pass needs no copy).
-const char* scan_string_blocks(const char* p, const char* end, std::string* out) {
-  char* base = nullptr;
-  char* o = nullptr;
-  if (out) {
-    out->resize(std::size_t(end - p) + 2 * k_block);
-    base = out->data();
-    o = base;
-  }
+struct Decoded {
+  const char* in;
+  char* out;
+};
+
+// take_escape for the decoding loop: the output pointer travels by value, so it
+// stays in a register.
+__attribute__((always_inline)) inline Decoded decode_escape(const char* q, const char* end, char* o) {
+  const char* next = take_escape(q, end, &o);
+  return {next, o};
+}
+
+// A string body after its opening quote, decoded into `out`: the position after the
+// closing quote, or nullptr (fall back to simdjson, which also gives the message).
+const char* unescape_blocks(const char* p, const char* end, std::string& out) {
+  out.resize(std::size_t(end - p) + 2 * k_block);
+  char* const base = out.data();
+  char* o = base;
   for (;;) {
     unsigned mask = special_mask(p);
     if (mask == 0) {
-      if (o) copy_block(o, p), o += k_block;
+      copy_block(o, p);
+      o += k_block;
       p += k_block;
       if (p >= end) return nullptr; // no closing quote in the line
       continue;
@@ -295,19 +308,54 @@ const char* scan_string_blocks(const char* p, const char* end, std::string* out)
     for (;;) {
       const char* q = blk + __builtin_ctz(mask);
       if (q >= end) return nullptr;
-      if (o) copy_block(o, p), o += q - p; // the span before it (at most one block)
+      copy_block(o, p); // the span before it (at most one block)
+      o += q - p;
       if (*q == '"') {
-        if (out) out->resize(std::size_t(o - base));
+        out.resize(std::size_t(o - base));
         return q + 1;
       }
       if (*q != '\\') return nullptr; // a raw control character
-      p = take_escape(q, end, o ? &o : nullptr);
-      if (!p) return nullptr;
+      const Decoded d = decode_escape(q, end, o);
+      if (!d.in) return nullptr;
+      p = d.in;
+      o = d.out;
       const std::ptrdiff_t used = p - blk;
       if (used >= k_block) break; // the escape ran into the next block: reload there
       mask &= ~0u << used;
       if (mask == 0) { // the rest of this block is plain text
-        if (o) copy_block(o, p), o += blk + k_block - p;
+        copy_block(o, p);
+        o += blk + k_block - p;
+        p = blk + k_block;
+        if (p >= end) return nullptr;
+        break;
+      }
+    }
+  }
+}
+
+// The check-only twin of unescape_blocks: where a string body ends (after its closing
+// quote), or nullptr if it is not valid as the fast path takes it (surrogate escapes
+// included, which check_string_masks leaves to this).
+const char* check_string_blocks(const char* p, const char* end) {
+  for (;;) {
+    unsigned mask = special_mask(p);
+    if (mask == 0) {
+      p += k_block;
+      if (p >= end) return nullptr; // no closing quote in the line
+      continue;
+    }
+    const char* const blk = p;
+    for (;;) {
+      const char* q = blk + __builtin_ctz(mask);
+      if (q >= end) return nullptr;
+      if (*q == '"') return q + 1;
+      if (*q != '\\') return nullptr; // a raw control character
+      p = take_escape(q, end, nullptr);
+      if (!p) return nullptr;
+      const std::ptrdiff_t used = p - blk;
+      if (used >= k_block) break; // the escape ran into the next block: reload there
+      mask &= ~0u << used;
+      if (mask == 0) {
         p = blk + k_block;
         if (p >= end) return nullptr;
         break;
@@ -432,7 +480,7 @@ bool fast_parse_event(std::string_view line, std::size_t capacity, std::string_v
     code.assign(1, p[1]); // the usual one-letter code
     p += 3;
   } else {
-    p = blocks ? scan_string_blocks(p + 1, end, &code) : scan_string(p + 1, end, code, padded);
+    p = blocks ? unescape_blocks(p + 1, end, code) : scan_string(p + 1, end, code, padded);
   }
 #else
   p = scan_string(p + 1, end, code, padded);
@@ -448,13 +496,13 @@ bool fast_parse_event(std::string_view line, std::size_t capacity, std::string_v
 #if defined(__AVX2__)
   if (blocks && skip) {
     p = check_string_masks(data_begin, end);
-    if (!p) p = scan_string_blocks(data_begin, end, nullptr); // surrogates, or an error
+    if (!p) p = check_string_blocks(data_begin, end); // surrogates, or an error
     data.clear();
   } else
 #endif
 #if defined(__SSE2__)
   if (blocks) {
-    p = scan_string_blocks(data_begin, end, skip ? nullptr : &data);
+    p = skip ? check_string_blocks(data_begin, end) : unescape_blocks(data_begin, end, data);
     if (skip) data.clear();
   } else
 #endif

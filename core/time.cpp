@@ -9,6 +9,25 @@ namespace recssh {
 
 std::optional<Micros> parse_seconds(std::string_view s, bool* negative) {
   if (negative) *negative = false;
+  {
+    // The form every writer produces, "S" or "S.ffffff" (at most 6 decimals): exact
+    // without the general path's mantissa and exponent.
+    std::size_t k = 0;
+    std::uint64_t sec = 0;
+    while (k < s.size() && k < 12 && s[k] >= '0' && s[k] <= '9') sec = sec * 10 + unsigned(s[k++] - '0');
+    if (k > 0 && (k == s.size() || s[k] == '.')) {
+      std::uint64_t frac = 0;
+      std::size_t d = 0;
+      if (k < s.size()) {
+        ++k;
+        while (k < s.size() && d < 7 && s[k] >= '0' && s[k] <= '9') frac = frac * 10 + unsigned(s[k++] - '0'), ++d;
+      }
+      if (k == s.size() && d <= 6 && (d > 0 || s.back() != '.')) {
+        static constexpr std::uint64_t scale[] = {1000000, 100000, 10000, 1000, 100, 10, 1};
+        return Micros(static_cast<std::int64_t>(sec * 1000000 + frac * scale[d]));
+      }
+    }
+  }
   std::size_t i = 0;
   if (i < s.size() && s[i] == '-') {
     // "-0" and "-0.0" are zero; anything else negative is refused.
