@@ -58,7 +58,15 @@ complete_line() { # prints the candidates for the last word of "$@"
 complete_line recssh --di | grep -qx -- --dir || fail "recssh --di<TAB> does not give --dir"
 complete_line recssh --layout "" | grep -qx user || fail "recssh --layout <TAB>"
 complete_line recssh --dir /tmp alp | grep -q alpha-bastion || fail "host completion after recssh options: $(complete_line recssh --dir /tmp alp)"
-complete_line recssh --stdin -p 22 be | grep -q beta-db || fail "host completion after ssh options"
+# Once in ~20 runs under parallel load (ctest -j2 next to the converter tests) this
+# completion came back empty and was right when asked again; bash-completion's _ssh
+# is not ours. Up to 3 tries; a completion that is wrong every time still fails.
+ok=0
+for try in 1 2 3; do
+  if complete_line recssh --stdin -p 22 be | grep -q beta-db; then ok=1; break; fi
+  echo "host completion after ssh options: try $try gave [$(complete_line recssh --stdin -p 22 be | tr '\n' ' ')]" >&2
+done
+[ "$ok" = 1 ] || fail "host completion after ssh options"
 complete_line recast co | grep -qx convert || fail "recast subcommand completion"
 complete_line recast convert --t | grep -qx -- --to || fail "recast convert option completion"
 
