@@ -9,6 +9,8 @@
 #include "core/cast_writer.hpp"
 #include "core/io.hpp"
 
+#include "bench/text_gen.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
@@ -29,21 +31,9 @@ private:
   recssh::ByteSink& m_below;
 };
 
-struct Rng {
-  std::uint64_t s;
-  std::uint64_t next() {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return s;
-  }
-  std::uint64_t below(std::uint64_t n) { return next() % n; }
-};
-
-const char* const k_words[] = {"drwxr-xr-x", "root", "4096", "Nov", "22", "01:55", "etc", "var", "log",
-                               "café", "naïve", "✓", "日本語", "ünïcödé", "-rw-r--r--", "syslog",
-                               "kernel:", "[ OK ]", "Started", "session", "ssh", "λ", "→", "€100"};
-const char* const k_colours[] = {"\x1b[0m", "\x1b[1;31m", "\x1b[32m", "\x1b[1;34m", "\x1b[33m", "\x1b[38;5;208m"};
+using bench::k_colours;
+using bench::k_words;
+using bench::Rng;
 
 std::string line(Rng& r) {
   std::string s;

@@ -8,6 +8,8 @@
 //   gen_script OUT MEGABYTES [SEED] [classic|advanced|io]
 // advanced writes O and I records (I from OUT.in, or interleaved in OUT.typescript for io)
 // and a SIGWINCH now and then.
+#include "bench/text_gen.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -15,28 +17,22 @@
 
 namespace {
 
-struct Rng {
-  std::uint64_t s;
-  std::uint64_t next() {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return s;
-  }
-  std::uint64_t below(std::uint64_t n) { return next() % n; }
-};
+using bench::k_colours;
+using bench::Rng;
 
-const char* const k_words[] = {"drwxr-xr-x", "root", "4096", "Nov", "22", "01:55", "etc", "var", "log",
-                               "café", "naïve", "✓", "日本語", "ünïcödé", "-rw-r--r--", "syslog",
-                               "kernel:", "[ OK ]", "Started", "session", "ssh", "λ", "→", "€100", "\"q\"", "a\\b"};
-const char* const k_colours[] = {"\x1b[0m", "\x1b[1;31m", "\x1b[32m", "\x1b[1;34m", "\x1b[33m", "\x1b[38;5;208m"};
+// The shared words, and two that need JSON escapes.
+const char* word(Rng& r) {
+  constexpr std::size_t n = sizeof bench::k_words / sizeof *bench::k_words;
+  std::uint64_t i = r.below(n + 2);
+  return i < n ? bench::k_words[i] : i == n ? "\"q\"" : "a\\b";
+}
 
 void text(Rng& r, std::string& out, std::size_t n) {
   while (out.size() < n) {
     int words = 3 + int(r.below(12));
     for (int i = 0; i < words; ++i) {
       if (r.below(5) == 0) out += k_colours[r.below(6)];
-      out += k_words[r.below(sizeof k_words / sizeof *k_words)];
+      out += word(r);
       out += r.below(9) == 0 ? "\t" : " ";
     }
     out += "\x1b[0m\r\n";

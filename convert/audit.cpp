@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "convert/audit.hpp"
 
+#include "convert/event_queue.hpp"
 #include "core/json.hpp"
 #include "core/line_reader.hpp"
 #include "core/utf8.hpp"
@@ -9,7 +10,6 @@
 #include <array>
 #include <cstring>
 #include <ctime>
-#include <deque>
 #include <map>
 #include <pwd.h>
 
@@ -256,7 +256,7 @@ public:
                        (info.node.empty() ? "" : ",\"node\":" + json_string(info.node)) + ",\"tty\":" +
                        json_string(tty_name(info.major, info.minor)) + ",\"records\":" + std::to_string(info.records) +
                        "},\"timing\":\"approximate: records are flushed per line or per 4096 bytes\"";
-    m_queue.push_back(Event::marker(Micros(0), "recssh: audit TTY records: input only; times are when the kernel "
+    m_queue.push(Event::marker(Micros(0), "recssh: audit TTY records: input only; times are when the kernel "
                                                "flushed its buffer (per line or 4096 bytes), not keystroke times"));
   }
 
@@ -312,11 +312,7 @@ private:
 
   bool do_next(Event& e) override {
     for (;;) {
-      if (!m_queue.empty()) {
-        e = std::move(m_queue.front());
-        m_queue.pop_front();
-        return true;
-      }
+      if (m_queue.pop(e)) return true;
       AuditRecord r;
       std::string key;
       if (!m_records.next(r, key)) return false;
@@ -324,11 +320,11 @@ private:
       Micros t((r.ms - m_first_ms) * 1000);
       if (!options().convert.no_input) {
         std::string in = sanitize_utf8(r.data);
-        if (!in.empty()) m_queue.push_back(Event::input(t, std::move(in)));
+        if (!in.empty()) m_queue.push(Event::input(t, std::move(in)));
       }
       std::string o;
       echo(r, o);
-      if (!o.empty()) m_queue.push_back(Event::output(t, std::move(o)));
+      if (!o.empty()) m_queue.push(Event::output(t, std::move(o)));
     }
   }
 
@@ -337,7 +333,7 @@ private:
   RecordStream m_records;
   std::string m_key;
   std::int64_t m_first_ms = 0;
-  std::deque<Event> m_queue;
+  EventQueue m_queue;
   Utf8Decoder m_dec;
   bool m_line_start = true;
 };

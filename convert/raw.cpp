@@ -2,6 +2,7 @@
 #include "convert/raw.hpp"
 
 #include "convert/data_stream.hpp"
+#include "convert/event_queue.hpp"
 #include "convert/script_header.hpp"
 #include "convert/text.hpp"
 #include "core/json.hpp"
@@ -9,7 +10,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <deque>
 #include <sys/stat.h>
 
 namespace recssh::convert {
@@ -135,11 +135,7 @@ private:
 
   bool do_next(Event& e) override {
     for (;;) {
-      if (!m_queue.empty()) {
-        e = std::move(m_queue.front());
-        m_queue.pop_front();
-        return true;
-      }
+      if (m_queue.pop(e)) return true;
       if (m_done) return false;
       if (!next_unit(m_unit)) {
         finish();
@@ -172,8 +168,8 @@ private:
     if (m_lf_pending) add("\n", m_acc), m_lf_pending = false;
     m_dec.finish(m_acc);
     Event e;
-    if (take_event(e)) m_queue.push_back(std::move(e));
-    if (m_exit) m_queue.push_back(Event::marker(m_last_time, "recssh: end: status=" + std::to_string(*m_exit)));
+    if (take_event(e)) m_queue.push(std::move(e));
+    if (m_exit) m_queue.push(Event::marker(m_last_time, "recssh: end: status=" + std::to_string(*m_exit)));
   }
 
   Micros time_of(std::uint64_t line) const {
@@ -194,7 +190,7 @@ private:
   std::uint64_t m_line = 0, m_units = 0, m_acc_unit = 0;
   Micros m_last_time{0};
   std::optional<int> m_exit;
-  std::deque<Event> m_queue;
+  EventQueue m_queue;
 };
 
 } // namespace

@@ -2,6 +2,7 @@
 #include "convert/script.hpp"
 
 #include "convert/data_stream.hpp"
+#include "convert/event_queue.hpp"
 #include "convert/raw.hpp"
 #include "convert/script_header.hpp"
 #include "convert/script_timing.hpp"
@@ -194,7 +195,7 @@ public:
       log->data->skip(log->plan.header);
       if (log->plan.untimed) {
         m_untimed.push_back(log);
-        m_queue.push_back(Event::marker(Micros(0), "recssh: untimed: " + std::to_string(log->plan.untimed) +
+        m_queue.push(Event::marker(Micros(0), "recssh: untimed: " + std::to_string(log->plan.untimed) +
                                                        " bytes of earlier sessions appended to " +
                                                        base_of(log->path) + " (no timing)"));
       } else {
@@ -311,7 +312,7 @@ private:
       log.data->skip(log.plan.second_header);
       m_untimed.pop_front();
       m_untimed_done = 0;
-      if (m_untimed.empty()) m_queue.push_back(Event::marker(Micros(0), "recssh: timed session begins"));
+      if (m_untimed.empty()) m_queue.push(Event::marker(Micros(0), "recssh: timed session begins"));
     }
   }
 
@@ -339,7 +340,7 @@ private:
         extra = rest.size();
       }
       if (extra == 0) continue;
-      m_queue.push_back(Event::marker(m_time, "recssh: gap: " + std::string(input ? "input" : "output") +
+      m_queue.push(Event::marker(m_time, "recssh: gap: " + std::string(input ? "input" : "output") +
                                                   " after here has no timing (" + base_of(log->path) + ")"));
       std::string data;
       if (!log->plan.unknown_rest) {
@@ -352,7 +353,7 @@ private:
           left -= got;
           std::string d;
           dec.feed(piece, d);
-          if (!d.empty()) m_queue.push_back({m_time, input ? "i" : "o", std::move(d)});
+          if (!d.empty()) m_queue.push({m_time, input ? "i" : "o", std::move(d)});
         }
       } else {
         dec.feed(rest, data);
@@ -360,9 +361,9 @@ private:
           std::string piece;
           if (!log->data->take(k_untimed_chunk, piece)) break;
           dec.feed(piece, data);
-          if (data.size() > k_untimed_chunk) m_queue.push_back({m_time, input ? "i" : "o", std::move(data)}), data.clear();
+          if (data.size() > k_untimed_chunk) m_queue.push({m_time, input ? "i" : "o", std::move(data)}), data.clear();
         }
-        if (!data.empty()) m_queue.push_back({m_time, input ? "i" : "o", std::move(data)});
+        if (!data.empty()) m_queue.push({m_time, input ? "i" : "o", std::move(data)});
       }
     }
     for (DataLog* log : {&m_out, &m_in}) {
@@ -370,28 +371,24 @@ private:
       bool input = log == &m_in;
       std::string tail;
       (input ? m_in_dec : m_out_dec).finish(tail);
-      if (!tail.empty()) m_queue.push_back({m_time, input ? "i" : "o", std::move(tail)});
+      if (!tail.empty()) m_queue.push({m_time, input ? "i" : "o", std::move(tail)});
     }
     if (m_in_shared) {
       std::string tail;
       m_in_dec.finish(tail);
-      if (!tail.empty()) m_queue.push_back({m_time, "i", std::move(tail)});
+      if (!tail.empty()) m_queue.push({m_time, "i", std::move(tail)});
     }
     for (int i = 0; i < 2; ++i)
       if (m_short[i])
-        m_queue.push_back(Event::marker(m_time, "recssh: gap: " + std::to_string(m_short[i]) + " bytes of " +
+        m_queue.push(Event::marker(m_time, "recssh: gap: " + std::to_string(m_short[i]) + " bytes of " +
                                                     (i ? "input" : "output") +
                                                     " the timing describes are missing from the data"));
-    if (m_exit) m_queue.push_back(Event::marker(m_time, "recssh: end: status=" + std::to_string(*m_exit)));
+    if (m_exit) m_queue.push(Event::marker(m_time, "recssh: end: status=" + std::to_string(*m_exit)));
   }
 
   bool do_next(Event& e) override {
     for (;;) {
-      if (!m_queue.empty()) {
-        e = std::move(m_queue.front());
-        m_queue.pop_front();
-        return true;
-      }
+      if (m_queue.pop(e)) return true;
       if (!m_untimed.empty()) {
         untimed_step(e);
         if (!e.data.empty()) return true;
@@ -459,7 +456,7 @@ private:
   TimingRecord m_ahead;
   Utf8Decoder m_out_dec, m_in_dec;
   Micros m_time{0};
-  std::deque<Event> m_queue;
+  EventQueue m_queue;
   std::deque<DataLog*> m_untimed;
   std::uint64_t m_untimed_done = 0;
   Utf8Decoder m_untimed_dec;

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "convert/tlog.hpp"
 
+#include "convert/event_queue.hpp"
 #include "core/json.hpp"
 #include "core/line_reader.hpp"
 #include "core/utf8.hpp"
 
-#include <deque>
 #include <simdjson.h>
 
 namespace recssh::convert {
@@ -74,7 +74,7 @@ private:
         throw FormatError(location(), "no \"id\" or \"pos\"");
       if (m_last_id && id != m_last_id + 1) {
         warn("messages " + std::to_string(m_last_id + 1) + " to " + std::to_string(id - 1) + " are missing");
-        m_queue.push_back(Event::marker(Micros(pos * 1000), "recssh: gap: tlog messages " +
+        m_queue.push(Event::marker(Micros(pos * 1000), "recssh: gap: tlog messages " +
                                                                 std::to_string(m_last_id + 1) + "-" +
                                                                 std::to_string(id - 1) + " missing"));
       }
@@ -133,7 +133,7 @@ private:
         if (a == 0 || b == 0) break; // no terminal size known (tlog writes =0x0): keep ours
         TermSize size{int(a), int(b)};
         if (first && !m_sized) m_header.size = size, m_sized = true;
-        else if (size != m_size) m_queue.push_back(Event::resize(t, size));
+        else if (size != m_size) m_queue.push(Event::resize(t, size));
         m_size = size;
         break;
       }
@@ -177,14 +177,12 @@ private:
       m_queue.back().data += data;
       return;
     }
-    m_queue.push_back({t, input ? "i" : "o", std::move(data)});
+    m_queue.push({t, input ? "i" : "o", std::move(data)});
   }
 
   bool do_next(Event& e) override {
-    while (m_queue.empty())
+    while (!m_queue.pop(e))
       if (!read_message(false)) return false;
-    e = std::move(m_queue.front());
-    m_queue.pop_front();
     return true;
   }
 
@@ -196,7 +194,7 @@ private:
   std::string m_want, m_rec;
   int64_t m_session = 0, m_last_id = 0;
   std::uint64_t m_other = 0;
-  std::deque<Event> m_queue;
+  EventQueue m_queue;
   Micros m_time{0};
   TermSize m_size;
   bool m_sized = false;
