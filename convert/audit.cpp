@@ -338,24 +338,21 @@ private:
   bool m_line_start = true;
 };
 
-std::string file_first_stamp(const std::string& path, Diagnostics* diag, std::int64_t& ms) {
+// The time of a file's first record, in ms (the end of time when it has none in
+// its first 1,000 lines), to put rotated copies in order.
+std::int64_t first_stamp(const std::string& path, Diagnostics* diag) {
   Input in = open_input(path, diag);
   LineReader lines(*in.source, in.name);
   std::string_view line;
-  AuditRecord r;
-  std::string why;
   for (int i = 0; i < 1000 && lines.next(line); ++i) {
     std::size_t a = line.find("msg=audit(");
     if (a == std::string_view::npos) continue;
     std::uint64_t sec = 0;
     std::size_t dot = line.find('.', a);
-    if (dot != std::string_view::npos && parse_u64(line.substr(a + 10, dot - a - 10), sec)) {
-      ms = static_cast<std::int64_t>(sec * 1000);
-      return {};
-    }
+    if (dot != std::string_view::npos && parse_u64(line.substr(a + 10, dot - a - 10), sec))
+      return static_cast<std::int64_t>(sec * 1000);
   }
-  ms = INT64_MAX;
-  return {};
+  return INT64_MAX;
 }
 
 } // namespace
@@ -381,8 +378,7 @@ bool probe_audit(std::string_view head) {
 std::vector<std::string> order_audit_files(std::vector<std::string> files, Diagnostics* diag) {
   std::vector<std::pair<std::int64_t, std::string>> keyed;
   for (auto& f : files) {
-    std::int64_t ms = 0;
-    file_first_stamp(f, diag, ms);
+    std::int64_t ms = first_stamp(f, diag);
     keyed.emplace_back(ms, std::move(f));
   }
   std::stable_sort(keyed.begin(), keyed.end(), [](auto& a, auto& b) { return a.first < b.first; });

@@ -93,13 +93,12 @@ std::vector<ConvertResult> convert_audit(std::vector<std::string> inputs, const 
   return results;
 }
 
-void write_cast(EventReader& r, const ConvertJob& job, ConvertResult& result) {
-  EventReader* reader = &r;
+void write_cast(EventReader& reader, const ConvertJob& job, ConvertResult& result) {
   const FormatInfo& to = formats().get(job.to, true);
   result.output = job.output;
-  result.source = reader->source();
+  result.source = reader.source();
   Output out(job.output, job.overwrite, job.gzip || ends_with(job.output, ".gz"));
-  Header header = reader->header();
+  Header header = reader.header();
   std::future<std::vector<std::string>> pending;
   if (!result.source.format.empty()) {
     std::vector<std::string> hashes;
@@ -118,7 +117,7 @@ void write_cast(EventReader& r, const ConvertJob& job, ConvertResult& result) {
   auto writer = to.make_writer(out.sink(), job.write);
   writer->begin(header);
   Event e;
-  while (reader->next(e)) {
+  while (reader.next(e)) {
     writer->write(e);
     ++result.events;
   }

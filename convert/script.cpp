@@ -58,7 +58,6 @@ struct LogPlan {
   std::uint64_t body = 0;  // bytes the timing describes that are present
   std::uint64_t missing = 0; // bytes the timing describes beyond the data's end
   std::uint64_t extra = 0; // bytes after the timed ones, before the footer (no timing)
-  bool size_known = false;
   bool unknown_rest = false; // size unknown: decide about the rest when we get there
   std::string header_line, footer_line, session_header_line;
 };
@@ -88,7 +87,6 @@ LogPlan plan_log(const std::string& path, const Input& in, std::uint64_t timed, 
     p.unknown_rest = true;
     return p;
   }
-  p.size_known = true;
   const std::uint64_t F = static_cast<std::uint64_t>(st.st_size);
   if (!h1 && F <= head.size() && is_script_start_line(head)) h1 = F; // cut inside the header line
   std::size_t tail_n = static_cast<std::size_t>(std::min<std::uint64_t>(F, k_window));

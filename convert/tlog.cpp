@@ -64,7 +64,6 @@ private:
       if (m_rec.empty()) {
         if (!m_want.empty() && m_want != rec && m_want != std::to_string(session)) continue;
         m_rec = rec;
-        m_session = session;
       } else if (rec != m_rec) {
         ++m_other;
         continue;
@@ -192,7 +191,7 @@ private:
   LineReader m_lines;
   simdjson::dom::parser m_parser;
   std::string m_want, m_rec;
-  int64_t m_session = 0, m_last_id = 0;
+  int64_t m_last_id = 0;
   std::uint64_t m_other = 0;
   EventQueue m_queue;
   Micros m_time{0};
