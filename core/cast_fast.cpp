@@ -121,15 +121,16 @@ char* put_utf8(char* o, unsigned cp) {
   return o;
 }
 
-// Parses a string body after its opening quote into `out`; returns the position
-// after the closing quote, or nullptr to fall back. The unescaped text is never
-// longer than the escaped one, so `out` is sized once and written through a pointer.
+struct Decoded {
+  const char* in; // after the closing quote; nullptr: fall back
+  char* out;      // after the last byte written
+};
+
+// Parses a string body after its opening quote into `o`, which has room for
+// (end - p) + 16 bytes (the unescaped text is never longer than the escaped one).
 // With `padded`, 16 bytes past `end` are readable: runs are then scanned and copied
 // 16 bytes at a time in one pass (escapes are dense in terminal output: ESC, CR LF).
-const char* scan_string(const char* p, const char* end, std::string& out, bool padded) {
-  out.resize(std::size_t(end - p) + 16);
-  char* const base = out.data();
-  char* o = base;
+Decoded scan_string(const char* p, const char* end, char* o, bool padded) {
   for (;;) {
     const char* q;
 #if defined(__SSE2__)
@@ -149,9 +150,9 @@ const char* scan_string(const char* p, const char* end, std::string& out, bool p
         }
         p += 16;
         o += 16;
-        if (p >= end) return nullptr; // ran past the line: unterminated
+        if (p >= end) return {nullptr, o}; // ran past the line: unterminated
       }
-      if (q >= end) return nullptr;
+      if (q >= end) return {nullptr, o};
     } else
 #endif
     {
@@ -160,11 +161,10 @@ const char* scan_string(const char* p, const char* end, std::string& out, bool p
       o += q - p;
     }
     if (q >= end || *q != '\\') {
-      if (q >= end || *q != '"') return nullptr; // unterminated, or a raw control character
-      out.resize(std::size_t(o - base));
-      return q + 1;
+      if (q >= end || *q != '"') return {nullptr, o}; // unterminated, or a raw control character
+      return {q + 1, o};
     }
-    if (q + 1 >= end) return nullptr;
+    if (q + 1 >= end) return {nullptr, o};
     char c = q[1];
     p = q + 2;
     // One table lookup for the single-character escapes (\r, \n, \t... dominate
@@ -175,31 +175,31 @@ const char* scan_string(const char* p, const char* end, std::string& out, bool p
     }
     switch (c) {
     case 'u': {
-      if (end - p < 4) return nullptr;
+      if (end - p < 4) return {nullptr, o};
       int cp;
       if (p[0] == '0' && p[1] == '0') { // \u00XX, the common case (ESC, BEL, ...)
         int hi = k_hex_value[static_cast<unsigned char>(p[2])], lo = k_hex_value[static_cast<unsigned char>(p[3])];
-        if ((hi | lo) < 0) return nullptr;
+        if ((hi | lo) < 0) return {nullptr, o};
         cp = hi << 4 | lo;
       } else {
         cp = hex4(p);
       }
       p += 4;
-      if (cp < 0) return nullptr;
+      if (cp < 0) return {nullptr, o};
       if (cp >= 0xD800 && cp <= 0xDBFF) {
-        if (end - p < 6 || p[0] != '\\' || p[1] != 'u') return nullptr;
+        if (end - p < 6 || p[0] != '\\' || p[1] != 'u') return {nullptr, o};
         int lo = hex4(p + 2);
-        if (lo < 0xDC00 || lo > 0xDFFF) return nullptr;
+        if (lo < 0xDC00 || lo > 0xDFFF) return {nullptr, o};
         p += 6;
         o = put_utf8(o, 0x10000u + ((unsigned(cp) - 0xD800u) << 10) + (unsigned(lo) - 0xDC00u));
       } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-        return nullptr;
+        return {nullptr, o};
       } else {
         o = put_utf8(o, unsigned(cp));
       }
       break;
     }
-    default: return nullptr;
+    default: return {nullptr, o};
     }
   }
 }
@@ -277,11 +277,6 @@ __attribute__((always_inline)) inline const char* take_escape(const char* q, con
   return p;
 }
 
-struct Decoded {
-  const char* in;
-  char* out;
-};
-
 // take_escape for the decoding loop: the output pointer travels by value, so it
 // stays in a register.
 __attribute__((always_inline)) inline Decoded decode_escape(const char* q, const char* end, char* o) {
@@ -291,32 +286,29 @@ __attribute__((always_inline)) inline Decoded decode_escape(const char* q, const
 
 // A string body after its opening quote, decoded into `out`: the position after the
 // closing quote, or nullptr (fall back to simdjson, which also gives the message).
-const char* unescape_blocks(const char* p, const char* end, std::string& out) {
-  out.resize(std::size_t(end - p) + 2 * k_block);
-  char* const base = out.data();
-  char* o = base;
+// `o` has room for (end - p) + 2 * k_block bytes.
+Decoded unescape_blocks(const char* p, const char* end, char* o) {
   for (;;) {
     unsigned mask = special_mask(p);
     if (mask == 0) {
       copy_block(o, p);
       o += k_block;
       p += k_block;
-      if (p >= end) return nullptr; // no closing quote in the line
+      if (p >= end) return {nullptr, o}; // no closing quote in the line
       continue;
     }
     const char* const blk = p;
     for (;;) {
       const char* q = blk + __builtin_ctz(mask);
-      if (q >= end) return nullptr;
+      if (q >= end) return {nullptr, o};
       copy_block(o, p); // the span before it (at most one block)
       o += q - p;
       if (*q == '"') {
-        out.resize(std::size_t(o - base));
-        return q + 1;
+        return {q + 1, o};
       }
-      if (*q != '\\') return nullptr; // a raw control character
+      if (*q != '\\') return {nullptr, o}; // a raw control character
       const Decoded d = decode_escape(q, end, o);
-      if (!d.in) return nullptr;
+      if (!d.in) return d;
       p = d.in;
       o = d.out;
       const std::ptrdiff_t used = p - blk;
@@ -326,7 +318,7 @@ const char* unescape_blocks(const char* p, const char* end, std::string& out) {
         copy_block(o, p);
         o += blk + k_block - p;
         p = blk + k_block;
-        if (p >= end) return nullptr;
+        if (p >= end) return {nullptr, o};
         break;
       }
     }
@@ -372,26 +364,43 @@ const char* check_string_blocks(const char* p, const char* end) {
 // ends the string; a control byte before it is an error. Surrogate escapes (\uD8xx
 // ...) are left to the decoding path (returns nullptr), as is anything invalid.
 
+// A byte repeated 32 times, loaded from memory where it is used: with _mm256_set1_epi8
+// the compiler keeps so many constants that it rebuilds them from immediates on every
+// step (two instructions each), where a memory operand costs nothing extra.
+template <char C> struct Splat {
+  static constexpr std::array<char, 32> fill() {
+    std::array<char, 32> a{};
+    for (auto& c : a) c = C;
+    return a;
+  }
+  alignas(32) static constexpr std::array<char, 32> bytes = fill();
+};
+template <char C> inline __m256i splat() {
+  return _mm256_load_si256(reinterpret_cast<const __m256i*>(Splat<C>::bytes.data()));
+}
+
 // The 64-bit mask of a pair of 32-byte compare results.
 inline std::uint64_t mask64(__m256i lo, __m256i hi) {
   return std::uint64_t(static_cast<std::uint32_t>(_mm256_movemask_epi8(hi))) << 32 |
          static_cast<std::uint32_t>(_mm256_movemask_epi8(lo));
 }
 
-inline __m256i in_range(__m256i v, char lo, char hi) { // lo <= v <= hi, unsigned
-  return _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_max_epu8(v, _mm256_set1_epi8(lo)), v),
-                          _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(hi)), v));
+template <char Lo, char Hi> inline __m256i in_range(__m256i v) { // Lo <= v <= Hi, unsigned
+  const __m256i offset = _mm256_sub_epi8(v, splat<Lo>());
+  return _mm256_cmpeq_epi8(_mm256_min_epu8(offset, splat<char(Hi - Lo)>()), offset);
 }
 
 // Bytes that may follow a backslash, u excepted: " \\ / b f n r t.
 inline __m256i simple_escape_letter(__m256i v) {
-  auto eq = [&](char c) { return _mm256_cmpeq_epi8(v, _mm256_set1_epi8(c)); };
-  return _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(eq('n'), eq('r')), _mm256_or_si256(eq('t'), eq('"'))),
-                         _mm256_or_si256(_mm256_or_si256(eq('\\'), eq('/')), _mm256_or_si256(eq('b'), eq('f'))));
+  return _mm256_or_si256(
+      _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, splat<'n'>()), _mm256_cmpeq_epi8(v, splat<'r'>())),
+                      _mm256_or_si256(_mm256_cmpeq_epi8(v, splat<'t'>()), _mm256_cmpeq_epi8(v, splat<'"'>()))),
+      _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, splat<'\\'>()), _mm256_cmpeq_epi8(v, splat<'/'>())),
+                      _mm256_or_si256(_mm256_cmpeq_epi8(v, splat<'b'>()), _mm256_cmpeq_epi8(v, splat<'f'>()))));
 }
 
-inline __m256i hex_digit(__m256i v) {
-  return _mm256_or_si256(in_range(v, '0', '9'), _mm256_or_si256(in_range(v, 'a', 'f'), in_range(v, 'A', 'F')));
+inline __m256i hex_digit(__m256i v) { // 'A'-'F' folded onto 'a'-'f'
+  return _mm256_or_si256(in_range<'0', '9'>(v), in_range<'a', 'f'>(_mm256_or_si256(v, splat<0x20>())));
 }
 
 // Which bytes are escaped, for a block whose backslashes are `backslash`, without a
@@ -452,15 +461,220 @@ const char* check_string_masks(const char* p, const char* end) {
     carry_u = u >> 63;
   }
 }
+
+#if defined(__BMI2__) && !defined(RECSSH_NO_UNESCAPE_VECTOR)
+#define RECSSH_UNESCAPE_VECTOR 1
+// Decodes a string body 32 bytes a step with no branch per escape, for text where
+// escapes come every few bytes (ESC sequences, CR LF, tabs): the byte each escape
+// stands for is put in place of its backslash with vector blends, the rest of the
+// escape is deleted with a bit mask, and the kept bytes are packed 8 at a time with
+// pext. Escapes beyond ASCII (\u0080 and up, surrogates) and anything invalid go to
+// unescape_blocks from the start of the block, which decides exactly as before.
+// `p` is always at the start of an escape or of plain text, never inside an escape.
+
+// The simple escape letters " \\ / b f n r t are told apart by bits 0-3 of
+// (letter >> 1) + (letter >> 3), which index two tables: the letter expected there
+// (so that any other byte misses: unused slots hold a byte that hashes elsewhere) and
+// the byte it stands for. Two lookups instead of a compare per letter. `known`: where
+// the letter is one of them.
+inline __m256i simple_escape_value(__m256i letter, __m256i& known) {
+  const __m256i expected = _mm256_setr_epi8(0x02, 0x00, 0x00, 0x00, 0x6E, 0x22, 0x00, 0x72, 0x74, 0x5C, 0x00, 0x00, 0x2F, 0x62, 0x00, 0x66, //
+                                            0x02, 0x00, 0x00, 0x00, 0x6E, 0x22, 0x00, 0x72, 0x74, 0x5C, 0x00, 0x00, 0x2F, 0x62, 0x00, 0x66);
+  const __m256i byte = _mm256_setr_epi8(0x00, 0x00, 0x00, 0x00, 0x0A, 0x22, 0x00, 0x0D, 0x09, 0x5C, 0x00, 0x00, 0x2F, 0x08, 0x00, 0x0C, //
+                                        0x00, 0x00, 0x00, 0x00, 0x0A, 0x22, 0x00, 0x0D, 0x09, 0x5C, 0x00, 0x00, 0x2F, 0x08, 0x00, 0x0C);
+  // 16-bit shifts: the bits they bring over from the next byte only reach bits 5-7,
+  // and carries go up, so bits 0-3 of each byte's sum are its own.
+  const __m256i index = _mm256_and_si256(
+      _mm256_add_epi8(_mm256_srli_epi16(letter, 1), _mm256_srli_epi16(letter, 3)), splat<0x0F>());
+  known = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(expected, index), letter);
+  return _mm256_shuffle_epi8(byte, index);
+}
+
+// "\u00XY" with X <= 7: the byte XY, from the digits 4 and 5 bytes after the backslash.
+inline __m256i ascii_u_value(__m256i x, __m256i y) {
+  const __m256i hi = _mm256_and_si256(_mm256_slli_epi16(_mm256_sub_epi8(x, splat<'0'>()), 4), splat<char(0xF0)>());
+  const __m256i digit = _mm256_sub_epi8(y, splat<'0'>());
+  const __m256i alpha = _mm256_sub_epi8(_mm256_or_si256(y, splat<0x20>()), splat<'a' - 10>());
+  const __m256i is_digit = _mm256_cmpeq_epi8(_mm256_min_epu8(y, splat<'9'>()), y);
+  return _mm256_or_si256(hi, _mm256_and_si256(_mm256_blendv_epi8(alpha, digit, is_digit), splat<0x0F>()));
+}
+
+inline __m256i load32(const char* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+
+// For each 8-bit mask, the 64-bit mask with 0xFF in the bytes its bits select.
+constexpr std::array<std::uint64_t, 256> make_byte_masks() {
+  std::array<std::uint64_t, 256> t{};
+  for (unsigned k = 0; k < 256; ++k)
+    for (unsigned b = 0; b < 8; ++b)
+      if (k >> b & 1) t[k] |= std::uint64_t(0xFF) << (8 * b);
+  return t;
+}
+constexpr auto k_byte_masks = make_byte_masks();
+
+// Writes the bytes of `v` whose bit is set in `keep`, in order, at o (8 bytes may be
+// written past the last kept one); returns the end.
+// Each group's place comes from the mask alone, not from the group before, so the
+// four stores do not wait on each other (only `o` itself carries to the next block).
+inline char* pack_kept(__m256i v, std::uint32_t keep, char* o) {
+  alignas(32) std::uint64_t w[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(w), v);
+  auto put = [&](int g, unsigned at) {
+    const std::uint64_t packed = _pext_u64(w[g], k_byte_masks[(keep >> (8 * g)) & 0xFF]);
+    std::memcpy(o + at, &packed, 8);
+  };
+  put(0, 0);
+  put(1, unsigned(__builtin_popcount(keep & 0xFFu)));
+  put(2, unsigned(__builtin_popcount(keep & 0xFFFFu)));
+  put(3, unsigned(__builtin_popcount(keep & 0xFFFFFFu)));
+  return o + __builtin_popcount(keep);
+}
+
+// escaped_bytes for a 32-byte block.
+inline std::uint32_t escaped_bytes32(std::uint32_t backslash, std::uint32_t& carry) {
+  constexpr std::uint32_t odd = 0xAAAAAAAAu;
+  const std::uint32_t bs = backslash & ~carry;
+  const std::uint32_t codes = (((bs << 1) | odd) - bs) ^ odd;
+  const std::uint32_t escaped = codes ^ (backslash | carry);
+  carry = (codes & backslash) >> 31;
+  return escaped;
+}
+
+// Fixed 32-byte steps, so that the next load never waits for this block's escapes:
+// an escape that runs into the next block leaves the positions it still covers
+// there in `tail` (and a backslash pairing in `pair`).
+Decoded unescape_vector(const char* p, const char* end, char* o) {
+  const __m256i quote = splat<'"'>(), backslash = splat<'\\'>(), ctl = splat<0x1f>();
+  std::uint32_t tail = 0, pair = 0;
+  for (;; p += 32) {
+    const __m256i v = load32(p);
+    const __m256i is_backslash = _mm256_cmpeq_epi8(v, backslash);
+    const std::uint32_t quotes = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, quote)));
+    const std::uint32_t controls =
+        static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(v, ctl), ctl)));
+    const std::uint32_t bs = static_cast<std::uint32_t>(_mm256_movemask_epi8(is_backslash));
+    if ((quotes | controls | bs | tail) == 0) { // plain text
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), v);
+      o += 32;
+      if (p + 32 >= end) return {nullptr, o}; // no closing quote in the line
+      continue;
+    }
+    // The scalar path resumes after the escape carried into this block.
+    auto scalar = [&] { return unescape_blocks(p + __builtin_ctz(~tail), end, o); };
+    const std::uint32_t starts_all = bs & ~escaped_bytes32(bs, pair);
+    const std::uint32_t closing = quotes & ~((starts_all << 1) | tail);
+    const std::uint32_t live = closing ? (closing & -closing) - 1 : ~0u; // before the closing quote
+    if (controls & live) return scalar(); // a raw control byte: an error
+    const std::uint32_t starts = starts_all & live;
+    const __m256i letter = load32(p + 1);
+    const __m256i is_u = _mm256_cmpeq_epi8(letter, splat<'u'>());
+    const std::uint32_t u = starts & static_cast<std::uint32_t>(_mm256_movemask_epi8(is_u));
+    __m256i known;
+    __m256i value = simple_escape_value(letter, known);
+    if (starts & ~(u | static_cast<std::uint32_t>(_mm256_movemask_epi8(known))))
+      return scalar(); // not an escape letter
+    if (u) {
+      // \u001b (ESC) is nearly every \u escape in terminal output: checked and
+      // placed alone; other \u00XY take the general decoding below.
+      const __m256i zero = splat<'0'>();
+      const __m256i u00 = _mm256_and_si256(_mm256_cmpeq_epi8(load32(p + 2), zero), _mm256_cmpeq_epi8(load32(p + 3), zero));
+      const __m256i x = load32(p + 4), y = load32(p + 5);
+      const __m256i esc = _mm256_and_si256(u00, _mm256_and_si256(_mm256_cmpeq_epi8(x, splat<'1'>()),
+                                                                 _mm256_cmpeq_epi8(y, splat<'b'>())));
+      if ((u & ~static_cast<std::uint32_t>(_mm256_movemask_epi8(esc))) == 0) {
+        value = _mm256_blendv_epi8(value, splat<0x1b>(), is_u);
+      } else {
+        const __m256i ascii = _mm256_and_si256(u00, _mm256_and_si256(in_range<'0', '7'>(x), hex_digit(y)));
+        if (u & ~static_cast<std::uint32_t>(_mm256_movemask_epi8(ascii)))
+          return scalar(); // beyond ASCII, a surrogate, or not hex
+        value = _mm256_blendv_epi8(value, ascii_u_value(x, y), is_u);
+      }
+    }
+    const __m256i decoded = _mm256_blendv_epi8(v, value, is_backslash);
+    const std::uint64_t s64 = starts, u64 = u;
+    // After each start its letter goes, and after a \\u four digits more: u * 0b111100
+    // sets those four bits (\\u escapes are 6 bytes apart at least: no carries).
+    const std::uint64_t deleted = (s64 << 1) | (u64 * 0x3C) | tail;
+    if (closing) {
+      const int at = __builtin_ctz(closing);
+      if (p + at >= end) return {nullptr, o}; // past the line: unterminated
+      o = pack_kept(decoded, ~static_cast<std::uint32_t>(deleted) & live, o);
+      return {p + at + 1, o};
+    }
+    if (p + 32 >= end) return {nullptr, o}; // no closing quote in the line
+    o = pack_kept(decoded, ~static_cast<std::uint32_t>(deleted), o);
+    tail = static_cast<std::uint32_t>(deleted >> 32);
+  }
+}
 #endif
 
-} // namespace
+#endif
 
-bool fast_parse_event(std::string_view line, std::size_t capacity, std::string_view& time_text,
-                      std::string& code, std::string& data, bool need_data) {
+// Where the fast path puts the code and the data it decodes. Each is written at the
+// pointer begin_*() gives, which has room for `room` bytes, and closed by end_*()
+// with the end of what was written.
+struct StringOut { // into two std::strings (the sequential reader's Event)
+  std::string& code;
+  std::string& data;
+  char* begin_code(std::size_t room) {
+    code.resize(room);
+    return code.data();
+  }
+  void end_code(char* e) { code.resize(std::size_t(e - code.data())); }
+  char* begin_data(std::size_t room) {
+    data.resize(room);
+    return data.data();
+  }
+  void end_data(char* e) { data.resize(std::size_t(e - data.data())); }
+  void no_data() { data.clear(); }
+  std::string_view code_text() const { return code; }
+};
+
+struct ArenaOut { // one after the other into a caller's buffer (decoding batches)
+  char*& at;
+  std::string_view& code;
+  std::string_view& data;
+  char* begin_code(std::size_t) { return at; }
+  void end_code(char* e) {
+    code = std::string_view(at, std::size_t(e - at));
+    at = e;
+  }
+  char* begin_data(std::size_t) { return at; }
+  void end_data(char* e) {
+    data = std::string_view(at, std::size_t(e - at));
+    at = e;
+  }
+  void no_data() { data = std::string_view(at, 0); }
+  std::string_view code_text() const { return code; }
+};
+
+// A string body (after its opening quote) decoded through `out`'s begin/end pair
+// (`code` selects which): the position after the closing quote, or nullptr.
+template <class Out>
+const char* decode_string(const char* p, const char* end, Out& out, bool code, bool padded, bool blocks) {
+  const std::size_t room = std::size_t(end - p) + 2 * 32;
+  char* o = code ? out.begin_code(room) : out.begin_data(room);
+  Decoded d{};
+#if defined(RECSSH_UNESCAPE_VECTOR)
+  if (blocks) d = unescape_vector(p, end, o);
+  else
+#elif defined(__SSE2__)
+  if (blocks) d = unescape_blocks(p, end, o);
+  else
+#endif
+    d = scan_string(p, end, o, padded);
+  (void)blocks;
+  if (code) out.end_code(d.out);
+  else out.end_data(d.out);
+  return d.in;
+}
+
+template <class Out>
+bool parse_event(std::string_view line, std::size_t capacity, std::string_view& time_text, Out& out,
+                 bool need_data, bool utf8_checked) {
   const bool padded = capacity >= line.size() + 16;
+  bool blocks = false;
 #if defined(__SSE2__)
-  const bool blocks = capacity >= line.size() + k_block_padding;
+  blocks = capacity >= line.size() + k_block_padding;
 #endif
   const char* p = line.data();
   const char* end = p + line.size();
@@ -475,16 +689,14 @@ bool fast_parse_event(std::string_view line, std::size_t capacity, std::string_v
   if (p >= end || *p != ',') return false;
   p = skip_ws(p + 1, end);
   if (p >= end || *p != '"') return false;
-#if defined(__SSE2__)
   if (end - p >= 3 && p[2] == '"' && static_cast<unsigned char>(p[1]) >= 0x20 && p[1] != '"' && p[1] != '\\') {
-    code.assign(1, p[1]); // the usual one-letter code
+    char* o = out.begin_code(1); // the usual one-letter code
+    *o = p[1];
+    out.end_code(o + 1);
     p += 3;
   } else {
-    p = blocks ? unescape_blocks(p + 1, end, code) : scan_string(p + 1, end, code, padded);
+    p = decode_string(p + 1, end, out, true, padded, blocks);
   }
-#else
-  p = scan_string(p + 1, end, code, padded);
-#endif
   if (!p) return false;
   p = skip_ws(p, end);
   if (p >= end || *p != ',') return false;
@@ -492,22 +704,27 @@ bool fast_parse_event(std::string_view line, std::size_t capacity, std::string_v
   if (p >= end || *p != '"') return false;
   const char* data_begin = p + 1;
   // Validation needs the data only where it is checked (resize, exit status).
-  const bool skip = !need_data && (code == "o" || code == "i" || code == "m");
+  const std::string_view c = out.code_text();
+  const bool skip = !need_data && (c == "o" || c == "i" || c == "m");
+  if (skip) {
+    out.no_data();
 #if defined(__AVX2__)
-  if (blocks && skip) {
-    p = check_string_masks(data_begin, end);
-    if (!p) p = check_string_blocks(data_begin, end); // surrogates, or an error
-    data.clear();
-  } else
+    if (blocks) {
+      p = check_string_masks(data_begin, end);
+      if (!p) p = check_string_blocks(data_begin, end); // surrogates, or an error
+    } else
 #endif
 #if defined(__SSE2__)
-  if (blocks) {
-    p = skip ? check_string_blocks(data_begin, end) : unescape_blocks(data_begin, end, data);
-    if (skip) data.clear();
-  } else
+    if (blocks) {
+      p = check_string_blocks(data_begin, end);
+    } else
 #endif
-  {
-    p = scan_string(data_begin, end, data, padded);
+    {
+      std::string scratch(std::size_t(end - data_begin) + 16, '\0');
+      p = scan_string(data_begin, end, scratch.data(), padded).in;
+    }
+  } else {
+    p = decode_string(data_begin, end, out, false, padded, blocks);
   }
   if (!p) return false;
   p = skip_ws(p, end);
@@ -516,7 +733,22 @@ bool fast_parse_event(std::string_view line, std::size_t capacity, std::string_v
   if (p != end) return false;
   // Escapes only produce valid UTF-8, so validating the raw bytes of the line is
   // enough (it is ASCII-fast in simdjson's dispatched kernel).
-  return simdjson::validate_utf8(line.data(), line.size());
+  return utf8_checked || simdjson::validate_utf8(line.data(), line.size());
+}
+
+} // namespace
+
+bool fast_parse_event(std::string_view line, std::size_t capacity, std::string_view& time_text,
+                      std::string& code, std::string& data, bool need_data) {
+  StringOut out{code, data};
+  return parse_event(line, capacity, time_text, out, need_data, false);
+}
+
+bool fast_parse_event_into(std::string_view line, std::size_t capacity, std::string_view& time_text,
+                           char*& at, std::string_view& code, std::string_view& data, bool need_data,
+                           bool utf8_checked) {
+  ArenaOut out{at, code, data};
+  return parse_event(line, capacity, time_text, out, need_data, utf8_checked);
 }
 
 } // namespace recssh

@@ -19,4 +19,13 @@ namespace recssh {
 bool fast_parse_event(std::string_view line, std::size_t capacity, std::string_view& time_text,
                       std::string& code, std::string& data, bool need_data = true);
 
+// The same, decoding code and data one after the other at `at`, which must have room
+// for line.size() + k_fast_room bytes; `at` is advanced past what was written, and
+// `code`/`data` point into it. utf8_checked: the caller has already validated bytes
+// that include the whole line (a batch at once is cheaper than line by line).
+inline constexpr std::size_t k_fast_room = 64;
+bool fast_parse_event_into(std::string_view line, std::size_t capacity, std::string_view& time_text,
+                           char*& at, std::string_view& code, std::string_view& data, bool need_data,
+                           bool utf8_checked);
+
 } // namespace recssh

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "core/cast_reader.hpp"
 
+#include <cstdlib>
+#include <thread>
+
 namespace recssh {
 
 namespace {
@@ -8,6 +11,18 @@ bool blank(std::string_view s) {
   for (char c : s)
     if (c != ' ' && c != '\t' && c != '\r') return false;
   return true;
+}
+
+// Worker threads for decoding this input ahead, or 0 to read it line by line.
+unsigned batch_threads(const ReadOptions& o, const Input& in) {
+  // A gzip'd cast holds several times its size (x4 is a low guess for terminal text).
+  if (!in.size || *in.size * (in.gzip ? 4 : 1) < o.batch_min_size) return 0;
+  unsigned n = o.threads;
+  if (n == 0) {
+    if (const char* env = std::getenv("RECSSH_THREADS")) n = unsigned(std::strtoul(env, nullptr, 10));
+    if (n == 0) n = std::min(std::thread::hardware_concurrency(), 4u);
+  }
+  return n >= 2 ? n : 0;
 }
 } // namespace
 
@@ -26,10 +41,53 @@ CastReader::CastReader(Input input, int version, ReadOptions options)
   if (m_header.version != version)
     throw FormatError(m_lines.location(), "expected an asciicast v" + std::to_string(version) +
                                               " header, found v" + std::to_string(m_header.version), false);
+  if (unsigned threads = batch_threads(options, m_input)) {
+    CastBatchDecoder::Config config;
+    config.version = version;
+    config.need_data = options.need_data;
+    config.threads = threads;
+    config.chunk = options.batch_chunk;
+    config.max_line = LineReader::k_default_max_line;
+    m_line_base = m_lines.line_number();
+    m_batches = std::make_unique<CastBatchDecoder>(*m_input.source, m_lines.detach(), config);
+  }
+}
+
+std::string CastReader::do_location() const {
+  if (m_batches) return m_input.name + ":" + std::to_string(m_line_no);
+  return m_lines.location();
+}
+
+bool CastReader::next_batched(Event& e) {
+  for (;;) {
+    if (m_batch && m_index < m_batch->lines.size()) break;
+    if (m_batch) { // what the batch ended with
+      const CastBatch& done = *m_batch;
+      m_line_base += done.line_count;
+      if (done.end) return false;
+      m_batch = nullptr;
+      if (done.too_long) throw line_too_long(m_input.name, m_line_no = m_line_base + 1, LineReader::k_default_max_line);
+      if (done.error) std::rethrow_exception(done.error);
+    }
+    m_batch = &m_batches->next();
+    m_index = 0;
+  }
+  const CastBatch& b = *m_batch;
+  const CastBatch::Line& l = b.lines[m_index++];
+  m_line_no = m_line_base + l.number;
+  const std::string_view line = b.line(l);
+  if (!l.fast) return parse_line(line, b.capacity(l), !(b.last_unterminated && m_index == b.lines.size() &&
+                                                         l.number == b.line_count), e);
+  e.code.assign(b.code(l));
+  e.data.assign(b.data(l));
+  if (l.tail) m_tail = line.substr(l.tail);
+  set_time(l.time, e);
+  return true;
 }
 
 bool CastReader::do_next(Event& e) {
   m_tail = {};
+  if (m_batches) return next_batched(e);
   std::string_view line;
   for (;;) {
     if (!m_lines.next(line)) return false;
@@ -37,12 +95,16 @@ bool CastReader::do_next(Event& e) {
     if (m_version == 3 && line.front() == '#') continue; // v3 comment
     break;
   }
+  return parse_line(line, m_lines.capacity(line), m_lines.terminated(), e);
+}
+
+bool CastReader::parse_line(std::string_view line, std::size_t capacity, bool terminated, Event& e) {
   std::string_view time_text;
   bool repaired = false;
   try {
-    time_text = m_json.parse_event(line, m_lines.capacity(line), e, &repaired, options().need_data);
+    time_text = m_json.parse_event(line, capacity, e, &repaired, options().need_data);
   } catch (const CastJson::Malformed& err) {
-    if (m_lines.terminated()) throw FormatError(location(), err.what());
+    if (terminated) throw FormatError(location(), err.what());
     // A last line without '\n' that does not parse: the recorder died mid-write.
     warn(std::string("truncated last line ignored (") + err.what() + "; a crashed recorder?)");
     return false;
@@ -60,13 +122,17 @@ bool CastReader::do_next(Event& e) {
     throw FormatError(location(), "invalid time " + std::string(time_text) +
                                       " (expected seconds, a finite number >= 0)");
   }
+  set_time(*t, e);
+  return true;
+}
+
+void CastReader::set_time(Micros t, Event& e) {
   if (m_version == 3) {
-    m_elapsed += *t;
+    m_elapsed += t;
     e.time = m_elapsed;
   } else {
-    e.time = *t;
+    e.time = t;
   }
-  return true;
 }
 
 CastV1Reader::CastV1Reader(Input input, ReadOptions options)

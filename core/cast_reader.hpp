@@ -2,6 +2,7 @@
 #pragma once
 // asciicast readers: v2 (absolute times) and v3 (intervals, # comments) stream line
 // by line; v1 is one JSON document and is read whole.
+#include "core/cast_batches.hpp"
 #include "core/cast_json.hpp"
 #include "core/event_reader.hpp"
 #include "core/io.hpp"
@@ -20,7 +21,11 @@ public:
 
 private:
   bool do_next(Event& e) override;
-  std::string do_location() const override { return m_lines.location(); }
+  std::string do_location() const override;
+  // The event on a line, whichever way the line was found.
+  bool parse_line(std::string_view line, std::size_t capacity, bool terminated, Event& e);
+  void set_time(Micros t, Event& e);
+  bool next_batched(Event& e);
 
   Input m_input;
   LineReader m_lines;
@@ -28,6 +33,12 @@ private:
   int m_version;
   Micros m_elapsed{0}; // v3: sum of intervals so far
   std::string_view m_tail; // into the line buffer, valid until the next read
+  // Decoding ahead (large inputs): the batch being read and where in it.
+  std::unique_ptr<CastBatchDecoder> m_batches;
+  const CastBatch* m_batch = nullptr;
+  std::size_t m_index = 0;
+  std::uint64_t m_line_base = 0; // lines before m_batch
+  std::uint64_t m_line_no = 0;
 };
 
 class CastV1Reader final : public EventReader {

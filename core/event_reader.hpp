@@ -34,6 +34,12 @@ struct ReadOptions {
   // false: the caller only validates; "o", "i" and "m" events may come with their
   // data checked but not decoded (empty).
   bool need_data = true;
+  // Asciicast v2/v3 inputs of at least batch_min_size bytes (regular files or memory;
+  // a pipe is never read ahead) are decoded ahead on worker threads (cast_batches.hpp):
+  // threads 0 = automatic (RECSSH_THREADS, else one per core, at most 4), 1 = none.
+  unsigned threads = 0;
+  std::uint64_t batch_min_size = std::uint64_t(4) << 20;
+  std::size_t batch_chunk = std::size_t(256) << 10; // bytes of whole lines per batch
 };
 
 // Where a converted recording came from, for the output header's "recssh_source":

@@ -299,9 +299,11 @@ std::size_t StringSource::read(char* buf, std::size_t n) {
 
 namespace {
 // Sniffs gzip and reads the head for probing, without losing any byte.
-Input make_input(std::string name, std::unique_ptr<ByteSource> raw, Diagnostics* diag) {
+Input make_input(std::string name, std::unique_ptr<ByteSource> raw, Diagnostics* diag,
+                 std::optional<std::uint64_t> size) {
   Input in;
   in.name = std::move(name);
+  in.size = size;
   std::string magic(2, '\0');
   std::size_t got = 0;
   while (got < 2) {
@@ -333,23 +335,29 @@ Input make_input(std::string name, std::unique_ptr<ByteSource> raw, Diagnostics*
 Input open_input(const std::string& path, Diagnostics* diag) {
   std::string name = path == "-" ? "<stdin>" : path;
   std::unique_ptr<ByteSource> raw;
+  struct stat st {};
+  bool regular = false;
   if (path == "-") {
+    regular = ::fstat(0, &st) == 0 && S_ISREG(st.st_mode);
     raw = std::make_unique<FdSource>(0, name);
   } else {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw_errno("can't open " + path);
-    struct stat st;
     if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
       ::close(fd);
       throw Error("can't read " + path + ": is a directory");
     }
+    regular = S_ISREG(st.st_mode);
     raw = std::make_unique<FdSource>(Fd(fd), name);
   }
-  return make_input(std::move(name), std::move(raw), diag);
+  std::optional<std::uint64_t> size;
+  if (regular) size = std::uint64_t(st.st_size);
+  return make_input(std::move(name), std::move(raw), diag, size);
 }
 
 Input memory_input(std::string name, std::string bytes, Diagnostics* diag) {
-  return make_input(std::move(name), std::make_unique<StringSource>(std::move(bytes)), diag);
+  const std::uint64_t size = bytes.size();
+  return make_input(std::move(name), std::make_unique<StringSource>(std::move(bytes)), diag, size);
 }
 
 Output::Output(const std::string& path, Overwrite overwrite, bool gzip, mode_t mode) {

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -151,6 +152,9 @@ struct Input {
   std::unique_ptr<ByteSource> source;
   std::string head;
   bool gzip = false;
+  // Bytes of the regular file (or memory) behind the input, compressed or not;
+  // nullopt for pipes and terminals, which are never read ahead of the consumer.
+  std::optional<std::uint64_t> size;
 };
 
 // Opens a path ("-" is stdin), decompressing gzip transparently. Throws Error.

@@ -9,6 +9,11 @@ namespace {
 constexpr std::size_t k_initial = std::size_t(1) << 20;
 }
 
+FormatError line_too_long(const std::string& name, std::uint64_t line, std::size_t max_line) {
+  return FormatError(name + ":" + std::to_string(line),
+                     "line longer than " + std::to_string(max_line >> 20) + " MiB (not a text recording?)", false);
+}
+
 LineReader::LineReader(ByteSource& source, std::string name, std::size_t max_line)
     : m_source(source), m_name(std::move(name)), m_max_line(max_line),
       m_buf(new char[k_initial + k_padding]), m_cap(k_initial) {
@@ -21,6 +26,13 @@ LineReader::LineReader(ByteSource& source, std::string name, std::size_t max_lin
 
 std::size_t LineReader::capacity(std::string_view line) const {
   return std::size_t(m_buf.get() + m_cap + k_padding - line.data());
+}
+
+std::string LineReader::detach() {
+  std::string rest(m_buf.get() + m_begin, m_end - m_begin);
+  m_buf.reset();
+  m_cap = m_begin = m_scan = m_end = 0;
+  return rest;
 }
 
 bool LineReader::next(std::string_view& line) {
@@ -53,11 +65,7 @@ bool LineReader::next(std::string_view& line) {
       m_begin = 0;
     }
     if (m_end == m_cap) {
-      if (m_cap >= m_max_line)
-        throw FormatError(m_name + ":" + std::to_string(m_line_no + 1),
-                          "line longer than " + std::to_string(m_max_line >> 20) +
-                              " MiB (not a text recording?)",
-                          false);
+      if (m_cap >= m_max_line) throw line_too_long(m_name, m_line_no + 1, m_max_line);
       std::size_t cap = std::min(m_cap * 2, m_max_line);
       std::unique_ptr<char[]> bigger(new char[cap + k_padding]);
       std::memcpy(bigger.get(), base, m_end);

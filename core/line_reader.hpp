@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
+#include "core/errors.hpp"
 #include "core/io.hpp"
 
 #include <cstdint>
@@ -12,6 +13,9 @@ namespace recssh {
 // Splits a byte stream into lines with a bounded, reused buffer (memory stays flat
 // whatever the input size). Each returned line is followed in memory by at least
 // k_padding readable bytes, which is what simdjson needs to parse it in place.
+// The error for a line without '\n' in its first `max_line` bytes.
+FormatError line_too_long(const std::string& name, std::uint64_t line, std::size_t max_line);
+
 class LineReader {
 public:
   static constexpr std::size_t k_padding = 64;
@@ -30,6 +34,9 @@ public:
   // Readable bytes from line.data() on: its length plus at least k_padding (for
   // parsing in place).
   std::size_t capacity(std::string_view line) const;
+  // The bytes read from the source but not yet returned as lines; the reader gives
+  // its buffer back and must not be used for lines afterwards (the caller reads on).
+  std::string detach();
 
 private:
   ByteSource& m_source;

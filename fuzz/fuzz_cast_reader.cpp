@@ -52,8 +52,44 @@ void differential(std::string_view input) {
   }
 }
 
+// What a reader gives (events, raw tails, warnings, the error), as one string.
+std::string transcript(std::string_view input, const recssh::ReadOptions& options) {
+  recssh::Diagnostics diag;
+  std::string out;
+  diag.on_warning = [&](const std::string& where, const std::string& m) { out += where + m + "\n"; };
+  recssh::ReadOptions o = options;
+  o.diag = &diag;
+  try {
+    recssh::Input in = recssh::memory_input("fuzz", std::string(input), &diag);
+    auto reader = recssh::formats().detect(in).open(std::move(in), o);
+    recssh::Event e;
+    while (reader->next(e))
+      out += reader->location() + std::to_string(e.time.count()) + e.code + "\x01" + e.data + "\x01" +
+             std::string(reader->raw_tail()) + "\n";
+  } catch (const recssh::Error& err) {
+    out += std::string("error ") + err.what();
+  }
+  return out;
+}
+
+// Decoding ahead on threads, in chunks of a few lines, must read exactly what the
+// line-by-line reader reads.
+void batched(std::string_view input) {
+  for (bool skip_bad : {false, true}) {
+    recssh::ReadOptions sequential;
+    sequential.skip_bad = skip_bad;
+    sequential.threads = 1;
+    recssh::ReadOptions ahead = sequential;
+    ahead.threads = 2;
+    ahead.batch_min_size = 0;
+    ahead.batch_chunk = 64;
+    if (transcript(input, sequential) != transcript(input, ahead)) __builtin_trap();
+  }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   differential(std::string_view(reinterpret_cast<const char*>(data), size));
+  batched(std::string_view(reinterpret_cast<const char*>(data), size));
   recssh::Diagnostics quiet;
   quiet.on_warning = [](const std::string&, const std::string&) {};
   for (bool skip_bad : {false, true}) {

@@ -42,4 +42,42 @@ head -c 100000000 /dev/zero | tr '\0' 'x' > oneline.bin
 expect_fail 1 "oneline.bin: unknown format" timeout 60 "$RECAST" cat oneline.bin
 { printf '{"version": 2, "width": 80, "height": 24}\n[0.5, "o", "'; head -c 100000000 /dev/zero | tr '\0' 'y'; printf '"]\n'; } > bigline.cast
 expect_fail 1 "bigline.cast:2: line longer than 64 MiB" timeout 60 "$RECAST" cat bigline.cast
+RECSSH_THREADS=1 expect_fail 1 "bigline.cast:2: line longer than 64 MiB" timeout 60 "$RECAST" cat bigline.cast
+
+# Files of 4 MiB and more are decoded ahead on worker threads (RECSSH_THREADS=1: not):
+# the same bytes, the same warnings and the same file:line for a bad line deep inside.
+{
+  printf '{"version": 2, "width": 80, "height": 24}\n'
+  awk 'BEGIN { for (i = 1; i <= 60000; i++) {
+    printf "[%d.%06d, \"o\", \"\\u001b[1;3%dmline %d\\u001b[0m caf\u00e9 \\t\\\"q\\\" \\\\ \\u0007%s\\r\\n\"]\n", i / 1000, i % 1000, i % 8, i, substr("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 1, i % 47)
+    if (i % 9973 == 0) print ""
+    if (i == 31000) printf "[30.9, \"o\", \"bad \xff byte\"]\n"
+  } }'
+} > ahead.cast
+[ "$(stat -c %s ahead.cast)" -gt $((4 << 20)) ] || fail "ahead.cast is under 4 MiB"
+"$RECAST" cat ahead.cast > ahead.out 2> ahead.err
+RECSSH_THREADS=1 "$RECAST" cat ahead.cast > ahead1.out 2> ahead1.err
+cmp -s ahead.out ahead1.out || fail "decoding ahead: output differs from line by line"
+cmp -s ahead.err ahead1.err || fail "decoding ahead: warnings differ: $(diff ahead.err ahead1.err | head -5)"
+grep -q "ahead.cast:31005: invalid UTF-8 replaced" ahead.err || fail "decoding ahead: warning location: $(cat ahead.err)"
+[ "$(grep -c $'caf\xc3\xa9 \t"q" \\\\ \a' ahead.out)" = 60000 ] || fail "decoding ahead: decoded lines"
+# gzip'd: decoded ahead from 1 MiB compressed (random text, so it stays large).
+{
+  printf '{"version": 2, "width": 80, "height": 24}\n'
+  head -c 4000000 /dev/urandom | base64 -w 96 | awk '{ printf "[%d.%06d, \"o\", \"\\u001b[32m%s\\r\\n\"]\n", NR / 1000, NR % 1000, $0 }
+    NR == 20000 { printf "[20.0, \"o\", \"bad \xff byte\"]\n" }'
+} | gzip -1 > ahead.cast.gz
+[ "$(stat -c %s ahead.cast.gz)" -gt $((1 << 20)) ] || fail "ahead.cast.gz is under 1 MiB"
+"$RECAST" cat ahead.cast.gz > gz.out 2> gz.err
+RECSSH_THREADS=1 "$RECAST" cat ahead.cast.gz > gz1.out 2> gz1.err
+cmp -s gz.out gz1.out && cmp -s gz.err gz1.err || fail "decoding ahead: gzip input differs"
+grep -q "ahead.cast.gz:20002: invalid UTF-8" gz.err || fail "decoding ahead: gzip warning: $(cat gz.err)"
+sed '45000s/.*/[44.9, "o", "cut/' ahead.cast > ahead-bad.cast
+for threads in 1 2; do
+  RECSSH_THREADS=$threads expect_fail 1 "ahead-bad.cast:45000: " "$RECAST" cat ahead-bad.cast
+  RECSSH_THREADS=$threads expect_fail 1 "ahead-bad.cast:31005: invalid UTF-8" "$RECAST" validate ahead-bad.cast
+  RECSSH_THREADS=$threads "$RECAST" cat ahead-bad.cast 2>/dev/null > part$threads.out || true
+done
+cmp -s part1.out part2.out || fail "decoding ahead: output before the bad line differs"
+[ "$(grep -c 'line ' part2.out)" -ge 44990 ] || fail "decoding ahead: output before the bad line missing"
 echo ok

@@ -214,7 +214,8 @@ TEST_CASE("the check-only path accepts exactly what decoding accepts", "[core][f
   // Strings built from escapes and text, long enough to cross the 64-byte blocks at
   // every offset, valid and not.
   const char* pieces[] = {"\\u001b", "\\\\", "\\\"", "a", "\xc3\xa9", "\\n", "\\r\\n", "\\uD83D\\uDE00",
-                          "\\u00e9", "[1;31m", "\\/", "\\t", "xyzxyzxyz", "\\uDA00"};
+                          "\\u00e9", "[1;31m", "\\/", "\\t", "xyzxyzxyz", "\\uDA00", "\\u0007", "\\u007F",
+                          "\\u0000", "\\u0041", "\\u001B", "\\b\\f", "\\u00fF", "plain text run of 33 bytes, longer"};
   const char* bad[] = {"\\x", "\\u12G4", "\t", "\\", "\\u00", "\\uDE00x", "\\\\\\"};
   std::uint64_t state = 12345;
   auto rnd = [&](std::uint64_t n) {
@@ -250,4 +251,101 @@ TEST_CASE("the check-only path accepts exactly what decoding accepts", "[core][f
   }
   CHECK(accepted > 1000);
   CHECK(rejected > 1000);
+}
+
+namespace {
+// Everything a reader gives: events (with raw tails), warnings and the error that
+// stopped it, each with its location, as one comparable transcript.
+std::string read_transcript(const std::string& text, int version, ReadOptions o) {
+  Diagnostics diag;
+  std::string out;
+  diag.on_warning = [&](const std::string& where, const std::string& m) { out += "warn " + where + ": " + m + "\n"; };
+  o.diag = &diag;
+  try {
+    CastReader r(memory_input("t.cast", text, &diag), version, o);
+    Event e;
+    while (r.next(e))
+      out += r.location() + " " + std::to_string(e.time.count()) + " " + e.code + " [" + e.data + "] tail[" +
+             std::string(r.raw_tail()) + "]\n";
+    out += "skipped " + std::to_string(r.skipped()) + "\n";
+  } catch (const FormatError& err) {
+    out += "error " + err.location() + ": " + err.message() + "\n";
+  }
+  return out;
+}
+} // namespace
+
+TEST_CASE("decoding ahead on threads reads exactly what the line-by-line reader reads", "[core][batches]") {
+  // Lines of every kind the reader treats apart, in random order: events, escapes,
+  // blank lines, v3 comments, invalid UTF-8 (repaired), malformed lines, times going
+  // back, long lines (longer than a chunk), odd spacing; then with and without a
+  // final '\n', a truncated last line, with --skip-bad and without.
+  const char* kinds[] = {
+      R"([@, "o", "plain text"])",
+      R"([@, "o", "\u001b[1;31mred\u001b[0m\r\n\ttab \"q\" \\ \/ \b\f \u0007\u00e9\ud83d\ude00"])",
+      "",
+      "   ",
+      "# a comment (v3 only)",
+      "[@, \"o\", \"bad utf-8 \xff here\"]",
+      R"([@, "o", "broken"], 3])",
+      R"([@, "r", "100x40"])",
+      R"([@, "x", "0"])",
+      R"([@, "q", "unknown code kept"])",
+      R"( [ @ ,"m" , "spaced"] )",
+      R"([@, "o", "raw tab	inside"])",
+      R"([0.000001, "o", "back in time"])",
+  };
+  std::uint64_t state = 99;
+  auto rnd = [&](std::uint64_t n) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return (state >> 33) % n;
+  };
+  for (int round = 0; round < 40; ++round) {
+    const int version = round % 2 ? 3 : 2;
+    std::string text = version == 3 ? "{\"version\": 3, \"term\": {\"cols\": 80, \"rows\": 24}}\n"
+                                    : "{\"version\": 2, \"width\": 80, \"height\": 24}\n";
+    double t = 0;
+    const int lines = 50 + int(rnd(400));
+    for (int i = 0; i < lines; ++i) {
+      std::string line = kinds[rnd(sizeof kinds / sizeof *kinds)];
+      if (rnd(40) == 0) line = "[@, \"o\", \"" + std::string(700 + rnd(3000), 'L') + "\"]";
+      t += version == 3 ? 0.25 : double(rnd(100)) / 1000;
+      char stamp[32];
+      std::snprintf(stamp, sizeof stamp, "%.6f", version == 3 ? 0.25 : t);
+      if (auto at = line.find('@'); at != std::string::npos) line.replace(at, 1, stamp);
+      text += line + "\n";
+    }
+    if (round % 4 == 1) text.pop_back();                       // no final '\n'
+    if (round % 4 == 2) text += "[9999.5, \"o\", \"cut sho"; // truncated last line
+    for (bool skip_bad : {true, false}) {
+      ReadOptions sequential;
+      sequential.skip_bad = skip_bad;
+      sequential.threads = 1;
+      const std::string expected = read_transcript(text, version, sequential);
+      for (std::size_t chunk : {std::size_t(64), std::size_t(700), std::size_t(1) << 16}) {
+        for (unsigned threads : {2u, 3u}) {
+          ReadOptions batched = sequential;
+          batched.threads = threads;
+          batched.batch_min_size = 0;
+          batched.batch_chunk = chunk;
+          INFO("round " << round << " chunk " << chunk << " threads " << threads << " skip_bad " << skip_bad);
+          REQUIRE(read_transcript(text, version, batched) == expected);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("decoding ahead stops at a line longer than the limit, naming it", "[core][batches]") {
+  // The limit is 64 MiB: a line of 64 MiB + 1 without '\n', after two good lines.
+  std::string text = "{\"version\": 2, \"width\": 80, \"height\": 24}\n[0.5, \"o\", \"a\"]\n\n";
+  text += "[1, \"o\", \"" + std::string(std::size_t(64) << 20, 'x');
+  ReadOptions o;
+  o.threads = 2;
+  o.batch_min_size = 0;
+  const std::string batched = read_transcript(text, 2, o);
+  o.threads = 1;
+  CHECK(batched == read_transcript(text, 2, o));
+  CHECK(batched.find("error t.cast:4: line longer than 64 MiB") != std::string::npos);
+  CHECK(batched.find("[a]") != std::string::npos);
 }

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+#include "core/cast_batches.hpp"
+
+#include "core/cast_fast.hpp"
+#include "core/line_reader.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <simdjson.h>
+
+namespace recssh {
+
+namespace {
+constexpr std::size_t k_padding = LineReader::k_padding;
+
+bool blank(std::string_view s) {
+  for (char c : s)
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  return true;
+}
+
+void ensure(std::unique_ptr<char[]>& buf, std::size_t& cap, std::size_t want, std::size_t keep) {
+  if (cap >= want) return;
+  std::unique_ptr<char[]> bigger(new char[want + k_padding]);
+  if (keep) std::memcpy(bigger.get(), buf.get(), keep);
+  buf = std::move(bigger);
+  cap = want;
+}
+} // namespace
+
+std::size_t CastBatch::capacity(const Line& l) const { return in_size + k_padding - l.begin; }
+
+CastBatchDecoder::CastBatchDecoder(ByteSource& source, std::string_view buffered, Config config)
+    : m_source(source), m_config(config), m_depth(config.threads + 2), m_carry(buffered) {
+  for (std::size_t i = 0; i < m_depth; ++i) m_slots.push_back(std::make_unique<CastBatch>());
+  m_threads.reserve(m_config.threads);
+  for (unsigned i = 0; i < m_config.threads; ++i) m_threads.emplace_back([this] { work(); });
+}
+
+CastBatchDecoder::~CastBatchDecoder() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stop = true;
+  }
+  m_space.notify_all();
+  for (auto& t : m_threads) t.join();
+}
+
+const CastBatch& CastBatchDecoder::next() {
+  std::unique_lock lock(m_mutex);
+  if (m_holding) {
+    CastBatch& held = *m_slots[m_consumed % m_depth];
+    if (held.end) return held; // the end stays the end
+    held.done = false;
+    ++m_consumed;
+    m_holding = false;
+    m_space.notify_all();
+  }
+  const CastBatch& b = *m_slots[m_consumed % m_depth];
+  m_ready.wait(lock, [&] { return b.done && b.seq == m_consumed; });
+  m_holding = true;
+  return b;
+}
+
+void CastBatchDecoder::work() {
+  for (;;) {
+    CastBatch* b = nullptr;
+    {
+      std::lock_guard read_lock(m_read_mutex);
+      if (m_stop || m_ended) return;
+      const std::uint64_t seq = m_next_seq;
+      {
+        // Bounded memory: wait until the reader has given back the batch this one
+        // reuses.
+        std::unique_lock lock(m_mutex);
+        m_space.wait(lock, [&] { return m_stop || seq < m_consumed + m_depth; });
+        if (m_stop) return;
+      }
+      ++m_next_seq;
+      b = m_slots[seq % m_depth].get();
+      b->seq = seq;
+      read_chunk(*b);
+      m_ended = b->end;
+    }
+    if (!b->end) {
+      try {
+        decode(*b);
+      } catch (...) { // out of memory: raised where the reader reaches this batch
+        b->lines.clear();
+        b->error = std::current_exception();
+      }
+    }
+    {
+      std::lock_guard lock(m_mutex);
+      b->done = true;
+    }
+    m_ready.notify_all();
+  }
+}
+
+// Under m_read_mutex: the carried partial line, then whole lines up to the chunk size
+// (more when one line is longer), the partial line at the end carried to the next.
+void CastBatchDecoder::read_chunk(CastBatch& b) {
+  b.lines.clear();
+  b.line_count = 0;
+  b.last_unterminated = b.too_long = b.end = false;
+  b.error = nullptr;
+  const std::size_t chunk = std::max(m_config.chunk, m_carry.size() * 2);
+  if (b.in_cap > 4 * m_config.chunk && chunk < b.in_cap / 4) { // a long line is behind us
+    b.in.reset();
+    b.in_cap = 0;
+  }
+  ensure(b.in, b.in_cap, chunk, 0);
+  std::memcpy(b.in.get(), m_carry.data(), m_carry.size());
+  std::size_t size = m_carry.size();
+  m_carry.clear();
+  bool failed = false;
+  while (!m_eof) {
+    if (size == b.in_cap) {
+      if (std::memchr(b.in.get(), '\n', size)) break;
+      if (b.in_cap >= m_config.max_line) { // as LineReader: no '\n' in max_line bytes
+        b.too_long = true;
+        m_eof = true;
+        break;
+      }
+      ensure(b.in, b.in_cap, std::min(b.in_cap * 2, m_config.max_line), size);
+    }
+    try {
+      const std::size_t r = m_source.read(b.in.get() + size, b.in_cap - size);
+      if (r == 0) m_eof = true;
+      size += r;
+    } catch (...) {
+      b.error = std::current_exception();
+      failed = m_eof = true;
+    }
+  }
+  if (b.too_long) {
+    size = 0; // no '\n' at all: nothing whole to decode
+  } else if (failed || !m_eof) {
+    // Whole lines only; on a read error the partial line is dropped, as LineReader
+    // throws before returning it.
+    const char* nl = static_cast<const char*>(::memrchr(b.in.get(), '\n', size));
+    const std::size_t whole = nl ? std::size_t(nl - b.in.get()) + 1 : 0;
+    if (!failed) m_carry.assign(b.in.get() + whole, size - whole);
+    size = whole;
+  } else {
+    b.last_unterminated = size > 0 && b.in[size - 1] != '\n';
+  }
+  b.in_size = size;
+  std::memset(b.in.get() + size, 0, k_padding); // what a line's padding reads is defined
+  b.end = size == 0 && !b.too_long && !b.error && m_eof;
+}
+
+void CastBatchDecoder::decode(CastBatch& b) const {
+  const char* const base = b.in.get();
+  const std::size_t size = b.in_size;
+  ensure(b.out, b.out_cap, size + k_fast_room, 0);
+  // One UTF-8 check for the chunk instead of one per line: lines end at '\n', so a
+  // valid chunk has valid lines. When it is not, each line is checked on its own.
+  const bool utf8_checked = simdjson::validate_utf8(base, size);
+  char* at = b.out.get();
+  const char* p = base;
+  const char* const end = base + size;
+  std::uint64_t number = 0;
+  while (p < end) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', std::size_t(end - p)));
+    const char* line_end = nl ? nl : end;
+    const std::string_view text(p, std::size_t(line_end - p));
+    ++number;
+    if (!blank(text) && !(m_config.version == 3 && text.front() == '#')) {
+      CastBatch::Line l;
+      l.begin = static_cast<std::uint32_t>(p - base);
+      l.size = static_cast<std::uint32_t>(text.size());
+      l.number = number;
+      std::string_view time_text, code, data;
+      char* const start = at;
+      if (fast_parse_event_into(text, b.capacity(l), time_text, at, code, data, m_config.need_data,
+                                utf8_checked)) {
+        if (auto t = parse_seconds(time_text)) {
+          l.fast = true;
+          l.time = *t;
+          if (text.back() == ']') l.tail = static_cast<std::uint32_t>(time_text.data() + time_text.size() - p);
+          l.code = static_cast<std::uint32_t>(code.data() - b.out.get());
+          l.code_size = static_cast<std::uint32_t>(code.size());
+          l.data = static_cast<std::uint32_t>(data.data() - b.out.get());
+          l.data_size = static_cast<std::uint32_t>(data.size());
+        }
+      }
+      if (!l.fast) at = start;
+      b.lines.push_back(l);
+    }
+    p = nl ? nl + 1 : end;
+  }
+  b.line_count = number;
+}
+
+} // namespace recssh
