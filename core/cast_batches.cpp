@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <simdjson.h>
+#include <system_error>
 
 namespace recssh {
 
@@ -34,7 +35,12 @@ CastBatchDecoder::CastBatchDecoder(ByteSource& source, std::string_view buffered
     : m_source(source), m_config(config), m_depth(config.threads + 2), m_carry(buffered) {
   for (std::size_t i = 0; i < m_depth; ++i) m_slots.push_back(std::make_unique<CastBatch>());
   m_threads.reserve(m_config.threads);
-  for (unsigned i = 0; i < m_config.threads; ++i) m_threads.emplace_back([this] { work(); });
+  try {
+    for (unsigned i = 0; i < m_config.threads; ++i) m_threads.emplace_back([this] { work(); });
+  } catch (const std::system_error&) {
+    // Out of threads (RLIMIT_NPROC...): go on with those that started, or with none,
+    // in which case next() decodes each batch itself.
+  }
 }
 
 CastBatchDecoder::~CastBatchDecoder() {
@@ -57,29 +63,47 @@ const CastBatch& CastBatchDecoder::next() {
     m_space.notify_all();
   }
   const CastBatch& b = *m_slots[m_consumed % m_depth];
+  if (m_threads.empty()) {
+    lock.unlock();
+    produce();
+    lock.lock();
+  }
   m_ready.wait(lock, [&] { return b.done && b.seq == m_consumed; });
   m_holding = true;
   return b;
 }
 
 void CastBatchDecoder::work() {
-  for (;;) {
+  while (produce()) {
+  }
+}
+
+bool CastBatchDecoder::produce() {
+  {
     CastBatch* b = nullptr;
     {
       std::lock_guard read_lock(m_read_mutex);
-      if (m_stop || m_ended) return;
+      if (m_stop || m_ended) return false;
       const std::uint64_t seq = m_next_seq;
       {
         // Bounded memory: wait until the reader has given back the batch this one
         // reuses.
         std::unique_lock lock(m_mutex);
         m_space.wait(lock, [&] { return m_stop || seq < m_consumed + m_depth; });
-        if (m_stop) return;
+        if (m_stop) return false;
       }
       ++m_next_seq;
       b = m_slots[seq % m_depth].get();
       b->seq = seq;
-      read_chunk(*b);
+      try {
+        read_chunk(*b);
+      } catch (...) { // out of memory for a long line: raised where the reader reaches it
+        b->lines.clear();
+        b->in_size = b->line_count = 0;
+        b->end = b->too_long = false;
+        b->error = std::current_exception();
+        m_eof = true;
+      }
       m_ended = b->end;
     }
     if (!b->end) {
@@ -96,6 +120,7 @@ void CastBatchDecoder::work() {
     }
     m_ready.notify_all();
   }
+  return true;
 }
 
 // Under m_read_mutex: the carried partial line, then whole lines up to the chunk size

@@ -75,6 +75,7 @@ public:
 
 private:
   void work();
+  bool produce(); // reads and decodes the next batch; false: nothing left to do
   void read_chunk(CastBatch& b);
   void decode(CastBatch& b) const;
 

@@ -349,3 +349,23 @@ TEST_CASE("decoding ahead stops at a line longer than the limit, naming it", "[c
   CHECK(batched.find("error t.cast:4: line longer than 64 MiB") != std::string::npos);
   CHECK(batched.find("[a]") != std::string::npos);
 }
+
+TEST_CASE("the batch decoder works without threads (none could be started)", "[core][batches]") {
+  test::StringSource src("[1, \"o\", \"b\"]\n[2, \"x\", \"0\"]\nnot json\n", 7);
+  CastBatchDecoder::Config config;
+  config.threads = 0;
+  config.chunk = 16;
+  CastBatchDecoder d(src, "[0.5, \"o\", \"a\\u001b\"]\n", config);
+  std::string seen;
+  std::uint64_t lines = 0;
+  for (;;) {
+    const CastBatch& b = d.next();
+    if (b.end) break;
+    for (const auto& l : b.lines)
+      seen += l.fast ? std::string(b.code(l)) + ":" + std::string(b.data(l)) + ";" : "slow:" + std::string(b.line(l)) + ";";
+    lines += b.line_count;
+  }
+  CHECK(seen == "o:a\x1b;o:b;x:0;slow:not json;");
+  CHECK(lines == 4);
+  CHECK(d.next().end); // the end stays the end
+}
