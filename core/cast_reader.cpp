@@ -58,7 +58,8 @@ std::string CastReader::do_location() const {
   return m_lines.location();
 }
 
-bool CastReader::next_batched(Event& e) {
+bool CastReader::next_batched(Event& e, const CastBatch::Line*& fast) {
+  fast = nullptr;
   for (;;) {
     if (m_batch && m_index < m_batch->lines.size()) break;
     if (m_batch) { // what the batch ended with
@@ -78,16 +79,38 @@ bool CastReader::next_batched(Event& e) {
   const std::string_view line = b.line(l);
   if (!l.fast) return parse_line(line, b.capacity(l), !(b.last_unterminated && m_index == b.lines.size() &&
                                                          l.number == b.line_count), e);
-  e.code.assign(b.code(l));
-  e.data.assign(b.data(l));
+  fast = &l;
   if (l.tail) m_tail = line.substr(l.tail);
-  set_time(l.time, e);
+  return true;
+}
+
+bool CastReader::do_next_view(EventView& v) {
+  if (!m_batches) return EventReader::do_next_view(v);
+  m_tail = {};
+  const CastBatch::Line* fast = nullptr;
+  if (!next_batched(m_scratch_event, fast)) return false;
+  if (fast) {
+    v = {Micros{0}, m_batch->code(*fast), m_batch->data(*fast)};
+    set_time(fast->time, m_scratch_event);
+    v.time = m_scratch_event.time;
+  } else {
+    v = {m_scratch_event.time, m_scratch_event.code, m_scratch_event.data};
+  }
   return true;
 }
 
 bool CastReader::do_next(Event& e) {
   m_tail = {};
-  if (m_batches) return next_batched(e);
+  if (m_batches) {
+    const CastBatch::Line* fast = nullptr;
+    if (!next_batched(e, fast)) return false;
+    if (fast) {
+      e.code.assign(m_batch->code(*fast));
+      e.data.assign(m_batch->data(*fast));
+      set_time(fast->time, e);
+    }
+    return true;
+  }
   std::string_view line;
   for (;;) {
     if (!m_lines.next(line)) return false;

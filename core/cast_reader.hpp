@@ -21,11 +21,14 @@ public:
 
 private:
   bool do_next(Event& e) override;
+  bool do_next_view(EventView& v) override;
   std::string do_location() const override;
   // The event on a line, whichever way the line was found.
   bool parse_line(std::string_view line, std::size_t capacity, bool terminated, Event& e);
   void set_time(Micros t, Event& e);
-  bool next_batched(Event& e);
+  // The next line of the batches: true with `fast` set when it was decoded there,
+  // false at the end; a line to parse here is parsed into `e`.
+  bool next_batched(Event& e, const CastBatch::Line*& fast);
 
   Input m_input;
   LineReader m_lines;
@@ -39,6 +42,7 @@ private:
   std::size_t m_index = 0;
   std::uint64_t m_line_base = 0; // lines before m_batch
   std::uint64_t m_line_no = 0;
+  Event m_scratch_event; // next_view: lines parsed here
 };
 
 class CastV1Reader final : public EventReader {

@@ -4,9 +4,9 @@
 namespace recssh {
 
 std::uint64_t dump_stream(EventReader& reader, std::string_view code, ByteSink& out) {
-  Event e;
+  EventView e;
   std::uint64_t n = 0;
-  while (reader.next(e)) {
+  while (reader.next_view(e)) {
     if (e.code != code) continue;
     out.write(e.data);
     n += e.data.size();

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -42,6 +43,14 @@ struct Event {
   static Event exit(Micros t, int status) { return {t, "x", std::to_string(status)}; }
   bool is(std::string_view c) const { return code == c; }
   bool operator==(const Event&) const = default;
+};
+
+// An event whose strings belong to the reader (EventReader::next_view): valid until
+// its next call. For consumers that only look at each event once, without copying.
+struct EventView {
+  Micros time{0};
+  std::string_view code;
+  std::string_view data;
 };
 
 // An env entry whose value may be JSON null (asciinema 2.x writes unset variables so).

@@ -11,7 +11,7 @@ bool EventReader::next(Event& e) {
   for (;;) {
     try {
       if (!do_next(e)) return false;
-      check(e);
+      check(e.time, e.code, e.data);
       m_last = e.time;
       return true;
     } catch (const FormatError& err) {
@@ -22,21 +22,42 @@ bool EventReader::next(Event& e) {
   }
 }
 
-void EventReader::check(Event& e) {
-  if (e.code.empty()) throw FormatError(location(), "empty event code");
-  if (e.time < m_last) {
-    // Seen in asciinema 2.x appends; the order of events is kept, time is clamped.
-    warn("time goes backwards (" + format_seconds(e.time) + " after " + format_seconds(m_last) +
-         "); clamped to " + format_seconds(m_last));
-    e.time = m_last;
+bool EventReader::next_view(EventView& v) {
+  for (;;) {
+    try {
+      if (!do_next_view(v)) return false;
+      check(v.time, v.code, v.data);
+      m_last = v.time;
+      return true;
+    } catch (const FormatError& err) {
+      if (!m_opts.skip_bad || !err.recoverable()) throw;
+      ++m_skipped;
+      diagnostics().warn(err.location(), err.message() + " (skipped)");
+    }
   }
-  if (e.code == code::resize && !parse_size(e.data))
-    throw FormatError(location(), "invalid resize \"" + e.data + "\" (expected COLSxROWS)");
-  if (e.code == code::exit) {
+}
+
+bool EventReader::do_next_view(EventView& v) {
+  if (!do_next(m_scratch)) return false;
+  v = {m_scratch.time, m_scratch.code, m_scratch.data};
+  return true;
+}
+
+void EventReader::check(Micros& time, std::string_view code, std::string_view data) {
+  if (code.empty()) throw FormatError(location(), "empty event code");
+  if (time < m_last) {
+    // Seen in asciinema 2.x appends; the order of events is kept, time is clamped.
+    warn("time goes backwards (" + format_seconds(time) + " after " + format_seconds(m_last) +
+         "); clamped to " + format_seconds(m_last));
+    time = m_last;
+  }
+  if (code == code::resize && !parse_size(data))
+    throw FormatError(location(), "invalid resize \"" + std::string(data) + "\" (expected COLSxROWS)");
+  if (code == code::exit) {
     int status = 0;
-    auto [p, ec] = std::from_chars(e.data.data(), e.data.data() + e.data.size(), status);
-    if (e.data.empty() || ec != std::errc{} || p != e.data.data() + e.data.size())
-      throw FormatError(location(), "invalid exit status \"" + e.data + "\" (expected a number)");
+    auto [p, ec] = std::from_chars(data.data(), data.data() + data.size(), status);
+    if (data.empty() || ec != std::errc{} || p != data.data() + data.size())
+      throw FormatError(location(), "invalid exit status \"" + std::string(data) + "\" (expected a number)");
   }
 }
 

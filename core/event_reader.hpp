@@ -65,6 +65,9 @@ public:
   const Header& header() const { return m_header; }
   // Fills `e` with the next event (its strings' capacity is reused); false at the end.
   bool next(Event& e);
+  // The same checks and events, but the strings may stay in the reader's buffers
+  // (valid until the next call): one copy less for consumers such as `cat`.
+  bool next_view(EventView& v);
   // "file:line" of the record last read.
   std::string location() const { return do_location(); }
   // The exact bytes of the last event's line after its time, `, "code", "data"]`,
@@ -77,6 +80,9 @@ public:
 
 protected:
   virtual bool do_next(Event& e) = 0;
+  // Readers that hold decoded events in their own buffers give views of them; the
+  // default reads into a scratch event.
+  virtual bool do_next_view(EventView& v);
   virtual std::string do_location() const = 0;
   void warn(const std::string& message) { diagnostics().warn(location(), message); }
   const ReadOptions& options() const { return m_opts; }
@@ -85,7 +91,8 @@ protected:
   SourceInfo m_source;
 
 private:
-  void check(Event& e);
+  void check(Micros& time, std::string_view code, std::string_view data);
+  Event m_scratch; // do_next_view's default
   ReadOptions m_opts;
   Diagnostics m_own_diag;
   Micros m_last{0};

@@ -256,17 +256,21 @@ TEST_CASE("the check-only path accepts exactly what decoding accepts", "[core][f
 namespace {
 // Everything a reader gives: events (with raw tails), warnings and the error that
 // stopped it, each with its location, as one comparable transcript.
-std::string read_transcript(const std::string& text, int version, ReadOptions o) {
+// `views`: through next_view (strings in the reader's buffers) instead of next.
+std::string read_transcript(const std::string& text, int version, ReadOptions o, bool views = false) {
   Diagnostics diag;
   std::string out;
   diag.on_warning = [&](const std::string& where, const std::string& m) { out += "warn " + where + ": " + m + "\n"; };
   o.diag = &diag;
   try {
     CastReader r(memory_input("t.cast", text, &diag), version, o);
+    EventView v;
     Event e;
-    while (r.next(e))
-      out += r.location() + " " + std::to_string(e.time.count()) + " " + e.code + " [" + e.data + "] tail[" +
-             std::string(r.raw_tail()) + "]\n";
+    while (views ? r.next_view(v) : r.next(e)) {
+      if (!views) v = {e.time, e.code, e.data};
+      out += r.location() + " " + std::to_string(v.time.count()) + " " + std::string(v.code) + " [" +
+             std::string(v.data) + "] tail[" + std::string(r.raw_tail()) + "]\n";
+    }
     out += "skipped " + std::to_string(r.skipped()) + "\n";
   } catch (const FormatError& err) {
     out += "error " + err.location() + ": " + err.message() + "\n";
@@ -322,6 +326,7 @@ TEST_CASE("decoding ahead on threads reads exactly what the line-by-line reader 
       sequential.skip_bad = skip_bad;
       sequential.threads = 1;
       const std::string expected = read_transcript(text, version, sequential);
+      REQUIRE(read_transcript(text, version, sequential, true) == expected);
       for (std::size_t chunk : {std::size_t(64), std::size_t(700), std::size_t(1) << 16}) {
         for (unsigned threads : {2u, 3u}) {
           ReadOptions batched = sequential;
@@ -330,6 +335,7 @@ TEST_CASE("decoding ahead on threads reads exactly what the line-by-line reader 
           batched.batch_chunk = chunk;
           INFO("round " << round << " chunk " << chunk << " threads " << threads << " skip_bad " << skip_bad);
           REQUIRE(read_transcript(text, version, batched) == expected);
+          REQUIRE(read_transcript(text, version, batched, true) == expected);
         }
       }
     }
