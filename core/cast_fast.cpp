@@ -558,6 +558,12 @@ Decoded unescape_vector(const char* p, const char* end, char* o) {
       if (p + 32 >= end) return {nullptr, o}; // no closing quote in the line
       continue;
     }
+    if ((bs | tail) == 0) { // no escape: the first quote ends the string (short strings, last blocks)
+      const int at = __builtin_ctz(quotes | controls);
+      if (p + at >= end || !(quotes >> at & 1)) return {nullptr, o}; // unterminated, or a raw control byte
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), v);
+      return {p + at + 1, o + at};
+    }
     // The scalar path resumes after the escape carried into this block.
     auto scalar = [&] { return unescape_blocks(p + __builtin_ctz(~tail), end, o); };
     const std::uint32_t starts_all = bs & ~escaped_bytes32(bs, pair);
