@@ -611,6 +611,109 @@ Decoded unescape_vector(const char* p, const char* end, char* o) {
     tail = static_cast<std::uint32_t>(deleted >> 32);
   }
 }
+
+#if defined(__AVX512BW__) && !defined(RECSSH_NO_UNESCAPE_512)
+#define RECSSH_UNESCAPE_512 1
+// unescape_vector 64 bytes a step with AVX-512BW: compares give bit masks directly and
+// blends take them, so the per-block mask work is shared by twice the bytes. Needs
+// k_wide_padding readable bytes after the line (the digit loads reach p + 68).
+constexpr std::size_t k_wide_padding = 128;
+
+inline __m512i load64(const char* p) { return _mm512_loadu_si512(p); }
+inline __m512i splat64(char c) { return _mm512_set1_epi8(c); }
+template <char Lo, char Hi> inline __mmask64 in_range64(__m512i v) {
+  return _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, splat64(Lo)), splat64(char(Hi - Lo)));
+}
+
+inline char* pack_kept64(__m512i v, std::uint64_t keep, char* o) {
+  alignas(64) std::uint64_t w[8];
+  _mm512_store_si512(w, v);
+  auto put = [&](int g, unsigned at) {
+    const std::uint64_t packed = _pext_u64(w[g], k_byte_masks[(keep >> (8 * g)) & 0xFF]);
+    std::memcpy(o + at, &packed, 8);
+  };
+  put(0, 0);
+  for (int g = 1; g < 8; ++g) put(g, unsigned(__builtin_popcountll(keep & ((std::uint64_t(1) << (8 * g)) - 1))));
+  return o + __builtin_popcountll(keep);
+}
+
+Decoded unescape_vector512(const char* p, const char* end, char* o) {
+  const __m512i quote = splat64('"'), backslash = splat64('\\'), ctl = splat64(0x1f);
+  // The tables of simple_escape_value, once per 128-bit lane (vpshufb looks up within lanes).
+  alignas(64) static constexpr char k_expected[64] = {0x02, 0x00, 0x00, 0x00, 0x6E, 0x22, 0x00, 0x72, 0x74, 0x5C, 0x00, 0x00, 0x2F, 0x62, 0x00, 0x66, //
+                                                      0x02, 0x00, 0x00, 0x00, 0x6E, 0x22, 0x00, 0x72, 0x74, 0x5C, 0x00, 0x00, 0x2F, 0x62, 0x00, 0x66, //
+                                                      0x02, 0x00, 0x00, 0x00, 0x6E, 0x22, 0x00, 0x72, 0x74, 0x5C, 0x00, 0x00, 0x2F, 0x62, 0x00, 0x66, //
+                                                      0x02, 0x00, 0x00, 0x00, 0x6E, 0x22, 0x00, 0x72, 0x74, 0x5C, 0x00, 0x00, 0x2F, 0x62, 0x00, 0x66};
+  alignas(64) static constexpr char k_byte[64] = {0x00, 0x00, 0x00, 0x00, 0x0A, 0x22, 0x00, 0x0D, 0x09, 0x5C, 0x00, 0x00, 0x2F, 0x08, 0x00, 0x0C, //
+                                                  0x00, 0x00, 0x00, 0x00, 0x0A, 0x22, 0x00, 0x0D, 0x09, 0x5C, 0x00, 0x00, 0x2F, 0x08, 0x00, 0x0C, //
+                                                  0x00, 0x00, 0x00, 0x00, 0x0A, 0x22, 0x00, 0x0D, 0x09, 0x5C, 0x00, 0x00, 0x2F, 0x08, 0x00, 0x0C, //
+                                                  0x00, 0x00, 0x00, 0x00, 0x0A, 0x22, 0x00, 0x0D, 0x09, 0x5C, 0x00, 0x00, 0x2F, 0x08, 0x00, 0x0C};
+  const __m512i expected = _mm512_load_si512(k_expected);
+  const __m512i byte = _mm512_load_si512(k_byte);
+  std::uint64_t tail = 0, pair = 0;
+  for (;; p += 64) {
+    const __m512i v = load64(p);
+    const std::uint64_t quotes = _mm512_cmpeq_epi8_mask(v, quote);
+    const std::uint64_t controls = _mm512_cmple_epu8_mask(v, ctl);
+    const std::uint64_t bs = _mm512_cmpeq_epi8_mask(v, backslash);
+    if ((quotes | controls | bs | tail) == 0) { // plain text
+      _mm512_storeu_si512(o, v);
+      o += 64;
+      if (p + 64 >= end) return {nullptr, o}; // no closing quote in the line
+      continue;
+    }
+    if ((bs | tail) == 0) { // no escape: the first quote ends the string
+      const int at = __builtin_ctzll(quotes | controls);
+      if (p + at >= end || !(quotes >> at & 1)) return {nullptr, o}; // unterminated, or a raw control byte
+      _mm512_storeu_si512(o, v);
+      return {p + at + 1, o + at};
+    }
+    auto scalar = [&] { return unescape_blocks(p + __builtin_ctzll(~tail), end, o); };
+    const std::uint64_t starts_all = bs & ~escaped_bytes(bs, pair);
+    const std::uint64_t closing = quotes & ~((starts_all << 1) | tail);
+    const std::uint64_t live = closing ? (closing & -closing) - 1 : ~std::uint64_t(0);
+    if (controls & live) return scalar(); // a raw control byte: an error
+    const std::uint64_t starts = starts_all & live;
+    const __m512i letter = load64(p + 1);
+    const std::uint64_t u = starts & _mm512_cmpeq_epi8_mask(letter, splat64('u'));
+    const __m512i index = _mm512_and_si512(_mm512_add_epi8(_mm512_srli_epi16(letter, 1), _mm512_srli_epi16(letter, 3)),
+                                           splat64(0x0F));
+    const std::uint64_t known = _mm512_cmpeq_epi8_mask(_mm512_shuffle_epi8(expected, index), letter);
+    __m512i value = _mm512_shuffle_epi8(byte, index);
+    if (starts & ~(u | known)) return scalar(); // not an escape letter
+    if (u) {
+      const __m512i zero = splat64('0');
+      const std::uint64_t u00 = _mm512_cmpeq_epi8_mask(load64(p + 2), zero) & _mm512_cmpeq_epi8_mask(load64(p + 3), zero);
+      const __m512i x = load64(p + 4), y = load64(p + 5);
+      if ((u & ~(u00 & _mm512_cmpeq_epi8_mask(x, splat64('1')) & _mm512_cmpeq_epi8_mask(y, splat64('b')))) == 0) {
+        value = _mm512_mask_mov_epi8(value, u, splat64(0x1b));
+      } else {
+        const __m512i yl = _mm512_or_si512(y, splat64(0x20));
+        const std::uint64_t digit = in_range64<'0', '9'>(y);
+        const std::uint64_t ascii = u00 & in_range64<'0', '7'>(x) & (digit | in_range64<'a', 'f'>(yl));
+        if (u & ~ascii) return scalar(); // beyond ASCII, a surrogate, or not hex
+        const __m512i hi =
+            _mm512_and_si512(_mm512_slli_epi16(_mm512_sub_epi8(x, zero), 4), splat64(char(0xF0)));
+        const __m512i lo = _mm512_mask_blend_epi8(digit, _mm512_sub_epi8(yl, splat64('a' - 10)), _mm512_sub_epi8(y, zero));
+        value = _mm512_mask_mov_epi8(value, u, _mm512_or_si512(hi, _mm512_and_si512(lo, splat64(0x0F))));
+      }
+    }
+    const __m512i decoded = _mm512_mask_mov_epi8(v, starts, value);
+    // Two words: escapes starting in the last bytes run into the next block.
+    const std::uint64_t here = (starts << 1) | (u * 0x3C) | tail;
+    const std::uint64_t next = (starts >> 63) | (u >> 62) | (u >> 61) | (u >> 60) | (u >> 59);
+    if (closing) {
+      const int at = __builtin_ctzll(closing);
+      if (p + at >= end) return {nullptr, o}; // past the line: unterminated
+      o = pack_kept64(decoded, ~here & live, o);
+      return {p + at + 1, o};
+    }
+    if (p + 64 >= end) return {nullptr, o}; // no closing quote in the line
+    o = pack_kept64(decoded, ~here, o);
+    tail = next;
+  }
+}
+#endif
 #endif
 
 #endif
@@ -656,10 +759,15 @@ struct ArenaOut { // one after the other into a caller's buffer (decoding batche
 // A string body (after its opening quote) decoded through `out`'s begin/end pair
 // (`code` selects which): the position after the closing quote, or nullptr.
 template <class Out>
-const char* decode_string(const char* p, const char* end, Out& out, bool code, bool padded, bool blocks) {
+const char* decode_string(const char* p, const char* end, Out& out, bool code, bool padded, bool blocks,
+                          bool wide) {
   const std::size_t room = std::size_t(end - p) + 2 * 32;
   char* o = code ? out.begin_code(room) : out.begin_data(room);
   Decoded d{};
+#if defined(RECSSH_UNESCAPE_512)
+  if (wide) d = unescape_vector512(p, end, o);
+  else
+#endif
 #if defined(RECSSH_UNESCAPE_VECTOR)
   if (blocks) d = unescape_vector(p, end, o);
   else
@@ -669,6 +777,7 @@ const char* decode_string(const char* p, const char* end, Out& out, bool code, b
 #endif
     d = scan_string(p, end, o, padded);
   (void)blocks;
+  (void)wide;
   if (code) out.end_code(d.out);
   else out.end_data(d.out);
   return d.in;
@@ -681,6 +790,10 @@ bool parse_event(std::string_view line, std::size_t capacity, std::string_view& 
   bool blocks = false;
 #if defined(__SSE2__)
   blocks = capacity >= line.size() + k_block_padding;
+#endif
+  bool wide = false;
+#if defined(RECSSH_UNESCAPE_512)
+  wide = capacity >= line.size() + k_wide_padding;
 #endif
   const char* p = line.data();
   const char* end = p + line.size();
@@ -701,7 +814,7 @@ bool parse_event(std::string_view line, std::size_t capacity, std::string_view& 
     out.end_code(o + 1);
     p += 3;
   } else {
-    p = decode_string(p + 1, end, out, true, padded, blocks);
+    p = decode_string(p + 1, end, out, true, padded, blocks, wide);
   }
   if (!p) return false;
   p = skip_ws(p, end);
@@ -730,7 +843,7 @@ bool parse_event(std::string_view line, std::size_t capacity, std::string_view& 
       p = scan_string(data_begin, end, scratch.data(), padded).in;
     }
   } else {
-    p = decode_string(data_begin, end, out, false, padded, blocks);
+    p = decode_string(data_begin, end, out, false, padded, blocks, wide);
   }
   if (!p) return false;
   p = skip_ws(p, end);

@@ -18,7 +18,7 @@ FormatError line_too_long(const std::string& name, std::uint64_t line, std::size
 
 class LineReader {
 public:
-  static constexpr std::size_t k_padding = 64;
+  static constexpr std::size_t k_padding = 128; // simdjson needs 64; the wide decoder 128
   static constexpr std::size_t k_default_max_line = std::size_t(64) << 20;
 
   LineReader(ByteSource& source, std::string name, std::size_t max_line = k_default_max_line);

@@ -21,7 +21,7 @@ void differential(std::string_view input) {
     if (nl == std::string_view::npos) nl = input.size();
     std::string padded(input.substr(pos, nl - pos));
     std::size_t len = padded.size();
-    padded.append(64, '\0');
+    padded.append(128, '\0'); // the 64-byte decoder's padding
     std::string_view line(padded.data(), len);
     std::string_view fast_time;
     std::string code, data;

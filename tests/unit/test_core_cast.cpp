@@ -189,8 +189,8 @@ TEST_CASE("the fast event path agrees with simdjson on every line it accepts", "
   };
   CastJson json;
   for (std::string text : lines) {
-    text.append(64, '\0');
-    std::string_view line(text.data(), text.size() - 64);
+    text.append(128, '\0');
+    std::string_view line(text.data(), text.size() - 128);
     for (std::size_t capacity : {line.size(), text.size()}) {
       std::string_view fast_time;
       Event fast;
@@ -215,7 +215,8 @@ TEST_CASE("the check-only path accepts exactly what decoding accepts", "[core][f
   // every offset, valid and not.
   const char* pieces[] = {"\\u001b", "\\\\", "\\\"", "a", "\xc3\xa9", "\\n", "\\r\\n", "\\uD83D\\uDE00",
                           "\\u00e9", "[1;31m", "\\/", "\\t", "xyzxyzxyz", "\\uDA00", "\\u0007", "\\u007F",
-                          "\\u0000", "\\u0041", "\\u001B", "\\b\\f", "\\u00fF", "plain text run of 33 bytes, longer"};
+                          "\\u0000", "\\u0041", "\\u001B", "\\b\\f", "\\u00fF", "plain text run of 33 bytes, longer",
+                          "\\u0085", "\\u0080", "\\u00a0", "\\u007e"};
   const char* bad[] = {"\\x", "\\u12G4", "\t", "\\", "\\u00", "\\uDE00x", "\\\\\\"};
   std::uint64_t state = 12345;
   auto rnd = [&](std::uint64_t n) {
@@ -232,7 +233,7 @@ TEST_CASE("the check-only path accepts exactly what decoding accepts", "[core][f
     std::string text = "[" + std::to_string(rnd(1000)) + ".5, \"o\", \"" + data + "\"]";
     if (rnd(10) == 0) text.pop_back(); // no closing bracket
     const std::size_t len = text.size();
-    text.append(64, '\0');
+    text.append(128, '\0');
     std::string_view line(text.data(), len);
     std::string_view t1, t2;
     std::string c1, d1, c2, d2;
@@ -240,9 +241,14 @@ TEST_CASE("the check-only path accepts exactly what decoding accepts", "[core][f
     bool check = fast_parse_event(line, text.size(), t2, c2, d2, false);
     INFO(text.substr(0, len));
     REQUIRE(full == check);
+    // 64 bytes of padding: the 32-byte decoder (128 bytes let the 64-byte one run).
+    std::string_view t3;
+    std::string c3, d3;
+    REQUIRE(fast_parse_event(line, len + 64, t3, c3, d3, true) == full);
     if (full) {
       CHECK(t1 == t2);
       CHECK(d2.empty());
+      CHECK(d3 == d1);
       Event slow;
       REQUIRE_NOTHROW(json.parse_event_slow(line, text.size(), slow, nullptr));
       CHECK(slow.data == d1);
