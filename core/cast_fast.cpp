@@ -628,13 +628,19 @@ template <char Lo, char Hi> inline __mmask64 in_range64(__m512i v) {
 inline char* pack_kept64(__m512i v, std::uint64_t keep, char* o) {
   alignas(64) std::uint64_t w[8];
   _mm512_store_si512(w, v);
-  auto put = [&](int g, unsigned at) {
+  // Bytes kept per 8-byte group by SWAR popcount, then every group's place at once:
+  // one multiplication sums the groups before it into each byte (at most 64).
+  std::uint64_t count = keep - ((keep >> 1) & 0x5555555555555555ull);
+  count = (count & 0x3333333333333333ull) + ((count >> 2) & 0x3333333333333333ull);
+  count = (count + (count >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  const std::uint64_t through = count * 0x0101010101010101ull; // byte g: groups 0..g
+  const std::uint64_t before = through << 8;                   // byte g: groups 0..g-1
+#pragma GCC unroll 8
+  for (int g = 0; g < 8; ++g) {
     const std::uint64_t packed = _pext_u64(w[g], k_byte_masks[(keep >> (8 * g)) & 0xFF]);
-    std::memcpy(o + at, &packed, 8);
-  };
-  put(0, 0);
-  for (int g = 1; g < 8; ++g) put(g, unsigned(__builtin_popcountll(keep & ((std::uint64_t(1) << (8 * g)) - 1))));
-  return o + __builtin_popcountll(keep);
+    std::memcpy(o + ((before >> (8 * g)) & 0xFF), &packed, 8);
+  }
+  return o + (through >> 56);
 }
 
 Decoded unescape_vector512(const char* p, const char* end, char* o) {
