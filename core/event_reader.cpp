@@ -7,10 +7,12 @@ namespace recssh {
 
 EventReader::EventReader(ReadOptions options) : m_opts(options) {}
 
-bool EventReader::next(Event& e) {
+// One event from `read`, checked; a malformed one is skipped and counted with
+// skip_bad. The loop both next() and next_view() run.
+template <class E, class Read> bool EventReader::pull(E& e, Read read) {
   for (;;) {
     try {
-      if (!do_next(e)) return false;
+      if (!read(e)) return false;
       check(e.time, e.code, e.data);
       m_last = e.time;
       return true;
@@ -22,19 +24,12 @@ bool EventReader::next(Event& e) {
   }
 }
 
+bool EventReader::next(Event& e) {
+  return pull(e, [this](Event& x) { return do_next(x); });
+}
+
 bool EventReader::next_view(EventView& v) {
-  for (;;) {
-    try {
-      if (!do_next_view(v)) return false;
-      check(v.time, v.code, v.data);
-      m_last = v.time;
-      return true;
-    } catch (const FormatError& err) {
-      if (!m_opts.skip_bad || !err.recoverable()) throw;
-      ++m_skipped;
-      diagnostics().warn(err.location(), err.message() + " (skipped)");
-    }
-  }
+  return pull(v, [this](EventView& x) { return do_next_view(x); });
 }
 
 bool EventReader::do_next_view(EventView& v) {

@@ -91,6 +91,7 @@ protected:
   SourceInfo m_source;
 
 private:
+  template <class E, class Read> bool pull(E& e, Read read);
   void check(Micros& time, std::string_view code, std::string_view data);
   Event m_scratch; // do_next_view's default
   ReadOptions m_opts;
