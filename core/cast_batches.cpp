@@ -14,12 +14,6 @@ namespace recssh {
 namespace {
 constexpr std::size_t k_padding = LineReader::k_padding;
 
-bool blank(std::string_view s) {
-  for (char c : s)
-    if (c != ' ' && c != '\t' && c != '\r') return false;
-  return true;
-}
-
 void ensure(std::unique_ptr<char[]>& buf, std::size_t& cap, std::size_t want, std::size_t keep) {
   if (cap >= want) return;
   std::unique_ptr<char[]> bigger(new char[want + k_padding]);
@@ -28,6 +22,13 @@ void ensure(std::unique_ptr<char[]>& buf, std::size_t& cap, std::size_t want, st
   cap = want;
 }
 } // namespace
+
+bool holds_no_event(std::string_view line, int version) {
+  if (version == 3 && !line.empty() && line.front() == '#') return true;
+  for (char c : line)
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  return true;
+}
 
 std::size_t CastBatch::capacity(const Line& l) const { return in_size + k_padding - l.begin; }
 
@@ -128,7 +129,7 @@ bool CastBatchDecoder::produce() {
 void CastBatchDecoder::read_chunk(CastBatch& b) {
   b.lines.clear();
   b.line_count = 0;
-  b.last_unterminated = b.too_long = b.end = false;
+  b.too_long = b.end = false;
   b.error = nullptr;
   const std::size_t chunk = std::max(m_config.chunk, m_carry.size() * 2);
   if (b.in_cap > 4 * m_config.chunk && chunk < b.in_cap / 4) { // a long line is behind us
@@ -168,8 +169,6 @@ void CastBatchDecoder::read_chunk(CastBatch& b) {
     const std::size_t whole = nl ? std::size_t(nl - b.in.get()) + 1 : 0;
     if (!failed) m_carry.assign(b.in.get() + whole, size - whole);
     size = whole;
-  } else {
-    b.last_unterminated = size > 0 && b.in[size - 1] != '\n';
   }
   b.in_size = size;
   std::memset(b.in.get() + size, 0, k_padding); // what a line's padding reads is defined
@@ -192,8 +191,9 @@ void CastBatchDecoder::decode(CastBatch& b) const {
     const char* line_end = nl ? nl : end;
     const std::string_view text(p, std::size_t(line_end - p));
     ++number;
-    if (!blank(text) && !(m_config.version == 3 && text.front() == '#')) {
+    if (!holds_no_event(text, m_config.version)) {
       CastBatch::Line l;
+      l.terminated = nl != nullptr;
       l.begin = static_cast<std::uint32_t>(p - base);
       l.size = static_cast<std::uint32_t>(text.size());
       l.number = number;

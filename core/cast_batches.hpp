@@ -22,10 +22,15 @@
 
 namespace recssh {
 
+// Lines of a cast that hold no event: blank ones (spaces, tabs, CR) and, in v3,
+// '#' comments.
+bool holds_no_event(std::string_view line, int version);
+
 struct CastBatch {
   struct Line {
     std::uint32_t begin = 0, size = 0; // the raw line in `in`
     std::uint64_t number = 0;          // 1-based, within the batch
+    bool terminated = true;            // false: the input ended without '\n' after it
     bool fast = false;                 // decoded; false: the reader parses it itself
     Micros time{0};                    // fast: the time as written (v3: an interval)
     std::uint32_t tail = 0;            // fast: where the raw tail starts in the line (0: none)
@@ -39,7 +44,6 @@ struct CastBatch {
   std::size_t out_cap = 0;
   std::vector<Line> lines;          // events and slow lines; blank lines and v3 comments are left out
   std::uint64_t line_count = 0;     // every line in the chunk
-  bool last_unterminated = false;   // the input ended without '\n' after the last line
   bool too_long = false;            // after the lines: one longer than the maximum
   std::exception_ptr error;         // after the lines: reading failed
   bool end = false;                 // no more input: this batch is empty

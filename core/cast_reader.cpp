@@ -7,12 +7,6 @@
 namespace recssh {
 
 namespace {
-bool blank(std::string_view s) {
-  for (char c : s)
-    if (c != ' ' && c != '\t' && c != '\r') return false;
-  return true;
-}
-
 // Worker threads for decoding this input ahead, or 0 to read it line by line.
 unsigned batch_threads(const ReadOptions& o, const Input& in) {
   // A gzip'd cast holds several times its size (x4 is a low guess for terminal text).
@@ -77,8 +71,7 @@ bool CastReader::next_batched(Event& e, const CastBatch::Line*& fast) {
   const CastBatch::Line& l = b.lines[m_index++];
   m_line_no = m_line_base + l.number;
   const std::string_view line = b.line(l);
-  if (!l.fast) return parse_line(line, b.capacity(l), !(b.last_unterminated && m_index == b.lines.size() &&
-                                                         l.number == b.line_count), e);
+  if (!l.fast) return parse_line(line, b.capacity(l), l.terminated, e);
   fast = &l;
   if (l.tail) m_tail = line.substr(l.tail);
   return true;
@@ -90,9 +83,7 @@ bool CastReader::do_next_view(EventView& v) {
   const CastBatch::Line* fast = nullptr;
   if (!next_batched(m_scratch_event, fast)) return false;
   if (fast) {
-    v = {Micros{0}, m_batch->code(*fast), m_batch->data(*fast)};
-    set_time(fast->time, m_scratch_event);
-    v.time = m_scratch_event.time;
+    v = {event_time(fast->time), m_batch->code(*fast), m_batch->data(*fast)};
   } else {
     v = {m_scratch_event.time, m_scratch_event.code, m_scratch_event.data};
   }
@@ -107,16 +98,14 @@ bool CastReader::do_next(Event& e) {
     if (fast) {
       e.code.assign(m_batch->code(*fast));
       e.data.assign(m_batch->data(*fast));
-      set_time(fast->time, e);
+      e.time = event_time(fast->time);
     }
     return true;
   }
   std::string_view line;
   for (;;) {
     if (!m_lines.next(line)) return false;
-    if (blank(line)) continue;
-    if (m_version == 3 && line.front() == '#') continue; // v3 comment
-    break;
+    if (!holds_no_event(line, m_version)) break;
   }
   return parse_line(line, m_lines.capacity(line), m_lines.terminated(), e);
 }
@@ -145,17 +134,14 @@ bool CastReader::parse_line(std::string_view line, std::size_t capacity, bool te
     throw FormatError(location(), "invalid time " + std::string(time_text) +
                                       " (expected seconds, a finite number >= 0)");
   }
-  set_time(*t, e);
+  e.time = event_time(*t);
   return true;
 }
 
-void CastReader::set_time(Micros t, Event& e) {
-  if (m_version == 3) {
-    m_elapsed += t;
-    e.time = m_elapsed;
-  } else {
-    e.time = t;
-  }
+Micros CastReader::event_time(Micros written) {
+  if (m_version != 3) return written;
+  m_elapsed += written; // v3 writes intervals
+  return m_elapsed;
 }
 
 CastV1Reader::CastV1Reader(Input input, ReadOptions options)

@@ -25,7 +25,8 @@ private:
   std::string do_location() const override;
   // The event on a line, whichever way the line was found.
   bool parse_line(std::string_view line, std::size_t capacity, bool terminated, Event& e);
-  void set_time(Micros t, Event& e);
+  // The event's time from the time written on its line (v3: an interval).
+  Micros event_time(Micros written);
   // The next line of the batches: true with `fast` set when it was decoded there,
   // false at the end; a line to parse here is parsed into `e`.
   bool next_batched(Event& e, const CastBatch::Line*& fast);

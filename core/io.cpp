@@ -336,9 +336,9 @@ Input open_input(const std::string& path, Diagnostics* diag) {
   std::string name = path == "-" ? "<stdin>" : path;
   std::unique_ptr<ByteSource> raw;
   struct stat st {};
-  bool regular = false;
+  std::optional<std::uint64_t> size; // regular files only (see Input::size)
   if (path == "-") {
-    regular = ::fstat(0, &st) == 0 && S_ISREG(st.st_mode);
+    if (::fstat(0, &st) == 0 && S_ISREG(st.st_mode)) size = std::uint64_t(st.st_size);
     raw = std::make_unique<FdSource>(0, name);
   } else {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -347,11 +347,9 @@ Input open_input(const std::string& path, Diagnostics* diag) {
       ::close(fd);
       throw Error("can't read " + path + ": is a directory");
     }
-    regular = S_ISREG(st.st_mode);
+    if (S_ISREG(st.st_mode)) size = std::uint64_t(st.st_size);
     raw = std::make_unique<FdSource>(Fd(fd), name);
   }
-  std::optional<std::uint64_t> size;
-  if (regular) size = std::uint64_t(st.st_size);
   return make_input(std::move(name), std::move(raw), diag, size);
 }
 
