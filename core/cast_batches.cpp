@@ -3,10 +3,10 @@
 
 #include "core/cast_fast.hpp"
 #include "core/line_reader.hpp"
+#include "core/utf8.hpp"
 
 #include <algorithm>
 #include <cstring>
-#include <simdjson.h>
 #include <system_error>
 
 namespace recssh {
@@ -181,7 +181,7 @@ void CastBatchDecoder::decode(CastBatch& b) const {
   ensure(b.out, b.out_cap, size + k_fast_room, 0);
   // One UTF-8 check for the chunk instead of one per line: lines end at '\n', so a
   // valid chunk has valid lines. When it is not, each line is checked on its own.
-  const bool utf8_checked = simdjson::validate_utf8(base, size);
+  const bool utf8_checked = is_valid_utf8({base, size});
   char* at = b.out.get();
   const char* p = base;
   const char* const end = base + size;

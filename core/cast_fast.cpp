@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "core/cast_fast.hpp"
 
+#include "core/utf8.hpp"
+
 #include <array>
 #include <cstring>
-#include <simdjson.h>
 #if defined(__AVX2__)
 #include <immintrin.h>
 #elif defined(__SSE2__)
@@ -851,8 +852,8 @@ bool parse_event(std::string_view line, std::size_t capacity, std::string_view& 
   p = skip_ws(p + 1, end);
   if (p != end) return false;
   // Escapes only produce valid UTF-8, so validating the raw bytes of the line is
-  // enough (it is ASCII-fast in simdjson's dispatched kernel).
-  return utf8_checked || simdjson::validate_utf8(line.data(), line.size());
+  // enough.
+  return utf8_checked || is_valid_utf8(line);
 }
 
 } // namespace

@@ -8,7 +8,6 @@
 #include <cstring>
 #include <memory>
 #include <emmintrin.h>
-#include <simdjson.h>
 
 namespace recssh {
 
@@ -102,7 +101,7 @@ void append_valid_utf8(std::string& out, std::string_view s) {
 } // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
-  if (simdjson::validate_utf8(s.data(), s.size())) {
+  if (is_valid_utf8(s)) {
     out.reserve(out.size() + s.size() + 2);
     out += '"';
     append_valid_utf8(out, s);

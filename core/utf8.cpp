@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "core/utf8.hpp"
 
-#include <simdjson.h>
-
 #include <cstring>
 
 namespace recssh {
@@ -50,7 +48,7 @@ std::size_t complete_prefix(const unsigned char* p, std::size_t n) {
 
 std::size_t decode_into(const unsigned char* p, std::size_t n, std::string& out) {
   // The common case, valid text: checked with SIMD and copied in one append.
-  if (std::size_t cut = complete_prefix(p, n); cut >= 64 && simdjson::validate_utf8(reinterpret_cast<const char*>(p), cut)) {
+  if (std::size_t cut = complete_prefix(p, n); cut >= 64 && is_valid_utf8({reinterpret_cast<const char*>(p), cut})) {
     out.append(reinterpret_cast<const char*>(p), cut);
     p += cut;
     n -= cut;
@@ -114,21 +112,6 @@ void Utf8Decoder::feed(std::string_view chunk, std::string& out) {
 void Utf8Decoder::finish(std::string& out) {
   if (m_tail_len != 0) out += k_replacement;
   m_tail_len = 0;
-}
-
-bool is_valid_utf8(std::string_view s) {
-  auto p = reinterpret_cast<const unsigned char*>(s.data());
-  std::size_t n = s.size(), i = 0;
-  while (i < n) {
-    if (p[i] < 0x80) {
-      ++i;
-      continue;
-    }
-    int len = utf8_sequence(p + i, n - i);
-    if (len <= 0) return false;
-    i += std::size_t(len);
-  }
-  return true;
 }
 
 std::string sanitize_utf8(std::string_view s) {

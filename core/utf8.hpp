@@ -29,6 +29,7 @@ private:
   std::size_t m_tail_len = 0;
 };
 
+// Whether all of `s` is valid UTF-8 (SIMD; core/utf8_valid.cpp).
 bool is_valid_utf8(std::string_view s);
 // Copy of `s` with every invalid subpart replaced by U+FFFD.
 std::string sanitize_utf8(std::string_view s);
