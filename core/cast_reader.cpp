@@ -90,6 +90,12 @@ bool CastReader::do_next_view(EventView& v) {
   return true;
 }
 
+// The next line is decoded in the batch the last views point into: reading it
+// moves nothing (slow lines are parsed into m_scratch_event, which it leaves alone).
+bool CastReader::views_stay_valid() const {
+  return m_batch && m_index < m_batch->lines.size() && m_batch->lines[m_index].fast;
+}
+
 bool CastReader::do_next(Event& e) {
   m_tail = {};
   if (m_batches) {

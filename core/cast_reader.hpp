@@ -22,6 +22,7 @@ public:
 private:
   bool do_next(Event& e) override;
   bool do_next_view(EventView& v) override;
+  bool views_stay_valid() const override;
   std::string do_location() const override;
   // The event on a line, whichever way the line was found.
   bool parse_line(std::string_view line, std::size_t capacity, bool terminated, Event& e);

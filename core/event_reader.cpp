@@ -2,24 +2,35 @@
 #include "core/event_reader.hpp"
 
 #include <charconv>
+#include <utility>
 
 namespace recssh {
 
 EventReader::EventReader(ReadOptions options) : m_opts(options) {}
 
-// One event from `read`, checked; a malformed one is skipped and counted with
-// skip_bad. The loop both next() and next_view() run.
+// One record from `read`, checked; a malformed one is skipped and counted with
+// skip_bad (or thrown).
+template <class E, class Read> EventReader::Pulled EventReader::pull_one(E& e, Read read) {
+  try {
+    if (!read(e)) return Pulled::end;
+    check(e.time, e.code, e.data);
+    m_last = e.time;
+    return Pulled::event;
+  } catch (const FormatError& err) {
+    if (!m_opts.skip_bad || !err.recoverable()) throw;
+    ++m_skipped;
+    diagnostics().warn(err.location(), err.message() + " (skipped)");
+    return Pulled::skipped;
+  }
+}
+
+// The next event, past skipped records: the loop next() and next_view() run.
 template <class E, class Read> bool EventReader::pull(E& e, Read read) {
   for (;;) {
-    try {
-      if (!read(e)) return false;
-      check(e.time, e.code, e.data);
-      m_last = e.time;
-      return true;
-    } catch (const FormatError& err) {
-      if (!m_opts.skip_bad || !err.recoverable()) throw;
-      ++m_skipped;
-      diagnostics().warn(err.location(), err.message() + " (skipped)");
+    switch (pull_one(e, read)) {
+    case Pulled::event: return true;
+    case Pulled::end: return false;
+    case Pulled::skipped: break;
     }
   }
 }
@@ -30,6 +41,32 @@ bool EventReader::next(Event& e) {
 
 bool EventReader::next_view(EventView& v) {
   return pull(v, [this](EventView& x) { return do_next_view(x); });
+}
+
+bool EventReader::next_views(std::vector<EventView>& out, std::size_t max) {
+  out.clear();
+  if (m_deferred) std::rethrow_exception(std::exchange(m_deferred, nullptr));
+  if (m_ended) return false;
+  auto read = [this](EventView& x) { return do_next_view(x); };
+  EventView v;
+  if (!pull(v, read)) return false;
+  out.push_back(v);
+  // One record at a time, asking before each read: a skipped record must not carry
+  // the reader into a new buffer either.
+  while (out.size() < max && views_stay_valid()) {
+    try {
+      const Pulled got = pull_one(v, read);
+      if (got == Pulled::end) {
+        m_ended = true;
+        break;
+      }
+      if (got == Pulled::event) out.push_back(v);
+    } catch (...) {
+      m_deferred = std::current_exception();
+      break;
+    }
+  }
+  return true;
 }
 
 bool EventReader::do_next_view(EventView& v) {

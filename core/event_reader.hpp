@@ -8,6 +8,7 @@
 #include "core/event.hpp"
 
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +69,11 @@ public:
   // The same checks and events, but the strings may stay in the reader's buffers
   // (valid until the next call): one copy less for consumers such as `cat`.
   bool next_view(EventView& v);
+  // The next events as views, as many as the reader holds decoded (at least one, at
+  // most `max`); all stay valid until the next call. False at the end. An error after
+  // the first event is raised by the next call, so that the events before it are
+  // consumed first, as with next(). `cat` writes a group with one writev.
+  bool next_views(std::vector<EventView>& out, std::size_t max = 4096);
   // "file:line" of the record last read.
   std::string location() const { return do_location(); }
   // The exact bytes of the last event's line after its time, `, "code", "data"]`,
@@ -83,6 +89,9 @@ protected:
   // Readers that hold decoded events in their own buffers give views of them; the
   // default reads into a scratch event.
   virtual bool do_next_view(EventView& v);
+  // Whether do_next_view can be called again without invalidating the views it gave
+  // since the last call of next_views (events decoded ahead in one buffer).
+  virtual bool views_stay_valid() const { return false; }
   virtual std::string do_location() const = 0;
   void warn(const std::string& message) { diagnostics().warn(location(), message); }
   const ReadOptions& options() const { return m_opts; }
@@ -91,6 +100,8 @@ protected:
   SourceInfo m_source;
 
 private:
+  enum class Pulled { event, skipped, end };
+  template <class E, class Read> Pulled pull_one(E& e, Read read);
   template <class E, class Read> bool pull(E& e, Read read);
   void check(Micros& time, std::string_view code, std::string_view data);
   Event m_scratch; // do_next_view's default
@@ -98,6 +109,8 @@ private:
   Diagnostics m_own_diag;
   Micros m_last{0};
   std::uint64_t m_skipped = 0;
+  std::exception_ptr m_deferred; // next_views: raised by its next call
+  bool m_ended = false;          // next_views saw the end
 };
 
 // A reader over events already in memory (tests, filters).

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "core/io.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -159,8 +161,33 @@ void FdSink::write_all(const char* p, std::size_t n) {
     }
     p += r;
     n -= std::size_t(r);
-    m_written += std::uint64_t(r);
+    written(std::size_t(r));
   }
+}
+
+void FdSink::write_all(std::vector<iovec>& iov) {
+  std::size_t i = 0;
+  while (i < iov.size()) {
+    const int count = static_cast<int>(std::min<std::size_t>(iov.size() - i, IOV_MAX));
+    ssize_t r = ::writev(m_fd, iov.data() + i, count);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("can't write " + m_name);
+    }
+    written(std::size_t(r));
+    // Past what was written; a piece written in part continues where it stopped.
+    std::size_t left = std::size_t(r);
+    while (i < iov.size() && left >= iov[i].iov_len) left -= iov[i++].iov_len;
+    if (left != 0) {
+      iov[i].iov_base = static_cast<char*>(iov[i].iov_base) + left;
+      iov[i].iov_len -= left;
+    }
+  }
+  iov.clear();
+}
+
+void FdSink::written(std::size_t n) {
+  m_written += n;
   if (m_early_writeback && m_written - m_kicked >= k_writeback_step) {
     // Start writing what we have to the disk now (without waiting for it), so the
     // fsync before the rename does not find the whole file still dirty.
@@ -184,6 +211,33 @@ void FdSink::write(const char* p, std::size_t n) {
   }
   std::memcpy(m_buf.get() + m_used, p, n);
   m_used += n;
+}
+
+void FdSink::write_gather(std::span<const std::string_view> pieces) {
+  if (m_size == 0) return ByteSink::write_gather(pieces);
+  std::size_t region = 0; // m_buf[region, m_used): buffered, not yet in m_iov
+  auto take_buffered = [&] {
+    if (m_used > region) m_iov.push_back({m_buf.get() + region, m_used - region});
+    region = m_used;
+  };
+  for (std::string_view s : pieces) {
+    if (s.size() >= k_direct) {
+      take_buffered();
+      m_iov.push_back({const_cast<char*>(s.data()), s.size()});
+      continue;
+    }
+    if (m_used + s.size() > m_size) { // the buffer is full: out with everything so far
+      take_buffered();
+      write_all(m_iov);
+      m_used = region = 0;
+    }
+    std::memcpy(m_buf.get() + m_used, s.data(), s.size());
+    m_used += s.size();
+  }
+  if (m_iov.empty()) return; // all buffered, as write() would
+  take_buffered(); // the pieces written from where they are end with this call
+  write_all(m_iov);
+  m_used = 0;
 }
 
 void FdSink::flush() {

@@ -262,26 +262,43 @@ TEST_CASE("the check-only path accepts exactly what decoding accepts", "[core][f
 namespace {
 // Everything a reader gives: events (with raw tails), warnings and the error that
 // stopped it, each with its location, as one comparable transcript.
-// `views`: through next_view (strings in the reader's buffers) instead of next.
-std::string read_transcript(const std::string& text, int version, ReadOptions o, bool views = false) {
+enum class Through {
+  next,       // Event copies
+  next_view,  // views of the reader's buffers
+  next_views, // groups of views (3 at most, to cross many group boundaries): events
+              // without locations, then the error, then the warnings (a group's
+              // warnings come before its events are handed out)
+};
+std::string read_transcript(const std::string& text, int version, ReadOptions o, Through through = Through::next) {
   Diagnostics diag;
-  std::string out;
-  diag.on_warning = [&](const std::string& where, const std::string& m) { out += "warn " + where + ": " + m + "\n"; };
+  std::string out, warnings;
+  std::string& warn_to = through == Through::next_views ? warnings : out;
+  diag.on_warning = [&](const std::string& where, const std::string& m) { warn_to += "warn " + where + ": " + m + "\n"; };
   o.diag = &diag;
   try {
     CastReader r(memory_input("t.cast", text, &diag), version, o);
-    EventView v;
-    Event e;
-    while (views ? r.next_view(v) : r.next(e)) {
-      if (!views) v = {e.time, e.code, e.data};
-      out += r.location() + " " + std::to_string(v.time.count()) + " " + std::string(v.code) + " [" +
-             std::string(v.data) + "] tail[" + std::string(r.raw_tail()) + "]\n";
+    auto line = [](const EventView& v) {
+      return std::to_string(v.time.count()) + " " + std::string(v.code) + " [" + std::string(v.data) + "]";
+    };
+    if (through == Through::next_views) {
+      std::vector<EventView> group;
+      while (r.next_views(group, 3)) {
+        REQUIRE(!group.empty());
+        for (const EventView& v : group) out += line(v) + "\n";
+      }
+    } else {
+      EventView v;
+      Event e;
+      while (through == Through::next_view ? r.next_view(v) : r.next(e)) {
+        if (through == Through::next) v = {e.time, e.code, e.data};
+        out += r.location() + " " + line(v) + " tail[" + std::string(r.raw_tail()) + "]\n";
+      }
     }
     out += "skipped " + std::to_string(r.skipped()) + "\n";
   } catch (const FormatError& err) {
     out += "error " + err.location() + ": " + err.message() + "\n";
   }
-  return out;
+  return out + warnings;
 }
 } // namespace
 
@@ -300,6 +317,8 @@ TEST_CASE("decoding ahead on threads reads exactly what the line-by-line reader 
       R"([@, "o", "broken"], 3])",
       R"([@, "r", "100x40"])",
       R"([@, "x", "0"])",
+      R"([@, "r", "wide"])", // decoded ahead, then refused by the reader's checks
+      R"([@, "x", "none"])",
       R"([@, "q", "unknown code kept"])",
       R"( [ @ ,"m" , "spaced"] )",
       R"([@, "o", "raw tab	inside"])",
@@ -332,7 +351,8 @@ TEST_CASE("decoding ahead on threads reads exactly what the line-by-line reader 
       sequential.skip_bad = skip_bad;
       sequential.threads = 1;
       const std::string expected = read_transcript(text, version, sequential);
-      REQUIRE(read_transcript(text, version, sequential, true) == expected);
+      REQUIRE(read_transcript(text, version, sequential, Through::next_view) == expected);
+      const std::string expected_groups = read_transcript(text, version, sequential, Through::next_views);
       for (std::size_t chunk : {std::size_t(64), std::size_t(700), std::size_t(1) << 16}) {
         for (unsigned threads : {2u, 3u}) {
           ReadOptions batched = sequential;
@@ -341,11 +361,43 @@ TEST_CASE("decoding ahead on threads reads exactly what the line-by-line reader 
           batched.batch_chunk = chunk;
           INFO("round " << round << " chunk " << chunk << " threads " << threads << " skip_bad " << skip_bad);
           REQUIRE(read_transcript(text, version, batched) == expected);
-          REQUIRE(read_transcript(text, version, batched, true) == expected);
+          REQUIRE(read_transcript(text, version, batched, Through::next_view) == expected);
+          REQUIRE(read_transcript(text, version, batched, Through::next_views) == expected_groups);
         }
       }
     }
   }
+}
+
+TEST_CASE("decoded ahead, events come out in groups as large as a batch", "[core][batches]") {
+  // 2000 good lines and a bad one at line 1500 (after the header): the groups hold
+  // many events each, every event before the bad line comes out, then its error.
+  std::string text = "{\"version\": 2, \"width\": 80, \"height\": 24}\n";
+  for (int i = 0; i < 2000; ++i)
+    text += i == 1498 ? "[9, \"o\", broken]\n" : "[" + std::to_string(i) + ", \"o\", \"event " + std::to_string(i) + "\\r\\n\"]\n";
+  ReadOptions o;
+  o.threads = 2;
+  o.batch_min_size = 0;
+  o.batch_chunk = 4096;
+  CastReader r(memory_input("g.cast", text), 2, o);
+  std::vector<EventView> group;
+  std::size_t events = 0, groups = 0, largest = 0;
+  std::string last;
+  CHECK_THROWS_WITH(
+      [&] {
+        while (r.next_views(group)) {
+          ++groups;
+          largest = std::max(largest, group.size());
+          for (const EventView& v : group) {
+            REQUIRE(v.data == "event " + std::to_string(events) + "\r\n");
+            ++events;
+          }
+        }
+      }(),
+      Catch::Contains("g.cast:1500"));
+  CHECK(events == 1498);
+  CHECK(largest > 50);
+  CHECK(groups < 100);
 }
 
 TEST_CASE("decoding ahead stops at a line longer than the limit, naming it", "[core][batches]") {
