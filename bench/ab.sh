@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
 # A/B of recast builds on one input, runs interleaved so that both see the same
-# machine (this VM's speed drifts by 30-50% over minutes); prints the minimum CPU
-# (user+sys) and wall time of each. RECSSH_THREADS passes through.
+# machine (this VM's speed drifts by 30-50% over minutes); prints the minimum and the
+# median wall and CPU (user+sys) time of each, to the millisecond (bash's `time`).
+# RECSSH_THREADS passes through.
 #   bash bench/ab.sh FILE RUNS RECAST_BINARY...
 set -euo pipefail
 file=$1 runs=$2
 shift 2
-declare -A cpu wall
+declare -A walls cpus
 t=$(mktemp)
 trap 'rm -f "$t"' EXIT
+TIMEFORMAT='%3R %3U %3S'
 for ((i = 0; i < runs; i++)); do
   for b in "$@"; do
-    /usr/bin/time -f "%e %U %S" -o "$t" "$b" cat "$file" > /dev/null
+    { time "$b" cat "$file" > /dev/null; } 2> "$t"
     read -r w u s < "$t"
-    c=$(awk "BEGIN{print $u + $s}")
-    if [ -z "${cpu[$b]:-}" ] || awk "BEGIN{exit !($c < ${cpu[$b]})}"; then cpu[$b]=$c; fi
-    if [ -z "${wall[$b]:-}" ] || awk "BEGIN{exit !($w < ${wall[$b]})}"; then wall[$b]=$w; fi
+    walls[$b]+="$w "
+    cpus[$b]+="$(awk "BEGIN{print $u + $s}") "
   done
 done
-for b in "$@"; do printf '%-40s cpu %5.2f s  wall %5.2f s\n' "$b" "${cpu[$b]}" "${wall[$b]}"; done
+# min and median of a list of seconds, in ms
+stats() { tr ' ' '\n' <<< "$1" | grep . | sort -g | awk '{v[NR]=$1} END{printf "min %6.1f  median %6.1f", v[1]*1000, v[int((NR+1)/2)]*1000}'; }
+for b in "$@"; do
+  printf '%-40s wall ms: %s   cpu ms: %s\n' "$b" "$(stats "${walls[$b]}")" "$(stats "${cpus[$b]}")"
+done
