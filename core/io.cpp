@@ -172,6 +172,7 @@ void FdSink::write_all(std::vector<iovec>& iov) {
     ssize_t r = ::writev(m_fd, iov.data() + i, count);
     if (r < 0) {
       if (errno == EINTR) continue;
+      iov.clear(); // its pieces are gone with the error, as flush() drops the buffer
       throw_errno("can't write " + m_name);
     }
     written(std::size_t(r));
@@ -228,16 +229,16 @@ void FdSink::write_gather(std::span<const std::string_view> pieces) {
     }
     if (m_used + s.size() > m_size) { // the buffer is full: out with everything so far
       take_buffered();
-      write_all(m_iov);
       m_used = region = 0;
+      write_all(m_iov);
     }
     std::memcpy(m_buf.get() + m_used, s.data(), s.size());
     m_used += s.size();
   }
   if (m_iov.empty()) return; // all buffered, as write() would
   take_buffered(); // the pieces written from where they are end with this call
-  write_all(m_iov);
   m_used = 0;
+  write_all(m_iov);
 }
 
 void FdSink::flush() {
