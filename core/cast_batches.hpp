@@ -61,7 +61,7 @@ public:
   struct Config {
     int version = 2;        // 3: intervals, '#' comment lines
     bool need_data = true;  // see ReadOptions::need_data
-    unsigned threads = 2;   // workers
+    unsigned threads = 1;   // workers, besides the reader (which decodes too)
     std::size_t chunk = std::size_t(512) << 10;
     std::size_t max_line = std::size_t(64) << 20;
   };
@@ -79,7 +79,9 @@ public:
 
 private:
   void work();
-  bool produce(); // reads and decodes the next batch; false: nothing left to do
+  // Reads and decodes the next batch; false: nothing left to do, or (unless
+  // wait_for_room) no room for another batch in flight.
+  bool produce(bool wait_for_room);
   void read_chunk(CastBatch& b);
   void decode(CastBatch& b) const;
 

@@ -7,7 +7,8 @@
 namespace recssh {
 
 namespace {
-// Worker threads for decoding this input ahead, or 0 to read it line by line.
+// Threads (the reader's and its workers) for decoding this input ahead, or 0 to read
+// it line by line.
 unsigned batch_threads(const ReadOptions& o, const Input& in) {
   // A gzip'd cast holds several times its size (x4 is a low guess for terminal text).
   if (!in.size || *in.size * (in.gzip ? 4 : 1) < o.batch_min_size) return 0;
@@ -39,7 +40,7 @@ CastReader::CastReader(Input input, int version, ReadOptions options)
     CastBatchDecoder::Config config;
     config.version = version;
     config.need_data = options.need_data;
-    config.threads = threads;
+    config.threads = threads - 1; // the reader itself decodes too
     config.chunk = options.batch_chunk;
     config.max_line = LineReader::k_default_max_line;
     m_line_base = m_lines.line_number();

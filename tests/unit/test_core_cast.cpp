@@ -7,6 +7,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <random>
+#include <thread>
+
 using namespace recssh;
 using test::fixture;
 
@@ -354,7 +358,7 @@ TEST_CASE("decoding ahead on threads reads exactly what the line-by-line reader 
       REQUIRE(read_transcript(text, version, sequential, Through::next_view) == expected);
       const std::string expected_groups = read_transcript(text, version, sequential, Through::next_views);
       for (std::size_t chunk : {std::size_t(64), std::size_t(700), std::size_t(1) << 16}) {
-        for (unsigned threads : {2u, 3u}) {
+        for (unsigned threads : {2u, 3u, 4u}) { // the reader and 1-3 workers
           ReadOptions batched = sequential;
           batched.threads = threads;
           batched.batch_min_size = 0;
@@ -432,4 +436,38 @@ TEST_CASE("the batch decoder works without threads (none could be started)", "[c
   CHECK(seen == "o:a\x1b;o:b;x:0;slow:not json;");
   CHECK(lines == 4);
   CHECK(d.next().end); // the end stays the end
+}
+
+TEST_CASE("the reader decodes batches too: every line once and in order, whoever decodes it", "[core][batches]") {
+  // Three workers and a reader that pauses at random: batches are finished out of
+  // order, the depth fills up while the reader helps, workers wait for room. A lost,
+  // doubled or reordered batch shows in the sequence; a deadlock hangs the test.
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += "[" + std::to_string(i) + ", \"o\", \"" + std::to_string(i) + "\"]\n";
+  std::mt19937 rnd(7);
+  for (unsigned workers : {0u, 1u, 3u}) {
+    for (int round = 0; round < 4; ++round) {
+      test::StringSource src(text, 1 + rnd() % 300);
+      CastBatchDecoder::Config config;
+      config.threads = workers;
+      config.chunk = 64 + rnd() % 2000;
+      CastBatchDecoder d(src, "", config);
+      int expected = 0;
+      std::uint64_t lines = 0;
+      for (;;) {
+        const CastBatch& b = d.next();
+        if (b.end) break;
+        lines += b.line_count;
+        for (const auto& l : b.lines) {
+          REQUIRE(l.fast);
+          REQUIRE(b.data(l) == std::to_string(expected));
+          ++expected;
+        }
+        if (rnd() % 4 == 0) std::this_thread::sleep_for(std::chrono::microseconds(rnd() % 200));
+      }
+      INFO("workers " << workers << " round " << round);
+      CHECK(expected == 3000);
+      CHECK(lines == 3000);
+    }
+  }
 }
