@@ -92,7 +92,7 @@ void batched(std::string_view input) {
     sequential.skip_bad = skip_bad;
     sequential.threads = 1;
     recssh::ReadOptions ahead = sequential;
-    ahead.threads = 2;
+    ahead.threads = 2 + input.size() % 2; // the reader and one worker, or two
     ahead.batch_min_size = 0;
     ahead.batch_chunk = 64;
     if (transcript(input, sequential) != transcript(input, ahead)) __builtin_trap();
