@@ -100,12 +100,11 @@ bool CastBatchDecoder::produce(bool wait_for_room) {
         // wait for it is made without the read lock, so that the reader, which gives
         // batches back, is never held up on that lock by a worker that waits for it.
         std::unique_lock lock(m_mutex);
-        auto room = [&] { return m_stop || seq < m_consumed + m_depth; };
-        if (m_stop) return false;
+        auto room = [&] { return seq < m_consumed + m_depth; };
         if (room()) break;
         if (!wait_for_room) return false;
         read_lock.unlock();
-        m_space.wait(lock, room);
+        m_space.wait(lock, [&] { return m_stop || room(); }); // then the loop's start again
         lock.unlock();
         read_lock.lock();
       }
