@@ -4,11 +4,11 @@
 #include "core/sha256.hpp"
 #include "core/cast_writer.hpp"
 #include "core/format.hpp"
+#include "store/lock.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,7 +62,7 @@ AppendResult append_casts(const std::string& base, const std::vector<std::string
   // Refuse a recording in progress: its recorder holds the lock.
   Fd base_fd(::open(base.c_str(), O_RDONLY | O_CLOEXEC));
   if (!base_fd.valid()) throw Error("cannot open " + base + ": " + std::strerror(errno));
-  if (::flock(base_fd.get(), LOCK_EX | LOCK_NB) != 0)
+  if (!store::try_lock(base_fd.get()))
     throw Error(base + " is locked: a recording is still being written to it");
   struct stat st {};
   ::fstat(base_fd.get(), &st);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "cmd/cli.hpp"
-#include "cmd/record_flags.hpp"
+#include "cmd/record_session.hpp"
+#include "record/session.hpp"
 #include "core/errors.hpp"
 
 #include <cstdlib>
-#include <ctime>
-#include <unistd.h>
+#include <cstdio>
 
 namespace recssh::cli {
 
@@ -31,7 +31,7 @@ void add_rec(CLI::App& app, int& status) {
       ->check(CLI::Range(1, 65535));
   add_record_flags(*cmd, o->flags, true);
   cmd->callback([o, &status] {
-    auto config = record::load_config();
+    auto config = store::load_config();
     auto rec = resolve_recording(o->flags, config);
     if (o->raw) rec.file.version = 0;
     if (o->cols || o->rows) {
@@ -46,44 +46,25 @@ void add_rec(CLI::App& app, int& status) {
       const char* shell = std::getenv("SHELL");
       argv = {shell && *shell ? shell : "/bin/sh"};
     }
-    auto stream = record::Stream::shell;
-    auto now = static_cast<std::int64_t>(::time(nullptr));
-    std::string id = record::new_session_id(now);
-    std::string what = o->command.empty() ? argv[0] : o->command;
-    if (auto slash = what.rfind('/', what.find(' ')); slash != std::string::npos && o->command.empty())
-      what = what.substr(slash + 1);
     if (o->append && (o->file.empty() || o->overwrite || o->raw))
       throw UsageError("--append needs FILE, and goes with neither --overwrite nor --raw");
-    AppendPlan plan;
-    if (o->append)
-      plan = plan_append(o->file);
-    else if (o->file.empty())
-      plan.created = record::create_session_file(rec.placement, now, what, record::local_user(), stream, id);
-    else
-      plan.created = record::create_named_file(o->file, o->overwrite);
-    auto& created = plan.created;
-
-    record::SessionSpec spec;
-    spec.argv = argv;
-    spec.stream = stream;
-    spec.recorder = rec.recorder;
-    spec.header = rec.header;
-    spec.child_env = {{"ASCIINEMA_REC", "1"}, {"RECSSH_SESSION", id}};
-    spec.header.set_extra("recssh", record::JsonObject()
-                                        .str("version", RECSSH_VERSION)
-                                        .str("session_id", id)
-                                        .str("stream", record::stream_name(stream))
-                                        .str("user", record::local_user())
-                                        .str("host", record::local_host())
-                                        .list("argv", argv)
-                                        .text());
-    if (!o->quiet)
-      std::fprintf(stderr, "recast: recording to %s; exit the shell or press ^D to finish\n",
-                   plan.via_temp ? plan.target.c_str() : created.path.c_str());
-    record::RecordingFile file(std::move(created.fd), created.path, rec.file);
-    status = record::run_session(spec, file);
-    finish_append(plan, o->quiet);
-    if (!o->quiet) std::fprintf(stderr, "recast: recording finished: %s\n", plan.target.empty() ? created.path.c_str() : plan.target.c_str());
+    SessionRequest req;
+    req.argv = argv;
+    req.meta_argv = argv;
+    req.stream = store::Stream::shell;
+    req.what = o->command.empty() ? argv[0] : o->command;
+    if (auto slash = req.what.rfind('/', req.what.find(' ')); slash != std::string::npos && o->command.empty())
+      req.what = req.what.substr(slash + 1);
+    req.child_env = {{"ASCIINEMA_REC", "1"}};
+    req.file = o->file;
+    req.append = o->append;
+    req.overwrite = o->overwrite ? Overwrite::yes : Overwrite::no;
+    req.quiet = o->quiet;
+    auto result = record_session(rec, req, [&](const std::string& path) {
+      if (!o->quiet) std::fprintf(stderr, "recast: recording to %s; exit the shell or press ^D to finish\n", path.c_str());
+    });
+    status = result.status;
+    if (!o->quiet) std::fprintf(stderr, "recast: recording finished: %s\n", result.path.c_str());
   });
 }
 

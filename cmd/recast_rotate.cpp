@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "archive/rotate.hpp"
 #include "cmd/cli.hpp"
-#include "record/config.hpp"
-#include "record/placement.hpp"
+#include "store/config.hpp"
+#include "store/layout.hpp"
 
 #include <csignal>
 #include <cstdio>
@@ -45,14 +45,14 @@ void add_rotate(CLI::App& app, int& status) {
     // between two steps: the log lines are lost, the work is finished.
     std::signal(SIGPIPE, SIG_IGN);
     tune_malloc_for_many_files();
-    auto config = record::load_config();
+    auto config = store::load_config();
     archive::RotatePolicy p;
     p.merge_daily = o->merge_daily || config.merge_daily.value_or(false);
     p.compress_after = age_option(o->compress_after, config.compress_after, "compress-after");
     p.retain = age_option(o->retain, config.retain, "retain");
     p.min_age = o->min_age;
     p.dry_run = o->dry_run;
-    std::string root = record::resolve_root(o->root, config);
+    std::string root = store::resolve_root(o->root, config);
     if (o->use_syslog) ::openlog("recast-rotate", LOG_PID, LOG_USER);
     auto log = [&](const std::string& line) {
       std::printf("recast rotate: %s\n", line.c_str());

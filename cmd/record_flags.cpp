@@ -1,17 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "cmd/record_flags.hpp"
 
-#include "archive/append.hpp"
 #include "core/errors.hpp"
 
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace recssh::cli {
 
@@ -42,11 +35,10 @@ void add_record_flags(CLI::App& app, RecordFlags& f, bool asciinema_short) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{64} << 20));
 }
 
-ResolvedRecording resolve_recording(const RecordFlags& f, const record::Config& c) {
+ResolvedRecording resolve_recording(const RecordFlags& f, const store::Config& c) {
   ResolvedRecording r;
-  r.placement.root = record::resolve_root(f.dir, c);
-  std::string layout = f.layout.value_or(c.layout.value_or("day"));
-  r.placement.layout = layout == "user" ? record::Layout::user : record::Layout::day;
+  r.placement.root = store::resolve_root(f.dir, c);
+  r.placement.layout = store::parse_layout(f.layout.value_or(c.layout.value_or("day"))).value_or(store::Layout::day);
   r.placement.gzip = f.gzip || c.gzip.value_or(false);
   r.file.gzip = r.placement.gzip;
   r.file.version = f.format.value_or(c.format.value_or("v2")) == "v3" ? 3 : 2;
@@ -78,38 +70,6 @@ ResolvedRecording resolve_recording(const RecordFlags& f, const record::Config& 
   else if (c.idle_time_limit)
     r.header.idle_time_limit = c.idle_time_limit;
   return r;
-}
-
-AppendPlan plan_append(const std::string& file) {
-  AppendPlan plan;
-  plan.target = file;
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) {
-    plan.created = record::create_named_file(file, false);
-    return plan;
-  }
-  std::string tmp = dir_of(file) + "/." + base_of(file) + ".append-XXXXXX.cast";
-  Fd fd(::mkostemps(tmp.data(), 5, O_CLOEXEC));
-  if (!fd.valid()) throw Error("cannot create a file next to " + file + ": " + std::strerror(errno));
-  ::fchmod(fd.get(), 0600);
-  ::flock(fd.get(), LOCK_EX | LOCK_NB);
-  plan.created = {std::move(fd), tmp};
-  plan.via_temp = true;
-  return plan;
-}
-
-void finish_append(const AppendPlan& plan, bool quiet) {
-  if (!plan.via_temp) return;
-  archive::AppendOptions opts;
-  opts.gap = archive::GapPolicy::parse("cap:2");
-  try {
-    archive::append_casts(plan.target, {plan.created.path}, opts);
-  } catch (const Error& e) {
-    throw Error(std::string(e.what()) + "; the session is kept in " + plan.created.path +
-                " (add it later: recast append " + plan.target + " " + plan.created.path + ")");
-  }
-  ::unlink(plan.created.path.c_str());
-  if (!quiet) std::fprintf(stderr, "%s: appended the session to %s\n", program_name().c_str(), plan.target.c_str());
 }
 
 } // namespace recssh::cli

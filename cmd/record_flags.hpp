@@ -2,9 +2,10 @@
 #pragma once
 // The recording options `recssh` and `recast rec` share, their CLI flags, and how flags,
 // the config files and the defaults combine (flag > config > default).
-#include "record/config.hpp"
-#include "record/placement.hpp"
+#include "record/recorder.hpp"
 #include "record/recording_file.hpp"
+#include "store/config.hpp"
+#include "store/placement.hpp"
 
 #include <CLI/CLI.hpp>
 #include <optional>
@@ -23,24 +24,12 @@ struct RecordFlags {
 void add_record_flags(CLI::App& app, RecordFlags& f, bool asciinema_short);
 
 struct ResolvedRecording {
-  record::Placement placement;
+  store::Placement placement;
   record::RecorderOptions recorder;
   record::RecordingFileOptions file;
   Header header; // env, title, idle_time_limit
 };
 
-ResolvedRecording resolve_recording(const RecordFlags& f, const record::Config& config);
-
-// --append: a session to be appended to `file` is recorded into `file` itself when it
-// does not exist yet, else into a private temporary file next to it, which
-// finish_append() appends with `recast append`'s code and removes. Killed meanwhile,
-// the temporary file is a valid cast that `recast append FILE TEMP` can still add.
-struct AppendPlan {
-  record::CreatedFile created;
-  std::string target;
-  bool via_temp = false;
-};
-AppendPlan plan_append(const std::string& file);
-void finish_append(const AppendPlan& plan, bool quiet);
+ResolvedRecording resolve_recording(const RecordFlags& f, const store::Config& config);
 
 } // namespace recssh::cli

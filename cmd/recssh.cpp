@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // recssh: ssh, recorded. `recssh [recssh-options] [--] <ssh arguments>`.
 #include "cmd/cli.hpp"
-#include "cmd/record_flags.hpp"
+#include "cmd/record_session.hpp"
 #include "core/errors.hpp"
 #include "record/ssh_args.hpp"
 
@@ -77,42 +77,21 @@ int main(int argc, char** argv) {
       throw Error("cannot run " + ssh + ": " + std::strerror(errno));
     }
 
-    auto config = record::load_config();
-    auto rec = cli::resolve_recording(flags, config);
-    auto stream = ::isatty(0) && ::isatty(1) ? record::Stream::shell : record::Stream::exec;
-    auto now = static_cast<std::int64_t>(::time(nullptr));
-    std::string id = record::new_session_id(now);
+    auto rec = cli::resolve_recording(flags, store::load_config());
     auto scrubbed = record::scrub_secrets(ssh_args);
-    std::string user = record::local_user();
-    cli::AppendPlan plan;
-    if (!append_to.empty())
-      plan = cli::plan_append(append_to);
-    else
-      plan.created = record::create_session_file(
-          rec.placement, now, record::describe_target(record::parse_ssh_args(scrubbed)), user, stream, id);
-    auto& created = plan.created;
-
-    record::SessionSpec spec;
-    spec.argv = argv_run;
-    spec.stream = stream;
-    spec.ssh = true;
-    spec.recorder = rec.recorder;
-    spec.header = rec.header;
-    spec.child_env = {{"RECSSH_SESSION", id}};
-    spec.header.set_extra("recssh", record::JsonObject()
-                                        .str("version", RECSSH_VERSION)
-                                        .str("session_id", id)
-                                        .str("stream", record::stream_name(stream))
-                                        .str("user", user)
-                                        .str("host", record::local_host())
-                                        .str("target", cl.user.empty() ? cl.host : cl.user + "@" + cl.host)
-                                        .list("argv", scrubbed)
-                                        .text());
-    record::RecordingFile file(std::move(created.fd), created.path, rec.file);
-    status = record::run_session(spec, file);
-    cli::finish_append(plan, true);
-    if (print_path && !quiet)
-      std::fprintf(stderr, "recssh: recorded %s\n", plan.target.empty() ? created.path.c_str() : plan.target.c_str());
+    cli::SessionRequest req;
+    req.argv = argv_run;
+    req.meta_argv = scrubbed;
+    req.stream = ::isatty(0) && ::isatty(1) ? store::Stream::shell : store::Stream::exec;
+    req.what = record::describe_target(record::parse_ssh_args(scrubbed));
+    req.target = cl.user.empty() ? cl.host : cl.user + "@" + cl.host;
+    req.ssh = true;
+    req.file = append_to;
+    req.append = !append_to.empty();
+    req.quiet = quiet;
+    auto result = cli::record_session(rec, req, [](const std::string&) {});
+    status = result.status;
+    if (print_path && !quiet) std::fprintf(stderr, "recssh: recorded %s\n", result.path.c_str());
   });
   // Parse only recssh's own part; ssh's part is never interpreted as our options.
   std::vector<char*> own(argv, argv + split);

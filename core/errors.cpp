@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "core/errors.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 namespace recssh {
 
@@ -11,6 +13,9 @@ std::string& program_name_storage() {
   return name;
 }
 } // namespace
+
+std::string errno_message(int error) { return std::strerror(error); }
+std::string errno_message() { return std::strerror(errno); }
 
 void set_program_name(std::string name) { program_name_storage() = std::move(name); }
 const std::string& program_name() { return program_name_storage(); }

@@ -30,6 +30,10 @@ private:
   bool m_recoverable;
 };
 
+// The text of an errno value, for "cannot open X: <text>" messages.
+std::string errno_message(int error);
+std::string errno_message(); // of the current errno
+
 // Bad command line use; exit status 2.
 class UsageError : public Error {
 public:

@@ -176,4 +176,23 @@ std::string minify_json(std::string_view raw) {
   return out;
 }
 
+JsonObject& JsonObject::raw(std::string_view key, std::string_view raw_json) {
+  if (m_text.size() > 1) m_text += ",";
+  append_json_string(m_text, key);
+  m_text += ":";
+  m_text += raw_json;
+  return *this;
+}
+
+JsonObject& JsonObject::str(std::string_view key, std::string_view value) { return raw(key, json_string(value)); }
+
+JsonObject& JsonObject::list(std::string_view key, const std::vector<std::string>& values) {
+  std::string a = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) a += ",";
+    append_json_string(a, values[i]);
+  }
+  return raw(key, a + "]");
+}
+
 } // namespace recssh

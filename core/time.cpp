@@ -167,9 +167,4 @@ std::string format_utc_iso(std::int64_t unix_seconds) {
   return date::format("%Y-%m-%dT%H:%M:%SZ", sys_seconds{seconds{unix_seconds}});
 }
 
-std::string format_day(std::int64_t unix_seconds) {
-  using namespace std::chrono;
-  return date::format("%Y-%m-%d", sys_seconds{seconds{unix_seconds}});
-}
-
 } // namespace recssh

@@ -40,8 +40,8 @@ private:
 // Python's repr (2.0 → "2.0", 2.5 → "2.5"); locale independent.
 std::string format_double(double v);
 
-// Wall-clock helpers (HowardHinnant date): "2026-11-22T01:55:20Z" and "2026-11-22".
+// Wall-clock time (HowardHinnant date): "2026-11-22T01:55:20Z". (Day directory names
+// are local days: store/layout.hpp.)
 std::string format_utc_iso(std::int64_t unix_seconds);
-std::string format_day(std::int64_t unix_seconds);
 
 } // namespace recssh

@@ -2,9 +2,10 @@
 #include "record/process.hpp"
 
 #include "core/errors.hpp"
-#include "record/signals.hpp"
+#include "core/signals.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -29,6 +30,37 @@ ExitStatus wait_for(pid_t pid) {
     if (errno != EINTR) throw Error(std::string("waitpid: ") + std::strerror(errno));
   }
   return ExitStatus::from_wait(ws);
+}
+
+Child::~Child() {
+  if (m_pid <= 0 || m_done) return;
+  ::kill(m_pid, SIGHUP);
+  for (int i = 0; i < 100; ++i) {
+    if (try_reap()) return;
+    ::usleep(10'000);
+  }
+  ::kill(m_pid, SIGKILL);
+  int ws = 0;
+  while (::waitpid(m_pid, &ws, 0) < 0 && errno == EINTR) {
+  }
+}
+
+void Child::signal(int signo) const {
+  if (!m_done) ::kill(m_pid, signo);
+}
+
+bool Child::try_reap() {
+  int ws = 0;
+  if (m_done || ::waitpid(m_pid, &ws, WNOHANG) != m_pid) return false;
+  m_done = true;
+  m_status = ExitStatus::from_wait(ws);
+  return true;
+}
+
+ExitStatus Child::wait() {
+  if (!m_done) m_status = wait_for(m_pid);
+  m_done = true;
+  return m_status;
 }
 
 PtyChild spawn_in_pty(const std::vector<std::string>& argv, const termios* mode, TermSize size,
@@ -80,14 +112,14 @@ PtyChild spawn_in_pty(const std::vector<std::string>& argv, const termios* mode,
     ::_exit(e == ENOENT ? 127 : 126);
   }
   report_w.close();
-  PtyChild child{Fd(master), pid};
+  PtyChild child{Fd(master), Child(pid)};
   ::fcntl(master, F_SETFD, FD_CLOEXEC);
   int e = 0;
   ssize_t n;
   do n = ::read(report_r.get(), &e, sizeof e);
   while (n < 0 && errno == EINTR);
   if (n == static_cast<ssize_t>(sizeof e)) {
-    wait_for(pid);
+    child.process.wait();
     throw Error("cannot run " + argv[0] + ": " + std::strerror(e));
   }
   return child;

@@ -21,9 +21,36 @@ struct ExitStatus {
   static ExitStatus from_wait(int wait_status);
 };
 
+// A child process of the recorder, reaped exactly once: by try_reap() or wait() on
+// the way out of a session, or by the destructor when an exception leaves the record
+// loop first (the child is then hung up, as a closed terminal would, and killed if
+// it does not go within a second): a recorder never leaves a zombie or an orphaned
+// session behind.
+class Child {
+public:
+  explicit Child(pid_t pid) : m_pid(pid) {}
+  Child(Child&& o) noexcept : m_pid(std::exchange(o.m_pid, -1)), m_done(o.m_done), m_status(o.m_status) {}
+  Child& operator=(Child&&) = delete;
+  Child(const Child&) = delete;
+  ~Child();
+
+  pid_t pid() const { return m_pid; }
+  void signal(int signo) const;
+  // True when the child has just been found gone (never blocks).
+  bool try_reap();
+  bool done() const { return m_done; }
+  // Blocks until the child is gone (at once when try_reap() already found it).
+  ExitStatus wait();
+
+private:
+  pid_t m_pid = -1;
+  bool m_done = false;
+  ExitStatus m_status;
+};
+
 struct PtyChild {
   Fd master;
-  pid_t pid = -1;
+  Child process;
 };
 
 // Runs argv[0] (a path, or a name looked up in PATH) on a new pty whose settings are

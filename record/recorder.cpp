@@ -3,8 +3,8 @@
 
 #include "core/errors.hpp"
 #include "record/input_mask.hpp"
-#include "record/signals.hpp"
-#include "record/terminal.hpp"
+#include "core/signals.hpp"
+#include "core/terminal.hpp"
 
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
@@ -129,27 +129,6 @@ bool write_all(int fd, const char* p, std::size_t n) {
   return true;
 }
 
-// The recorded child: reaped without blocking when SIGCHLD says it may be gone.
-struct Reaper {
-  explicit Reaper(pid_t p) : pid(p) {}
-  pid_t pid;
-  bool done = false;
-  ExitStatus status;
-  // True when the child has just been found gone.
-  bool reap() {
-    int ws = 0;
-    if (done || ::waitpid(pid, &ws, WNOHANG) != pid) return false;
-    done = true;
-    status = ExitStatus::from_wait(ws);
-    return true;
-  }
-  ExitStatus wait() {
-    if (!done) status = wait_for(pid);
-    done = true;
-    return status;
-  }
-};
-
 void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
 bool abort_now(const RecorderOptions& o, const RecordingFile& f) {
@@ -165,21 +144,21 @@ SessionEnd record_pty(const std::vector<std::string>& argv, const EnvList& env, 
   const bool stdin_tty = ::isatty(0);
   RawModeGuard raw(0);
   SignalFd signals{SIGCHLD, SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-  PtyChild child = spawn_in_pty(argv, raw.saved(), size, env);
-  const int master = child.master.get();
+  PtyChild pty = spawn_in_pty(argv, raw.saved(), size, env);
+  Child& child = pty.process;
+  const int master = pty.master.get();
   set_nonblocking(master);
 
   std::vector<char> buf(k_read_size);
   std::string to_child; // typed bytes the pty has not taken yet
   bool stdin_open = true, stdout_ok = true, master_open = true, aborted = false;
-  Reaper reaper(child.pid);
   Micros last_output{0};
   TermSize current = size;
 
   while (master_open) {
     Micros now = clock.now();
     Micros due = pipe.deadline(now);
-    if (reaper.done) due = std::min(due, last_output + k_drain_idle);
+    if (child.done()) due = std::min(due, last_output + k_drain_idle);
     pollfd fds[3] = {
         {signals.fd(), POLLIN, 0},
         {master, static_cast<short>(POLLIN | (to_child.empty() ? 0 : POLLOUT)), 0},
@@ -192,7 +171,7 @@ SessionEnd record_pty(const std::vector<std::string>& argv, const EnvList& env, 
     if (fds[0].revents & POLLIN) {
       while (auto sig = signals.read()) {
         if (sig->signo == SIGCHLD) {
-          if (reaper.reap()) last_output = now; // drain from now on
+          if (child.try_reap()) last_output = now; // drain from now on
         } else if (sig->signo == SIGWINCH) {
           auto sz = stdin_tty ? terminal_size(0) : std::nullopt;
           if (sz && !options.forced_size && *sz != current) {
@@ -202,7 +181,7 @@ SessionEnd record_pty(const std::vector<std::string>& argv, const EnvList& env, 
           }
         } else {
           if (sig->signo == SIGHUP) stdin_open = stdout_ok = false; // our terminal is gone
-          ::kill(child.pid, sig->signo);
+          child.signal(sig->signo);
         }
       }
     }
@@ -239,13 +218,13 @@ SessionEnd record_pty(const std::vector<std::string>& argv, const EnvList& env, 
     }
     pipe.tick(now);
     if (abort_now(options, file)) {
-      ::kill(child.pid, SIGHUP);
+      child.signal(SIGHUP);
       aborted = true;
       break;
     }
-    if (reaper.done && now >= last_output + k_drain_idle) break; // orphans keep the pty
+    if (child.done() && now >= last_output + k_drain_idle) break; // orphans keep the pty
   }
-  ExitStatus status = reaper.wait();
+  ExitStatus status = child.wait();
   Micros end = clock.now();
   pipe.finish();
   raw.restore();
@@ -281,13 +260,13 @@ SessionEnd record_pipes(const std::vector<std::string>& argv, const EnvList& env
   } streams[2] = {{out_pipe.native_source(), 1}, {err_pipe.native_source(), 2}};
   std::vector<char> buf(k_read_size);
   bool aborted = false;
-  Reaper reaper(pid);
+  Child child(pid);
   Micros last_output{0};
 
   while (streams[0].open || streams[1].open) {
     Micros now = clock.now();
     Micros due = pipe.deadline(now);
-    if (reaper.done) due = std::min(due, last_output + k_drain_idle);
+    if (child.done()) due = std::min(due, last_output + k_drain_idle);
     pollfd fds[3] = {{signals.fd(), POLLIN, 0},
                      {streams[0].open ? streams[0].fd : -1, POLLIN, 0},
                      {streams[1].open ? streams[1].fd : -1, POLLIN, 0}};
@@ -297,11 +276,11 @@ SessionEnd record_pipes(const std::vector<std::string>& argv, const EnvList& env
     if (fds[0].revents & POLLIN) {
       while (auto sig = signals.read()) {
         if (sig->signo == SIGCHLD) {
-          if (reaper.reap()) last_output = now;
+          if (child.try_reap()) last_output = now;
         } else if (!sig->from_terminal) {
           // ^C at the terminal reached the child already (same process group); only
           // signals sent to us alone are passed on.
-          ::kill(pid, sig->signo);
+          child.signal(sig->signo);
         }
       }
     }
@@ -322,13 +301,13 @@ SessionEnd record_pipes(const std::vector<std::string>& argv, const EnvList& env
     }
     pipe.tick(now);
     if (abort_now(options, file)) {
-      ::kill(pid, SIGHUP);
+      child.signal(SIGHUP);
       aborted = true;
       break;
     }
-    if (reaper.done && now >= last_output + k_drain_idle) break; // ssh -f left a child behind
+    if (child.done() && now >= last_output + k_drain_idle) break; // ssh -f left a child behind
   }
-  ExitStatus status = reaper.wait();
+  ExitStatus status = child.wait();
   Micros end = clock.now();
   pipe.finish();
   return {status, end, aborted};

@@ -2,34 +2,13 @@
 #include "record/session.hpp"
 
 #include "core/errors.hpp"
-#include "core/json.hpp"
-#include "record/signals.hpp"
-#include "record/terminal.hpp"
+#include "core/signals.hpp"
+#include "core/terminal.hpp"
+#include "store/metadata.hpp"
 
 #include <chrono>
 
 namespace recssh::record {
-
-std::string_view stream_name(Stream s) { return s == Stream::shell ? "shell" : "exec"; }
-
-JsonObject& JsonObject::raw(std::string_view key, std::string raw_json) {
-  if (m_text.size() > 1) m_text += ",";
-  append_json_string(m_text, key);
-  m_text += ":";
-  m_text += raw_json;
-  return *this;
-}
-
-JsonObject& JsonObject::str(std::string_view key, std::string_view value) { return raw(key, json_string(value)); }
-
-JsonObject& JsonObject::list(std::string_view key, const std::vector<std::string>& values) {
-  std::string a = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) a += ",";
-    append_json_string(a, values[i]);
-  }
-  return raw(key, a + "]");
-}
 
 TermSize initial_size(const RecorderOptions& o) {
   if (o.forced_size) return *o.forced_size;
@@ -39,10 +18,8 @@ TermSize initial_size(const RecorderOptions& o) {
 }
 
 std::string end_label(const ExitStatus& st, bool ssh) {
-  std::string s = "recssh: end: status=" + std::to_string(st.status);
-  if (st.signal) return s + " reason=signal signal=" + std::to_string(st.signal);
-  if (ssh && st.status == 255) return s + " reason=ssh-error";
-  return s + " reason=exit";
+  store::SessionEnd end{st.status, st.signal, ssh && st.status == 255 && !st.signal ? "ssh-error" : "exit"};
+  return store::end_marker(end);
 }
 
 int run_session(SessionSpec& spec, RecordingFile& file) {

@@ -4,11 +4,11 @@
 // header (size, timestamp, metadata), the record loop, the end marker with the exit
 // status (and "x" in v3), and reporting what could not be written.
 #include "record/recorder.hpp"
+#include "store/layout.hpp"
 
 namespace recssh::record {
 
-enum class Stream { shell, exec };
-std::string_view stream_name(Stream s);
+using store::Stream;
 
 struct SessionSpec {
   std::vector<std::string> argv; // what to run
@@ -17,18 +17,6 @@ struct SessionSpec {
   Header header;                 // title, env, idle limit, extra keys; size and time are set here
   RecorderOptions recorder;
   bool ssh = false;              // exit status 255 is ssh's own error
-};
-
-// A JSON object built from keys and raw JSON values (for the `recssh` header key).
-class JsonObject {
-public:
-  JsonObject& raw(std::string_view key, std::string raw_json);
-  JsonObject& str(std::string_view key, std::string_view value);
-  JsonObject& list(std::string_view key, const std::vector<std::string>& values);
-  std::string text() const { return m_text + "}"; }
-
-private:
-  std::string m_text = "{";
 };
 
 // The size the recording starts with: --cols/--rows, else the terminal on stdin,

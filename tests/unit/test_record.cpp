@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "record/coalescer.hpp"
-#include "record/config.hpp"
 #include "record/input_mask.hpp"
-#include "record/naming.hpp"
+#include "record/process.hpp"
 #include "record/session.hpp"
 #include "record/ssh_args.hpp"
 #include "core/errors.hpp"
 #include "helpers.hpp"
 
 #include <catch2/catch.hpp>
-#include <fstream>
+#include <cerrno>
+#include <csignal>
 
 using namespace recssh;
 using namespace recssh::record;
@@ -21,20 +21,6 @@ struct Collect final : EventTarget {
 };
 Micros ms(int n) { return Micros(n * 1000); }
 } // namespace
-
-TEST_CASE("names keep only safe characters and cannot escape", "[record][naming]") {
-  CHECK(sanitize_name("../../etc") == "etc");
-  CHECK(sanitize_name("[::1]:22") == "1_22");
-  CHECK(sanitize_name("user@host ls -la") == "user_host_ls_-la");
-  CHECK(sanitize_name("..") == "session");
-  CHECK(sanitize_name(".hidden") == "hidden");
-  CHECK(sanitize_name("-rf") == "rf");
-  CHECK(sanitize_name("hôte") == "h_te");
-  CHECK(sanitize_name("a/b\\c\nd") == "a_b_c_d");
-  CHECK(sanitize_name("", 80, "x") == "x");
-  CHECK(sanitize_name(std::string(500, 'a')).size() == 80);
-  CHECK(sanitize_name("abc___", 80) == "abc");
-}
 
 TEST_CASE("ssh arguments are read as ssh reads them", "[record][ssh]") {
   auto cl = parse_ssh_args({"-p", "2222", "-tt", "-L", "80:x:80", "-oUser=u", "admin@db1", "ls", "-la"});
@@ -148,33 +134,6 @@ TEST_CASE("a masked line stays masked up to Enter, and the alternate screen is e
   CHECK(out2.events.back() == Event::input(ms(30), "*"));
 }
 
-TEST_CASE("config files: keys, values, and errors with file:line", "[record][config]") {
-  test::TempPath p(".conf");
-  {
-    std::ofstream f(p.path);
-    f << "# comment\n dir = /var/log/recssh  # trailing\nlayout=user\ngzip = yes\nenv = \"SHELL,TERM,LANG\"\n";
-  }
-  Config c;
-  load_config_file(p.path, c);
-  CHECK(c.dir == "/var/log/recssh");
-  CHECK(c.layout == "user");
-  CHECK(c.gzip == true);
-  CHECK(c.env == "SHELL,TERM,LANG");
-  {
-    std::ofstream f(p.path);
-    f << "dir = x\n\nformat = v9\n";
-  }
-  try {
-    load_config_file(p.path, c);
-    FAIL("no error");
-  } catch (const FormatError& e) {
-    CHECK(e.location() == p.path + ":3");
-  }
-  Config none;
-  load_config_file(p.path + ".missing", none); // a missing file is no error
-  CHECK(none.files_read.empty());
-}
-
 TEST_CASE("end markers say status and reason", "[record][session]") {
   CHECK(end_label({7, 0}, true) == "recssh: end: status=7 reason=exit");
   CHECK(end_label({255, 0}, true) == "recssh: end: status=255 reason=ssh-error");
@@ -182,4 +141,22 @@ TEST_CASE("end markers say status and reason", "[record][session]") {
   CHECK(end_label({137, 9}, true) == "recssh: end: status=137 reason=signal signal=9");
   CHECK(ExitStatus::from_wait(7 << 8).status == 7);
   CHECK(ExitStatus::from_wait(15).status == 143);
+}
+
+TEST_CASE("a pty child left behind by an exception is hung up and reaped", "[record][process]") {
+  pid_t pid = -1;
+  try {
+    PtyChild pty = spawn_in_pty({"/bin/sleep", "30"}, nullptr, TermSize{80, 24}, {});
+    pid = pty.process.pid();
+    REQUIRE(::kill(pid, 0) == 0);
+    throw Error("the record loop failed");
+  } catch (const Error&) {
+  }
+  REQUIRE(pid > 0);
+  CHECK(::kill(pid, 0) == -1); // gone and reaped: not even a zombie is left
+  CHECK(errno == ESRCH);
+
+  PtyChild done = spawn_in_pty({"/bin/sh", "-c", "exit 7"}, nullptr, TermSize{80, 24}, {});
+  CHECK(done.process.wait().status == 7);
+  CHECK(done.process.done());
 }

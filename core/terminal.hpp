@@ -7,7 +7,7 @@
 #include <optional>
 #include <termios.h>
 
-namespace recssh::record {
+namespace recssh {
 
 // The window size of the terminal on fd, or nullopt if fd is not a terminal.
 std::optional<TermSize> terminal_size(int fd);
@@ -34,4 +34,4 @@ private:
   termios m_saved{};
 };
 
-} // namespace recssh::record
+} // namespace recssh

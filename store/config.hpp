@@ -3,14 +3,17 @@
 // recssh's configuration files: /etc/recssh.conf, then ~/.config/recssh/config (the
 // user's file overrides the system's; command-line options and RECSSH_DIR override
 // both). Lines are `key = value`; `#` starts a comment; unknown keys are errors with
-// file:line, so a typo never silently turns recording off.
+// file:line, so a typo never silently turns recording off. Every key of every
+// program lives here (recssh(1), recast rotate, and what later commands add), and is
+// documented in recssh.conf(5).
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace recssh::record {
+namespace recssh::store {
 
 struct Config {
+  // Where and how recordings are written (recssh, recast rec).
   std::optional<std::string> dir;
   std::optional<std::string> layout;   // day | user
   std::optional<std::string> format;   // v2 | v3
@@ -22,10 +25,11 @@ struct Config {
   std::optional<double> idle_time_limit;
   std::optional<double> coalesce_ms;
   std::optional<std::size_t> coalesce_bytes;
-  std::optional<bool> merge_daily;          // recast rotate
-  std::optional<std::string> compress_after; // recast rotate, e.g. 1d
-  std::optional<std::string> retain;         // recast rotate, e.g. 90d
-  std::vector<std::string> files_read; // for messages
+  // What recast rotate does by default.
+  std::optional<bool> merge_daily;
+  std::optional<std::string> compress_after; // an age, e.g. 1d
+  std::optional<std::string> retain;         // an age, e.g. 90d
+  std::vector<std::string> files_read;       // for messages
 };
 
 // Merges `path` into `config` if the file exists. Throws FormatError on a bad line.
@@ -35,4 +39,4 @@ void load_config_file(const std::string& path, Config& config);
 // path, for tests), then $XDG_CONFIG_HOME/recssh/config or ~/.config/recssh/config.
 Config load_config();
 
-} // namespace recssh::record
+} // namespace recssh::store

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "archive/verify.hpp"
+#include "archive/compare.hpp"
 
 #include "archive/join.hpp"
 #include "core/format.hpp"

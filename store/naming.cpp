@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "record/naming.hpp"
+#include "store/naming.hpp"
+
+#include "store/lock.hpp"
 
 #include "core/errors.hpp"
 
@@ -11,13 +13,11 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
-#include <pwd.h>
-#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace recssh::record {
+namespace recssh::store {
 namespace {
 
 std::string errno_text(int e) { return std::strerror(e); }
@@ -67,7 +67,7 @@ CreatedFile create_recording_file(const std::string& root, const std::vector<std
     std::string name = stem + (n == 1 ? "" : "-" + std::to_string(n)) + ext;
     Fd fd(::openat(dir.get(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (fd.valid()) {
-      if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0)
+      if (!try_lock(fd.get()))
         throw Error("cannot lock " + shown + "/" + name + ": " + errno_text(errno));
       return {std::move(fd), shown + "/" + name};
     }
@@ -79,10 +79,10 @@ CreatedFile create_recording_file(const std::string& root, const std::vector<std
   throw Error("cannot find a free name for " + shown + "/" + stem + ext);
 }
 
-CreatedFile create_named_file(const std::string& path, bool overwrite) {
+CreatedFile create_named_file(const std::string& path, Overwrite overwrite) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) {
-    if (!overwrite) throw Error(path + " already exists (use --overwrite to replace it)");
+    if (overwrite == Overwrite::no) throw Error(path + " already exists (use --overwrite to replace it)");
     if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
       Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
       if (!fd.valid()) throw Error("cannot open " + path + ": " + errno_text(errno));
@@ -97,13 +97,22 @@ CreatedFile create_named_file(const std::string& path, bool overwrite) {
       ::unlink(tmp.c_str());
       throw Error("cannot replace " + path + ": " + errno_text(e));
     }
-    ::flock(fd.get(), LOCK_EX | LOCK_NB);
+    try_lock(fd.get()); // a new inode: nobody else can hold its lock
     return {std::move(fd), path};
   }
   Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd.valid()) throw Error("cannot create " + path + ": " + errno_text(errno));
-  ::flock(fd.get(), LOCK_EX | LOCK_NB);
+  try_lock(fd.get()); // likewise new
   return {std::move(fd), path};
+}
+
+CreatedFile create_temp_beside(const std::string& path, const std::string& infix, const std::string& suffix) {
+  std::string tmp = dir_of(path) + "/." + base_of(path) + infix + "XXXXXX" + suffix;
+  Fd fd(::mkostemps(tmp.data(), static_cast<int>(suffix.size()), O_CLOEXEC));
+  if (!fd.valid()) throw Error("cannot create a file next to " + path + ": " + errno_text(errno));
+  ::fchmod(fd.get(), 0600);
+  try_lock(fd.get());
+  return {std::move(fd), tmp};
 }
 
 std::string new_session_id(std::int64_t unix_seconds) {
@@ -123,14 +132,4 @@ std::string new_session_id(std::int64_t unix_seconds) {
   return std::string(stamp) + "-" + hex;
 }
 
-std::string default_root() {
-  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x == '/') return std::string(x) + "/recssh";
-  const char* home = std::getenv("HOME");
-  std::string h = home && *home ? home : "";
-  if (h.empty())
-    if (passwd* pw = ::getpwuid(::getuid())) h = pw->pw_dir;
-  if (h.empty()) throw Error("no home directory: pass --dir or set RECSSH_DIR");
-  return h + "/.local/share/recssh";
-}
-
-} // namespace recssh::record
+} // namespace recssh::store

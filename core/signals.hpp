@@ -9,7 +9,7 @@
 #include <initializer_list>
 #include <optional>
 
-namespace recssh::record {
+namespace recssh {
 
 struct SignalInfo {
   int signo = 0;
@@ -38,4 +38,4 @@ private:
 // file size limit become write errors (EPIPE, EFBIG) that the recorder handles.
 void ignore_write_signals();
 
-} // namespace recssh::record
+} // namespace recssh

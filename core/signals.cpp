@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "record/signals.hpp"
+#include "core/signals.hpp"
 
 #include "core/errors.hpp"
 
@@ -9,7 +9,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-namespace recssh::record {
+namespace recssh {
 
 SignalFd::SignalFd(std::initializer_list<int> signals) {
   sigset_t set;
@@ -64,4 +64,4 @@ void SignalFd::reset_in_child() {
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
-} // namespace recssh::record
+} // namespace recssh

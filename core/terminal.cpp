@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "record/terminal.hpp"
+#include "core/terminal.hpp"
 
 #include "core/errors.hpp"
 
@@ -8,7 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-namespace recssh::record {
+namespace recssh {
 
 std::optional<TermSize> terminal_size(int fd) {
   winsize ws{};
@@ -44,4 +44,4 @@ void RawModeGuard::restore() {
   m_active = false;
 }
 
-} // namespace recssh::record
+} // namespace recssh

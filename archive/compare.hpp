@@ -2,6 +2,7 @@
 #pragma once
 // Independent checks that an output holds exactly the events of its inputs, run
 // before any input is removed: re-read everything and compare event for event.
+// (Integrity of recordings against tampering is another matter: seal/verify.)
 #include "core/errors.hpp"
 
 #include <string>

@@ -6,18 +6,19 @@
 // so 50 sessions started in one second get 50 files), mode 0600, in directories of
 // mode 0700 that must be real directories owned by us: a planted symlink is refused.
 #include "core/fd.hpp"
+#include "core/io.hpp"
 #include "core/names.hpp"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace recssh::record {
+namespace recssh::store {
 
 using recssh::sanitize_name;
 
 struct CreatedFile {
-  Fd fd;            // open for writing, exclusively locked (flock)
+  Fd fd;            // open for writing, locked for recording (store/lock.hpp)
   std::string path; // root/sub/.../name
 };
 
@@ -29,12 +30,12 @@ CreatedFile create_recording_file(const std::string& root, const std::vector<std
 // A file the user named. An existing file is refused unless `overwrite`; then a regular
 // file is replaced by rename (never truncated in place), a device such as /dev/null is
 // written as is. New files are 0600 and never follow a symlink.
-CreatedFile create_named_file(const std::string& path, bool overwrite);
+CreatedFile create_named_file(const std::string& path, Overwrite overwrite);
+
+// A private, locked temporary file next to `path`: DIR/.NAME<infix>XXXXXX<suffix>, 0600.
+CreatedFile create_temp_beside(const std::string& path, const std::string& infix, const std::string& suffix);
 
 // A session id: UTC time and 64 random bits, e.g. 20261122T023303Z-9f86d081884c7d65.
 std::string new_session_id(std::int64_t unix_seconds);
 
-// The default root: $XDG_DATA_HOME/recssh, else ~/.local/share/recssh.
-std::string default_root();
-
-} // namespace recssh::record
+} // namespace recssh::store

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+#include "store/lock.hpp"
+
+#include "core/errors.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+
+namespace recssh::store {
+
+bool try_lock(int fd) { return ::flock(fd, LOCK_EX | LOCK_NB) == 0; }
+
+namespace {
+bool held_by_another(const Fd& fd) {
+  return fd.valid() && ::flock(fd.get(), LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+}
+} // namespace
+
+bool is_being_recorded(const std::string& path) {
+  return held_by_another(Fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)));
+}
+
+bool is_being_recorded_at(int dirfd, const std::string& name) {
+  return held_by_another(Fd(::openat(dirfd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)));
+}
+
+LockFile::LockFile(const std::string& path, const std::string& busy_message) : m_path(path) {
+  m_fd = Fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!m_fd.valid()) throw Error("cannot open " + path + ": " + std::strerror(errno));
+  if (!try_lock(m_fd.get())) throw Error(busy_message + " (it holds " + path + ")");
+}
+
+} // namespace recssh::store

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The lock protocol. A recorder holds an exclusive flock(2) on its file from the
+// moment it creates it to the end of the session. Anything that would change or
+// remove a recording (append, merge, rotate, and later seal and ship) first either
+// takes the same lock or tests for it and leaves the file alone. flock, not fcntl
+// locks: they belong to the open file, so a forked child cannot drop them by closing
+// another descriptor of the same file.
+#include "core/fd.hpp"
+
+#include <string>
+
+namespace recssh::store {
+
+// Takes the exclusive lock on fd without waiting; false when another open file holds
+// a lock on it.
+bool try_lock(int fd);
+
+// Is some process recording into path (or dirfd/name)? Tested with a shared lock
+// attempt, so two testers never see each other. A file that cannot be opened is not
+// being recorded.
+bool is_being_recorded(const std::string& path);
+bool is_being_recorded_at(int dirfd, const std::string& name);
+
+// A lock file that keeps two runs of one job apart (rotate): created 0600 if missing,
+// never through a symlink, and held exclusively for the object's lifetime. Throws
+// Error naming the file when another run holds it.
+class LockFile {
+public:
+  LockFile(const std::string& path, const std::string& busy_message);
+  const std::string& path() const { return m_path; }
+
+private:
+  std::string m_path;
+  Fd m_fd;
+};
+
+} // namespace recssh::store
