@@ -4,7 +4,8 @@
 #include "convert/registry.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"recast: convert, inspect and print terminal recordings (asciicast v1/v2/v3)"};
+  CLI::App app{"recast: record, print, inspect, validate, convert, append, merge and rotate terminal recordings\n"
+               "(asciicast v1/v2/v3 and legacy terminal logs)"};
   app.set_version_flag("--version", "recast " RECSSH_VERSION);
   app.require_subcommand(1);
   app.footer("Examples:\n"
