@@ -6,6 +6,8 @@
 #   make test   build, then the whole suite: ctest in build/ (all tests), build-asan/
 #               (unit tests under ASan+UBSan) and build-fuzz/ (brief libFuzzer runs)
 #   make bench  the side-by-side benchmarks (bench/run.sh)
+#   make deb    the Debian package (dpkg-buildpackage -b), into build-deb/
+#   make test-deb  build it, check it with dpkg-deb and lintian, install, use, purge
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR ?= $(if $(filter true,$(CI)),ON,OFF)
 
@@ -15,7 +17,9 @@ PACKAGES = g++ cmake make pkg-config libcli11-dev libhowardhinnant-date-dev \
   openssh-server openssh-client tmux zsh bash-completion tlog groff-base \
   sudo auditd termrec perl
 
-.PHONY: deps build demo test test-unit test-asan test-fuzz bench clean
+DEB_PACKAGES = debhelper dpkg-dev fakeroot lintian man-db
+
+.PHONY: deps build demo test test-unit test-asan test-fuzz test-deb deb bench clean
 
 deps:
 	@missing=$$(for p in $(PACKAGES); do \
@@ -47,10 +51,23 @@ test-fuzz: deps
 	cmake --build build-fuzz -j $(JOBS) --target fuzz_cast_reader fuzz_ttyrec fuzz_script fuzz_bsd_script fuzz_tlog fuzz_audit fuzz_sudo fuzz_raw
 	cd build-fuzz && ctest --output-on-failure
 
-test: test-unit test-asan test-fuzz
+test: test-unit test-asan test-fuzz test-deb
+
+# The package is built from a copy of the tracked files in build-deb/, so its
+# outputs (which dpkg-buildpackage writes next to the source) stay there.
+deb: deps
+	@$(MAKE) --no-print-directory deps PACKAGES="$(DEB_PACKAGES)"
+	rm -rf build-deb && mkdir -p build-deb/recssh
+	git ls-files -z | xargs -0 cp --parents -t build-deb/recssh
+	cd build-deb/recssh && DEB_BUILD_OPTIONS="$(DEB_BUILD_OPTIONS) parallel=$(JOBS)" dpkg-buildpackage -b -us -uc
+	ls -l build-deb/*.deb
+
+test-deb:
+	$(MAKE) --no-print-directory deb DEB_BUILD_OPTIONS=nocheck
+	bash tests/package/test_deb.sh build-deb
 
 bench: build
 	bash bench/run.sh
 
 clean:
-	rm -rf build build-asan build-fuzz demo-out
+	rm -rf build build-asan build-fuzz build-deb demo-out

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // recast: everything about terminal recordings (asciicast and legacy logs).
 #include "cmd/cli.hpp"
+#include "cmd/version.hpp"
 #include "convert/registry.hpp"
 
 int main(int argc, char** argv) {

@@ -2,6 +2,7 @@
 #include "cmd/record_session.hpp"
 
 #include "archive/append.hpp"
+#include "cmd/version.hpp"
 #include "core/errors.hpp"
 #include "record/session.hpp"
 #include "store/metadata.hpp"

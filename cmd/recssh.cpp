@@ -2,6 +2,7 @@
 // recssh: ssh, recorded. `recssh [recssh-options] [--] <ssh arguments>`.
 #include "cmd/cli.hpp"
 #include "cmd/record_session.hpp"
+#include "cmd/version.hpp"
 #include "core/errors.hpp"
 #include "record/ssh_args.hpp"
 
