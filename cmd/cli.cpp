@@ -3,7 +3,10 @@
 
 #include "core/errors.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <malloc.h>
 #include <cstdio>
 
@@ -15,12 +18,21 @@ int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int
   // A file size limit must be an error we report and clean up after (temporary files
   // removed), not a kill that leaves them behind.
   std::signal(SIGXFSZ, SIG_IGN);
-  if (argc <= 1 && !app.get_subcommands({}).empty()) {
+  auto commands = app.get_subcommands({});
+  if (argc <= 1 && !commands.empty()) {
     // A bare command never guesses what was meant: it shows what it can do.
     std::fputs(app.help().c_str(), stderr);
     return 2;
   }
   try {
+    std::vector<std::string> names;
+    for (const auto* c : commands) names.push_back(c->get_name());
+    if (!names.empty() && argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      std::string list, near = closest(argv[1], names);
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      throw UsageError("unknown command '" + std::string(argv[1]) + "'" +
+                       (near.empty() ? "" : " (did you mean " + near + "?)") + "; commands: " + list);
+    }
     app.parse(argc, argv);
     return status;
   } catch (const CLI::ParseError& e) {
@@ -36,6 +48,50 @@ int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int
     std::fprintf(stderr, "%s: internal error: %s\n", prog.c_str(), e.what());
     return 70;
   }
+}
+
+namespace {
+
+CLI::Validator number_check(bool zero_allowed) {
+  return CLI::Validator(
+      [zero_allowed](std::string& text) -> std::string {
+        char* end = nullptr;
+        double v = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end || !std::isfinite(v) || v < 0 || (!zero_allowed && v == 0))
+          return std::string("expected a number ") + (zero_allowed ? ">= 0" : "> 0") + ", got '" + text + "'";
+        return {};
+      },
+      zero_allowed ? "NUMBER >= 0" : "NUMBER > 0");
+}
+
+} // namespace
+
+CLI::Validator positive_number() { return number_check(false); }
+CLI::Validator non_negative_number() { return number_check(true); }
+
+std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_d = std::string::npos;
+  for (const auto& c : candidates) {
+    // Levenshtein distance, one row at a time.
+    std::vector<std::size_t> row(c.size() + 1);
+    for (std::size_t j = 0; j <= c.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= word.size(); ++i) {
+      std::size_t diag = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= c.size(); ++j) {
+        std::size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (word[i - 1] == c[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    if (row[c.size()] < best_d) {
+      best_d = row[c.size()];
+      best = c;
+    }
+  }
+  // Close enough to be a typo: at most a third of the word wrong (one letter in short words).
+  return best_d <= std::max<std::size_t>(1, word.size() / 3) ? best : std::string();
 }
 
 void tune_malloc_for_many_files() {

@@ -4,6 +4,7 @@
 // code prints errors or calls exit().
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 namespace recssh::cli {
 
@@ -13,6 +14,16 @@ namespace recssh::cli {
 // does for its own failures, so scripts see a connection-level error).
 int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int& status,
         int error_status = 1);
+
+// Number checks for options: finite (nan and inf are refused: they would end up in a
+// header as text that is not JSON), and in range; the message names the value, not
+// the type's limits.
+CLI::Validator positive_number();     // > 0
+CLI::Validator non_negative_number(); // >= 0
+
+// The candidate closest to `word` by edit distance, when it is close enough to be a
+// likely typo; empty otherwise.
+std::string closest(const std::string& word, const std::vector<std::string>& candidates);
 
 // For commands that open thousands of files (merge, rotate): reuse big buffers.
 void tune_malloc_for_many_files();

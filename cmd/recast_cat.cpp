@@ -16,7 +16,8 @@ void add_cat(CLI::App& app, int& status) {
   auto* cmd = app.add_subcommand("cat", "print the raw output of recordings, without timing (like asciinema cat)");
   cmd->add_option("files", o->files, "recordings (- for stdin; .gz read transparently)")->required();
   cmd->add_option("--from", o->from, "input format (default: detected)");
-  cmd->add_option("--stream", o->stream, "event code to print: o (output, default) or i (input)");
+  cmd->add_option("--stream", o->stream, "events to print: o (output, default), e (stderr of exec sessions), i (input)")
+      ->check(CLI::IsMember({"o", "e", "i"}));
   cmd->add_flag("--skip-bad", o->skip_bad, "skip malformed lines (each is reported) instead of failing");
   cmd->callback([o, &status] {
     FdSink out(1, "<stdout>");

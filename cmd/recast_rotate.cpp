@@ -37,7 +37,7 @@ void add_rotate(CLI::App& app, int& status) {
   cmd->add_option("--compress-after", o->compress_after, "gzip recordings older than this (e.g. 1d)");
   cmd->add_option("--retain", o->retain, "delete recordings older than this (e.g. 90d)");
   cmd->add_option("--min-age", o->min_age, "leave files modified in the last SECONDS alone (default 60)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
   cmd->add_flag("-n,--dry-run", o->dry_run, "list the actions, change nothing");
   cmd->add_flag("--syslog", o->use_syslog, "also log every action to syslog (recast-rotate, facility user)");
   cmd->callback([o, &status] {

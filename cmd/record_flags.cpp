@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cmd/record_flags.hpp"
 
+#include "cmd/cli.hpp"
 #include "core/errors.hpp"
 
 #include <cmath>
@@ -21,16 +22,16 @@ void add_record_flags(CLI::App& app, RecordFlags& f, bool asciinema_short) {
   app.add_flag("--stdin", f.record_stdin, "record typed input as \"i\" events (not echoed input is masked)");
   app.add_flag("--no-mask", f.no_mask, "with --stdin, record passwords and other not echoed input as typed");
   app.add_option("--mask-window", f.mask_window, "seconds an echo may take before input counts as not echoed (0.5)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   app.add_option("--on-error", f.on_error,
                  "when the recording cannot be written: keep-going (default; a gap marker) or abort")
       ->check(CLI::IsMember({"keep-going", "abort"}));
   app.add_option(s("-e", "--env"), f.env, "environment variables to keep in the header (default SHELL,TERM)");
   app.add_option(s("-t", "--title"), f.title, "title of the recording");
   app.add_option(s("-i", "--idle-time-limit"), f.idle_time_limit, "idle time limit for playback, in seconds")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   app.add_option("--coalesce-ms", f.coalesce_ms, "gather output chunks for up to this many ms into one event (10)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
   app.add_option("--coalesce-bytes", f.coalesce_bytes, "... and up to this many bytes (65536)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{64} << 20));
 }

@@ -4,6 +4,7 @@
 #include "archive/append.hpp"
 #include "cmd/version.hpp"
 #include "core/errors.hpp"
+#include "core/format.hpp"
 #include "record/session.hpp"
 #include "store/metadata.hpp"
 #include "store/placement.hpp"
@@ -34,6 +35,12 @@ AppendPlan plan_append(const std::string& file) {
     plan.created = store::create_named_file(file, Overwrite::no);
     return plan;
   }
+  // Checked before the session runs, not after: a session is never recorded only to
+  // be refused at the end.
+  auto base = open_reader(file, "", ReadOptions{});
+  if (base->header().version != 2 && base->header().version != 3)
+    throw Error(file + ": only asciicast v2 and v3 files can be appended to (convert it first: recast convert " +
+                file + " NEW.cast)");
   plan.created = store::create_temp_beside(file, ".append-", ".cast");
   plan.via_temp = true;
   return plan;

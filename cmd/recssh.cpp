@@ -16,7 +16,7 @@ using namespace recssh;
 
 // recssh's own options come first and are all long (--x); the first argument that is
 // not one of them, or "--", starts ssh's arguments, which are passed on untouched.
-std::size_t split_point(CLI::App& app, int argc, char** argv) {
+std::size_t split_point(CLI::App& app, int argc, char** argv, std::string& unknown) {
   int i = 1;
   while (i < argc) {
     std::string_view a = argv[i];
@@ -28,7 +28,13 @@ std::size_t split_point(CLI::App& app, int argc, char** argv) {
       continue;
     }
     CLI::Option* opt = app.get_option_no_throw(name);
-    if (!opt) break;
+    if (!opt) {
+      // ssh has no long options: a --word before the destination is a mistyped
+      // recssh option, which ssh would only reject obscurely. (Reported from inside
+      // the CLI runner, which owns error messages.)
+      unknown = name;
+      break;
+    }
     ++i;
     if (opt->get_items_expected_max() != 0 && a.find('=') == std::string_view::npos) ++i; // its value
   }
@@ -55,7 +61,8 @@ int main(int argc, char** argv) {
   app.add_flag("--print-path", print_path, "print the recording's path on stderr when the session ends");
   app.add_option("--append", append_to, "append the session to this cast instead of a new file");
 
-  std::size_t split = split_point(app, argc, argv);
+  std::string unknown;
+  std::size_t split = split_point(app, argc, argv, unknown);
   std::vector<std::string> ssh_args;
   for (std::size_t i = split + (split < static_cast<std::size_t>(argc) && std::strcmp(argv[split], "--") == 0);
        i < static_cast<std::size_t>(argc); ++i)
@@ -63,6 +70,14 @@ int main(int argc, char** argv) {
 
   int status = 0;
   app.callback([&] {
+    if (!unknown.empty()) {
+      std::vector<std::string> names;
+      for (const auto* o : app.get_options())
+        for (const auto& l : o->get_lnames()) names.push_back("--" + l);
+      std::string near = cli::closest(unknown, names);
+      throw UsageError("unknown recssh option " + unknown + (near.empty() ? "" : " (did you mean " + near + "?)") +
+                       "; ssh's options come after recssh's");
+    }
     if (ssh_args.empty()) throw UsageError("no ssh arguments: recssh [recssh-options] [--] <ssh arguments>");
     const char* ssh_env = std::getenv("RECSSH_SSH");
     std::string ssh = ssh_env && *ssh_env ? std::string(ssh_env) : record::find_in_path("ssh");
@@ -90,6 +105,9 @@ int main(int argc, char** argv) {
     req.file = append_to;
     req.append = !append_to.empty();
     req.quiet = quiet;
+    if (rec.recorder.record_input && req.stream == store::Stream::exec && !quiet)
+      std::fprintf(stderr, "recssh: note: --stdin records what is typed in interactive sessions; this one runs "
+                           "on pipes (no terminal), so its input is passed on, not recorded\n");
     auto result = cli::record_session(rec, req, [](const std::string&) {});
     status = result.status;
     if (print_path && !quiet) std::fprintf(stderr, "recssh: recorded %s\n", result.path.c_str());

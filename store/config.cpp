@@ -4,6 +4,7 @@
 #include "core/errors.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -29,7 +30,9 @@ double parse_number(const std::string& v, const std::string& where) {
   char* end = nullptr;
   errno = 0;
   double d = std::strtod(v.c_str(), &end);
-  if (v.empty() || *end || errno || d < 0) throw FormatError(where, "expected a number >= 0, got '" + v + "'", false);
+  // Not finite (nan, inf) would reach a header as text that is not JSON.
+  if (v.empty() || *end || errno || !std::isfinite(d) || d < 0)
+    throw FormatError(where, "expected a number >= 0, got '" + v + "'", false);
   return d;
 }
 

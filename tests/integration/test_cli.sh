@@ -7,6 +7,22 @@ C=$FIXTURES/cast
 expect_fail 2 "Subcommands" "$RECAST"
 expect_fail 2 "unknown output format \"v9\"" "$RECAST" convert --to v9 "$C/full-v2.cast" x.cast
 expect_fail 1 "can't open nope.cast" "$RECAST" cat nope.cast
+# A mistyped command is named, with the likely one; numbers must be finite and in range
+# (nan would reach a header as text that is not JSON), said without the type's limits.
+expect_fail 2 "unknown command 'covnert' \(did you mean convert\?\); commands: rec, cat" "$RECAST" covnert x
+expect_fail 2 "unknown command 'bogus'; commands:" "$RECAST" bogus
+expect_fail 2 "idle-time-limit: expected a number > 0, got 'nan'" "$RECAST" rec -i nan -c true x.cast
+expect_fail 2 "coalesce-ms: expected a number >= 0, got '-5'" "$RECAST" rec --coalesce-ms -5 -c true x.cast
+grep -q 17976931348623157 "$WORK/err" && fail "a range error printed the type's limit"
+printf 'idle-time-limit = nan\n' > nan.conf
+expect_fail 1 "nan.conf:1: expected a number >= 0, got 'nan'" env RECSSH_SYSTEM_CONFIG=$PWD/nan.conf "$RECAST" rec -c true x.cast
+[ -e x.cast ] && fail "a refused number still recorded"
+expect_fail 2 "--stream: z not in" "$RECAST" cat --stream z "$C/full-v2.cast"
+# --append to something that is not a v2/v3 cast is refused before the session runs.
+echo 'not a cast' > notes.txt
+expect_fail 1 "notes.txt" "$RECAST" rec -q --append -c 'echo ran > ran.txt' notes.txt
+[ -e ran.txt ] && fail "the session ran before --append was refused"
+[ "$(cat notes.txt)" = "not a cast" ] || fail "--append changed a file it refused"
 
 # Never overwrite without being told to; the original stays intact.
 echo precious > out.cast

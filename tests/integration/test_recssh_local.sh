@@ -119,6 +119,12 @@ head -n 1 "$f" | grep -q '"-p\*\*\*"' || fail "mysql -p not scrubbed to -p***"
 
 # --- no arguments: usage error; ssh -V: runs ssh, records nothing ---------------------------------
 expect_fail 2 'no ssh arguments' "$RECSSH" --dir "$R/u"
+# ssh has no long options: a mistyped recssh option is named, not passed to ssh.
+expect_fail 2 'unknown recssh option --fromat \(did you mean --format\?\)' "$RECSSH" --dir "$R/u" --fromat v3 host true
+[ ! -e "$R/u" ] || fail "a mistyped option still recorded"
+# --stdin on a session without a terminal: said, not silently ignored.
+"$RECSSH" --dir "$R/s" --stdin host true </dev/null 2>"$WORK/err" >/dev/null
+grep -q 'note: --stdin records what is typed in interactive sessions' "$WORK/err" || fail "--stdin on exec: no note"
 "$RECSSH" --dir "$R/V" -V >/dev/null
 [ ! -e "$R/V" ] || fail "ssh -V was recorded"
 echo ok
