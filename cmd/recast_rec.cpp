@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cmd/cli.hpp"
 #include "cmd/record_session.hpp"
+#include "record/scrub.hpp"
 #include "record/session.hpp"
 #include "core/errors.hpp"
 
@@ -38,21 +39,24 @@ void add_rec(CLI::App& app, int& status) {
       TermSize cur = record::initial_size({});
       rec.recorder.forced_size = TermSize{o->cols.value_or(cur.cols), o->rows.value_or(cur.rows)};
     }
-    std::vector<std::string> argv;
+    std::vector<std::string> argv, shown; // what runs; what the header and the name say
+    std::string command = record::scrub_command(o->command);
     if (!o->command.empty()) {
       argv = {"/bin/sh", "-c", o->command};
-      rec.header.command = o->command;
+      shown = {"/bin/sh", "-c", command};
+      rec.header.command = command;
     } else {
       const char* shell = std::getenv("SHELL");
       argv = {shell && *shell ? shell : "/bin/sh"};
+      shown = argv;
     }
     if (o->append && (o->file.empty() || o->overwrite || o->raw))
       throw UsageError("--append needs FILE, and goes with neither --overwrite nor --raw");
     SessionRequest req;
     req.argv = argv;
-    req.meta_argv = argv;
+    req.meta_argv = shown;
     req.stream = store::Stream::shell;
-    req.what = o->command.empty() ? argv[0] : o->command;
+    req.what = o->command.empty() ? argv[0] : command;
     if (auto slash = req.what.rfind('/', req.what.find(' ')); slash != std::string::npos && o->command.empty())
       req.what = req.what.substr(slash + 1);
     req.child_env = {{"ASCIINEMA_REC", "1"}};

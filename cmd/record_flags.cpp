@@ -3,6 +3,7 @@
 
 #include "cmd/cli.hpp"
 #include "core/errors.hpp"
+#include "record/scrub.hpp"
 
 #include <cmath>
 #include <cstdlib>
@@ -60,7 +61,9 @@ ResolvedRecording resolve_recording(const RecordFlags& f, const store::Config& c
     std::string name = names.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     if (!name.empty()) {
       const char* v = std::getenv(name.c_str());
-      r.header.env.push_back({name, v ? std::optional<std::string>(v) : std::nullopt});
+      std::optional<std::string> value;
+      if (v) value = record::secret_name(name) ? "***" : v; // --env GITHUB_TOKEN: its name, not its value
+      r.header.env.push_back({name, value});
     }
     if (comma == std::string::npos) break;
     pos = comma + 1;

@@ -94,13 +94,16 @@ int main(int argc, char** argv) {
     }
 
     auto rec = cli::resolve_recording(flags, store::load_config());
+    // The header's argv, the target and the file name all come from the scrubbed copy,
+    // so a secret cannot reach one of them by a path the others do not take.
     auto scrubbed = record::scrub_secrets(ssh_args);
+    auto shown = record::parse_ssh_args(scrubbed);
     cli::SessionRequest req;
     req.argv = argv_run;
     req.meta_argv = scrubbed;
     req.stream = ::isatty(0) && ::isatty(1) ? store::Stream::shell : store::Stream::exec;
-    req.what = record::describe_target(record::parse_ssh_args(scrubbed));
-    req.target = cl.user.empty() ? cl.host : cl.user + "@" + cl.host;
+    req.what = record::describe_target(shown);
+    req.target = shown.user.empty() ? shown.host : shown.user + "@" + shown.host;
     req.ssh = true;
     req.file = append_to;
     req.append = !append_to.empty();

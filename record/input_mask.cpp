@@ -1,20 +1,47 @@
 // SPDX-License-Identifier: MIT
 #include "record/input_mask.hpp"
 
+#include <algorithm>
+
 namespace recssh::record {
 namespace {
 
 bool printable(unsigned char c) { return c >= 0x20 && c != 0x7f; }
 
-// The characters of a keystroke chunk that a terminal would echo: printable bytes
-// outside escape sequences (arrow keys send ESC [ A, which comes back differently).
-std::string echo_expectation(std::string_view data) {
-  std::string out;
+// The length of the key sequence at data[i] (an ESC): CSI (arrows, function keys,
+// bracketed paste marks) and SS3 whole; ESC x (Alt-x) is two bytes.
+std::size_t key_sequence(std::string_view data, std::size_t i) {
+  std::size_t j = i + 1;
+  if (j >= data.size()) return 1;
+  if (data[j] == 'O') return std::min<std::size_t>(3, data.size() - i);
+  if (data[j] != '[') return 2;
+  for (++j; j < data.size(); ++j)
+    if (data[j] >= 0x40 && data[j] <= 0x7e) return j + 1 - i;
+  return data.size() - i;
+}
+
+// What a terminal would echo of a keystroke chunk: its printable runs, split where a
+// control key (Tab, Backspace) or a key sequence (an arrow, Alt-x) sits, because those
+// are not echoed as themselves: Tab completes, so text appears between the runs. Spaces
+// are left out on both sides, as a line that wraps is echoed with padding (" \r").
+std::vector<std::string> echo_expectation(std::string_view data) {
+  std::vector<std::string> out(1);
+  auto boundary = [&] {
+    if (!out.back().empty()) out.emplace_back();
+  };
   for (std::size_t i = 0; i < data.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(data[i]);
-    if (c == 0x1b) return {}; // a key sequence: no echo to expect
-    if (printable(c)) out.push_back(static_cast<char>(c));
+    if (c == 0x1b) {
+      i += key_sequence(data, i) - 1;
+      boundary();
+    } else if (c == ' ') {
+    } else if (printable(c)) {
+      out.back().push_back(static_cast<char>(c));
+    } else {
+      boundary();
+    }
   }
+  if (out.back().empty()) out.pop_back();
   return out;
 }
 
@@ -43,13 +70,18 @@ void track_alt_screen(std::string_view text, bool& alt) {
 std::string InputMask::mask_text(std::string_view data) {
   std::string out;
   bool in_run = false;
-  for (char ch : data) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    if (printable(c)) {
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(data[i]);
+    if (c == 0x1b) { // key sequences are keys, not text: kept whole
+      std::size_t n = key_sequence(data, i);
+      out.append(data.substr(i, n));
+      i += n - 1;
+      in_run = false;
+    } else if (printable(c)) {
       if (!in_run) out.push_back('*');
       in_run = true;
     } else {
-      out.push_back(ch);
+      out.push_back(static_cast<char>(c));
       in_run = false;
     }
   }
@@ -63,12 +95,13 @@ void InputMask::emit(Event&& e) {
     release();
     return;
   }
-  if (!e.is(code::input) || m_alt_screen) {
+  if (!e.is(code::input)) {
     m_held.emplace_back(std::move(e));
     release();
     return;
   }
   Held h{std::move(e)};
+  h.alt_screen = m_alt_screen;
   if (m_line_masked) {
     mask(h);
     if (ends_line(h.event.data)) m_line_masked = false;
@@ -102,23 +135,30 @@ void InputMask::take_output(const Event& e) {
       break;
     }
     if (c == 0x1b) m_esc = Esc::esc;
-    else if (printable(c)) text.push_back(ch);
+    else if (printable(c) && c != ' ') text.push_back(ch);
   }
   if (!text.empty()) feed_echo(e.time, text);
 }
 
-// Each undecided input looks for its expected text in the output that arrived within
-// its window; inputs do not consume output (a redraw may show several at once).
+// Each undecided input looks for its expected runs, in order, in the output that
+// arrived within its window: each run as one piece (escape sequences, CR, LF and spaces
+// between its characters do not count), anything between two runs (a Tab's completion).
+// Inputs do not consume output (a redraw may show several at once).
 void InputMask::feed_echo(Micros t, std::string_view text) {
   for (auto& h : m_held) {
     if (h.state != Held::State::undecided || t > h.event.time + m_window) continue;
     h.seen.append(text);
-    if (h.seen.find(h.expect) != std::string::npos) {
-      h.state = Held::State::plain;
-      continue;
+    while (h.found < h.expect.size()) {
+      const std::string& want = h.expect[h.found];
+      auto p = h.seen.find(want);
+      if (p == std::string::npos) {
+        if (h.seen.size() >= want.size()) h.seen.erase(0, h.seen.size() - (want.size() - 1));
+        break;
+      }
+      h.seen.erase(0, p + want.size());
+      ++h.found;
     }
-    std::size_t keep = h.expect.size() - 1;
-    if (h.seen.size() > keep) h.seen.erase(0, h.seen.size() - keep);
+    if (h.found == h.expect.size()) h.state = Held::State::plain;
   }
 }
 
@@ -140,13 +180,15 @@ std::optional<Micros> InputMask::deadline() const {
 }
 
 void InputMask::tick(Micros now) {
-  // Inputs are decided in order; one that timed out masks the rest of its line.
+  // Inputs are decided in order; one that timed out masks the rest of its line (on
+  // the main screen, where a line is what a shell or a password prompt reads).
   bool masking = false;
   for (auto& h : m_held) {
     if (!h.event.is(code::input)) continue;
     if (h.state == Held::State::undecided && (masking || now >= h.event.time + m_window)) {
       mask(h);
-      masking = !ends_line(h.event.data);
+      // A full-screen program (tmux, vim) takes keys one by one: judged one by one.
+      masking = !h.alt_screen && !ends_line(h.event.data);
     } else if (masking && h.state == Held::State::plain) {
       // A control-only key on a masked line (Backspace): keep it, the line stays masked.
       masking = !ends_line(h.event.data);

@@ -5,9 +5,14 @@
 // back in the output, a password typed at sudo, su, passwd, `read -s` or `mysql -p`
 // does not. So an input event whose printable characters do not come back in the
 // output within `window` is masked: its printable runs become "*", its control keys
-// (Enter, Backspace, ^C) are kept, and a marker opens the masked span. Once a line is
-// masked, the rest of it (up to Enter) is masked at once. The heuristic is off on the
-// alternate screen (vim, less), where keys are commands and are not echoed.
+// (Enter, Backspace, ^C) and key sequences (arrows) are kept, and a marker opens the
+// masked span. "Come back" allows what terminals do to an echo: escape sequences, CR,
+// LF and padding between the characters (a line wrapping, a redraw), and any text where
+// a Tab was typed (completion). Once a line is masked, the rest of it (up to Enter) is
+// masked at once. On the alternate screen (tmux, screen, vim, less) the same test
+// holds, key by key: a password read inside a remote tmux is not echoed and is masked;
+// text typed into an editor is drawn and kept; an editor's command keys (dd, j) are not
+// drawn as themselves and are masked too: when unsure, mask.
 //
 // While an input event waits for its verdict, later events are held back too, so the
 // cast stays in time order; nothing is held longer than `window`.
@@ -15,6 +20,8 @@
 
 #include <deque>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace recssh::record {
 
@@ -35,8 +42,10 @@ private:
     explicit Held(Event e) : event(std::move(e)) {}
     Event event;
     enum class State { plain, undecided, masked } state = State::plain;
-    std::string expect; // printable characters to see echoed
-    std::string seen;   // printable output since, cut to the last expect.size() - 1
+    std::vector<std::string> expect; // printable runs to see echoed, in order
+    std::size_t found = 0;           // runs seen so far
+    std::string seen;                // printable output since, cut to what may still match
+    bool alt_screen = false;         // typed while a full-screen program ran
   };
   void take_output(const Event& e);
   void feed_echo(Micros t, std::string_view text);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "record/ssh_args.hpp"
 
+#include "record/scrub.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <string_view>
@@ -18,33 +20,33 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-bool secret_name(std::string_view key) {
-  std::string k = lower(key);
-  while (!k.empty() && k.front() == '-') k.erase(0, 1);
-  for (std::string_view w : {"pass", "pwd", "secret", "token", "apikey", "api_key", "api-key", "auth",
-                             "credential", "private_key", "private-key"})
-    if (k.find(w) != std::string::npos) return true;
-  return false;
+// -J and ProxyJump: [user[:password]@]host[:port] or ssh:// URLs, comma-separated.
+std::string scrub_jump(std::string_view v) {
+  std::string out;
+  for (std::size_t p = 0; p <= v.size();) {
+    auto comma = std::min(v.find(',', p), v.size());
+    if (p) out += ',';
+    out += scrub_userinfo(v.substr(p, comma - p));
+    p = comma + 1;
+  }
+  return out;
 }
 
-bool mysql_like(std::string_view word) {
-  auto slash = word.rfind('/');
-  if (slash != std::string_view::npos) word.remove_prefix(slash + 1);
-  for (std::string_view m : {"mysql", "mysqldump", "mysqladmin", "mariadb", "mariadb-dump", "mysqlimport"})
-    if (word == m) return true;
-  return false;
-}
-
-// user:pass@host inside a URL-like word.
-std::string scrub_url(std::string word) {
-  auto scheme = word.find("://");
-  if (scheme == std::string::npos) return word;
-  auto at = word.find('@', scheme + 3);
-  auto colon = word.find(':', scheme + 3);
-  if (at != std::string::npos && colon != std::string::npos && colon < at &&
-      word.find('/', scheme + 3) > at)
-    word.replace(colon + 1, at - colon - 1, "***");
-  return word;
+// The value of -o Key=Value or -o "Key Value": commands (ProxyCommand and the like)
+// and SetEnv's NAME=VALUE list are read as command lines; ssh's other options carry no
+// secrets (PasswordAuthentication=no, IdentityAgent=... are kept as they are).
+std::string scrub_ssh_option(std::string_view v) {
+  auto sep = v.find_first_of("= \t");
+  if (sep == std::string_view::npos) return std::string(v);
+  std::string key = lower(v.substr(0, sep));
+  auto value = v.find_first_not_of("= \t", sep);
+  if (value == std::string_view::npos) return std::string(v);
+  std::string head(v.substr(0, value));
+  if (key == "proxycommand" || key == "localcommand" || key == "remotecommand" || key == "knownhostscommand" ||
+      key == "setenv")
+    return head + scrub_command(v.substr(value));
+  if (key == "proxyjump") return head + scrub_jump(v.substr(value));
+  return std::string(v);
 }
 
 } // namespace
@@ -101,26 +103,39 @@ SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
 }
 
 std::vector<std::string> scrub_secrets(const std::vector<std::string>& args) {
+  // The same walk as parse_ssh_args: options and their values, the destination, then
+  // the remote command, each scrubbed as what it is.
   std::vector<std::string> out;
   out.reserve(args.size());
-  bool hide_next = false, after_mysql = false;
-  for (const auto& arg : args) {
-    if (hide_next) {
-      out.push_back("***");
-      hide_next = false;
-      continue;
+  std::size_t i = 0;
+  for (; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    if (a == "--") {
+      out.emplace_back(a);
+      ++i;
+      break;
     }
-    std::string word = scrub_url(arg);
-    if (auto eq = word.find('='); eq != std::string::npos && eq > 0 && secret_name(word.substr(0, eq))) {
-      word = word.substr(0, eq + 1) + "***";
-    } else if (word.size() > 2 && word.rfind("--", 0) == 0 && secret_name(word)) {
-      hide_next = true; // --password VALUE
-    } else if (after_mysql && word.size() > 2 && word.rfind("-p", 0) == 0) {
-      word = "-p***"; // mysql -pSECRET
+    if (a.size() < 2 || a[0] != '-') break;
+    std::string word(a);
+    for (std::size_t j = 1; j < a.size(); ++j) {
+      char c = a[j];
+      if (k_with_arg.find(c) == std::string_view::npos) continue;
+      auto scrub = [c](std::string_view v) {
+        return c == 'o' ? scrub_ssh_option(v) : c == 'J' ? scrub_jump(v) : std::string(v);
+      };
+      if (j + 1 < a.size()) {
+        word = std::string(a.substr(0, j + 1)) + scrub(a.substr(j + 1));
+      } else if (i + 1 < args.size()) {
+        out.push_back(std::move(word));
+        word = scrub(args[++i]);
+      }
+      break;
     }
-    if (mysql_like(arg)) after_mysql = true;
     out.push_back(std::move(word));
   }
+  if (i < args.size()) out.push_back(scrub_userinfo(args[i++]));
+  std::vector<std::string> command(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+  for (auto& w : scrub_command_words(command)) out.push_back(std::move(w));
   return out;
 }
 

@@ -23,9 +23,10 @@ struct SshCommandLine {
 
 SshCommandLine parse_ssh_args(const std::vector<std::string>& args);
 
-// A copy of argv for the recording's header with secrets replaced by "***":
-// key=value where the key names a password, token or secret; the word after
-// --password/--token/...; -pSECRET after mysql-like clients; user:pass@ in URLs.
+// A copy of argv for the recording's header, and the source of its name and target,
+// with the secret values replaced by "***" and everything else kept: the password of
+// user:pass@host and ssh://user:pass@host, commands in -o ProxyCommand (and the like)
+// and SetEnv values, ssh -J; the remote command read as a shell would (record/scrub.hpp).
 std::vector<std::string> scrub_secrets(const std::vector<std::string>& args);
 
 // The readable part of a recording's name: user@host and the remote command.

@@ -27,6 +27,16 @@ head -n 1 h.cast | grep -q '"title": "my title"' || fail "title"
 head -n 1 h.cast | grep -q '"NOPE": null' || fail "unset env var should be null"
 grep -q '"20 90' h.cast || fail "the pty was not given --cols/--rows"
 
+# a secret in the command is scrubbed from the header and the name; the rest is kept
+rec --dir "$WORK/named" -c 'TOKEN=r3cpw; echo hi' </dev/null >/dev/null
+f=$(find "$WORK/named" -name '*.cast')
+case "$(head -n 1 "$f")$f" in *r3cpw*) fail "rec -c: a secret is in the header or the name: $f" ;; esac
+head -n 1 "$f" | grep -qF '"command": "TOKEN=***; echo hi"' || fail "rec -c: header command $(head -n 1 "$f")"
+case "$f" in *TOKEN_echo_hi.cast) ;; *) fail "rec -c: name $f" ;; esac
+MY_API_TOKEN=env5ecret rec -e TERM,MY_API_TOKEN -c true envtok.cast </dev/null >/dev/null
+! grep -q env5ecret envtok.cast || fail "--env put a secret's value in the header"
+head -n 1 envtok.cast | grep -qF '"MY_API_TOKEN": "***"' || fail "--env: a secret's name not kept: $(head -n 1 envtok.cast)"
+
 # piped stdin reaches the child, and its end is an EOF
 printf 'echo piped-$((1+1))\nexit 4\n' | { rc=0; rec -c 'bash --norc' p.cast || rc=$?; [ "$rc" = 4 ] || fail "piped: exit $rc"; }
 "$RECAST" cat p.cast | grep -q 'piped-2' || fail "piped input not executed"

@@ -111,6 +111,25 @@ head -n 1 "$f" | grep -qE 'S3cretPW|hunter2|xyzzy|pa55' && fail "a secret is in 
 case "$f" in *S3cret* | *hunter2* | *xyzzy* | *pa55*) fail "a secret is in the name: $f" ;; esac
 head -n 1 "$f" | grep -q '"-p\*\*\*"' || fail "mysql -p not scrubbed to -p***"
 
+# only the secret values go, the rest of the command stays; the target and the name
+# come from the same scrubbed arguments (issue 14 C2, C3)
+"$RECSSH" --dir "$R/sec2" 'bob:pa55w0rd@db1' 'TOKEN=t0ps3cret; rm -rf /important' </dev/null >/dev/null
+f=$(find "$R/sec2" -name '*.cast')
+h=$(head -n 1 "$f")
+case "$h$f" in *pa55w0rd* | *t0ps3cret*) fail "a secret is in the header or the name: $f $h" ;; esac
+grep -qF 'TOKEN=***; rm -rf /important' <<<"$h" || fail "the command after a secret was dropped: $h"
+grep -qF '"target":"bob:***@db1"' <<<"$h" || fail "target not scrubbed: $h"
+case "$(basename "$f")" in *-bob_db1_TOKEN_rm_-rf_important.cast) ;; *) fail "name: $f" ;; esac
+"$RECSSH" --dir "$R/sec3" -o 'SetEnv=PASSWORD=s3tenv' -o 'ProxyCommand=sshpass -p pr0xy ssh -W %h:%p j' \
+  'ssh://root:ur1pass@db2:2222' 'curl -u a:cur1pw -H "Authorization: Bearer b3arer" x; mysql -pmy5ql' </dev/null >/dev/null
+f=$(find "$R/sec3" -name '*.cast')
+h=$(head -n 1 "$f")
+for secret in s3tenv pr0xy ur1pass cur1pw b3arer my5ql; do
+  case "$h$f" in *"$secret"*) fail "$secret is in the header or the name: $f $h" ;; esac
+done
+grep -qF '"target":"root:***@db2"' <<<"$h" || fail "ssh:// target not scrubbed: $h"
+grep -qF 'curl -u a:*** -H \"Authorization: Bearer ***\" x; mysql -p***' <<<"$h" || fail "command not kept: $h"
+
 # --- --append FILE: every session into one cast ---------------------------------------------
 "$RECSSH" --append "$WORK/all.cast" host one </dev/null >/dev/null
 "$RECSSH" --append "$WORK/all.cast" host two </dev/null >/dev/null

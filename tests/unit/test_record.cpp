@@ -2,6 +2,7 @@
 #include "record/coalescer.hpp"
 #include "record/input_mask.hpp"
 #include "record/process.hpp"
+#include "record/scrub.hpp"
 #include "record/session.hpp"
 #include "record/ssh_args.hpp"
 #include "core/errors.hpp"
@@ -58,6 +59,94 @@ TEST_CASE("secrets are scrubbed from argv", "[record][ssh]") {
   CHECK(scrub_secrets({"-p", "22", "host"}) == std::vector<std::string>{"-p", "22", "host"});
 }
 
+TEST_CASE("command lines are split into words as a shell does", "[record][scrub]") {
+  auto words = [](std::string_view line) {
+    std::vector<std::string> out;
+    for (auto& t : split_shell(line)) out.push_back(t.op ? "<" + t.text + ">" : t.text);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  CHECK(words("TOKEN=x; rm -rf /important") == V{"TOKEN=x", "<;>", "rm", "-rf", "/important"});
+  CHECK(words("a&&b||c|d &") == V{"a", "<&&>", "b", "<||>", "c", "<|>", "d", "<&>"});
+  CHECK(words(R"(echo 'a b' "c \"d\" $x" e\ f)") == V{"echo", "a b", R"(c "d" $x)", "e f"});
+  CHECK(words("echo $(a; b) `c; d` ${e;}x") == V{"echo", "$(a; b)", "`c; d`", "${e;}x"});
+  CHECK(words("echo \"$(printf ')')\" z") == V{"echo", "$(printf ')')", "z"});
+  CHECK(words("x 'unbalanced; rest") == V{"x", "unbalanced; rest"});
+  auto t = split_shell("ab 'c d'");
+  REQUIRE(t.size() == 2);
+  CHECK(t[1].begin == 3);
+  CHECK(t[1].end == 8);
+  CHECK(t[1].src == std::vector<std::size_t>{4, 5, 6});
+}
+
+// Issue 14 C2: a secret-looking KEY= cut the command there, in the header and the name.
+TEST_CASE("only secret values are scrubbed: the rest of the command is kept", "[record][scrub]") {
+  CHECK(scrub_secrets({"host", "TOKEN=x; rm -rf /important"}) ==
+        std::vector<std::string>{"host", "TOKEN=***; rm -rf /important"});
+  CHECK(describe_target(parse_ssh_args(scrub_secrets({"host", "TOKEN=x; rm -rf /important"}))) ==
+        "host TOKEN=***; rm -rf /important");
+  CHECK(scrub_command("export TOKEN=abc && curl -s x | sh") == "export TOKEN=*** && curl -s x | sh");
+  CHECK(scrub_command("PASSWORD='a b' cmd 'PASSWORD=c' \"x\" next") == "PASSWORD='***' cmd 'PASSWORD=***' \"x\" next");
+  // an expansion or a command in a value is not the secret and stays visible
+  CHECK(scrub_command("TOKEN=$(rm -rf /important) cmd") == "TOKEN=$(rm -rf /important) cmd");
+  CHECK(scrub_command("PASSWORD=\"pre$X\" cmd") == "PASSWORD=\"***$X\" cmd");
+  CHECK(scrub_command("uptime; ls -la '/tmp/a b'") == "uptime; ls -la '/tmp/a b'");
+}
+
+// Issue 14 C3 and the siblings of each.
+TEST_CASE("secrets in options, commands, headers and URLs are scrubbed", "[record][scrub]") {
+  using V = std::vector<std::string>;
+  CHECK(scrub_secrets({"-o", "SetEnv=PASSWORD=hunter2", "-oSetEnv=A=1 DB_TOKEN=t", "h"}) ==
+        V{"-o", "SetEnv=PASSWORD=***", "-oSetEnv=A=1 DB_TOKEN=***", "h"});
+  CHECK(scrub_secrets({"-o", "ProxyCommand=curl -H 'Authorization: Bearer tok123' --token t2 x", "h"}) ==
+        V{"-o", "ProxyCommand=curl -H 'Authorization: Bearer ***' --token *** x", "h"});
+  CHECK(scrub_secrets({"-o", "ProxyCommand sshpass -p pw ssh -W %h:%p j", "h"}) ==
+        V{"-o", "ProxyCommand sshpass -p *** ssh -W %h:%p j", "h"});
+  // ssh's own options are not secrets, even when their names sound like it
+  V plain{"-o", "PasswordAuthentication=no", "-o", "IdentityAgent=/run/agent.sock", "-oPreferredAuthentications=publickey",
+          "h"};
+  CHECK(scrub_secrets(plain) == plain);
+  CHECK(scrub_secrets({"-J", "u:pw@jump,ssh://v:pw2@j2:22", "h"}) == V{"-J", "u:***@jump,ssh://v:***@j2:22", "h"});
+  CHECK(scrub_secrets({"bob:pw@db1", "ls"}) == V{"bob:***@db1", "ls"});
+  CHECK(scrub_secrets({"ssh://root:pw@db1:2222"}) == V{"ssh://root:***@db1:2222"});
+  CHECK(scrub_secrets({"[::1]", "user@[::1]"}) == V{"[::1]", "user@[::1]"});
+
+  // inside the remote command: as one string or as words
+  CHECK(scrub_secrets({"h", "curl -u admin:pw https://x"}) == V{"h", "curl -u admin:*** https://x"});
+  CHECK(scrub_secrets({"h", "curl", "-uadmin:pw", "--user=a:b", "--proxy-user", "p:q"}) ==
+        V{"h", "curl", "-uadmin:***", "--user=a:***", "--proxy-user", "p:***"});
+  CHECK(scrub_secrets({"h", "curl -H \"Authorization: Bearer abc\" -H 'X-Api-Key: k' -H 'Accept: x' u"}) ==
+        V{"h", "curl -H \"Authorization: Bearer ***\" -H 'X-Api-Key: ***' -H 'Accept: x' u"});
+  CHECK(scrub_command("sshpass -pPW ssh x; sshpass -p PW2 ssh y") == "sshpass -p*** ssh x; sshpass -p *** ssh y");
+  CHECK(scrub_command("sudo mysql -u root -pS3cret db && mysqldump --password=X db") ==
+        "sudo mysql -u root -p*** db && mysqldump --password=*** db");
+  CHECK(scrub_command("mysql -p dbname") == "mysql -p dbname"); // -p alone prompts; dbname is no secret
+  CHECK(scrub_command("PGPASSWORD=x psql -h db") == "PGPASSWORD=*** psql -h db");
+  CHECK(scrub_command("AWS_SECRET_ACCESS_KEY=abc aws s3 ls") == "AWS_SECRET_ACCESS_KEY=*** aws s3 ls");
+  CHECK(scrub_command("git clone https://user:tok@git.example/r.git") == "git clone https://user:***@git.example/r.git");
+  CHECK(scrub_command("scp f bob:pw@h:/x; git clone git@github.com:o/r; DB=u:p@h cmd") ==
+        "scp f bob:***@h:/x; git clone git@github.com:o/r; DB=u:***@h cmd");
+  CHECK(scrub_command("psql 'postgres://u:p%40ss@db/x?sslmode=require&password=z&a=1'") ==
+        "psql 'postgres://u:***@db/x?sslmode=require&password=***&a=1'");
+  CHECK(scrub_command("redis-cli -a pw ping; redis-cli -apw2 ping") == "redis-cli -a *** ping; redis-cli -a*** ping");
+  CHECK(scrub_command("openssl rsa -passin pass:xyz -in k") == "openssl rsa -passin *** -in k");
+  CHECK(scrub_command("docker login --password-stdin -u bob") == "docker login --password-stdin -u bob");
+  CHECK(scrub_command("git commit --author=bob -m x") == "git commit --author=bob -m x");
+  // an operator ends the program's scope: -p after a pipe is not mysql's
+  CHECK(scrub_command("mysql -e x | grep -pattern") == "mysql -e x | grep -pattern");
+}
+
+TEST_CASE("the target and the name come from the scrubbed arguments", "[record][ssh]") {
+  auto shown = parse_ssh_args(scrub_secrets({"ssh://root:pw@db1:2222", "mysql -pSECRET"}));
+  CHECK(shown.user == "root:***");
+  CHECK(shown.host == "db1");
+  CHECK(shown.port == "2222");
+  CHECK(describe_target(shown) == "root:***@db1_2222 mysql -p***");
+  shown = parse_ssh_args(scrub_secrets({"bob:pw@db1", "sshpass -p X ssh y"}));
+  CHECK(shown.user == "bob:***");
+  CHECK(describe_target(shown) == "bob:***@db1 sshpass -p *** ssh y");
+}
+
 TEST_CASE("the coalescer merges chunks within the delay and keeps characters whole", "[record][coalesce]") {
   Collect out;
   Coalescer c("o", {ms(10), 8});
@@ -109,7 +198,7 @@ TEST_CASE("echoed input is kept, input that is never echoed is masked", "[record
   CHECK(out.events[out.events.size() - 2] == Event::input(ms(1000), "*"));
 }
 
-TEST_CASE("a masked line stays masked up to Enter, and the alternate screen is exempt", "[record][mask]") {
+TEST_CASE("a masked line stays masked up to Enter", "[record][mask]") {
   Collect out;
   InputMask m(out, ms(100));
   m.emit(Event::input(ms(0), "p"));
@@ -122,16 +211,70 @@ TEST_CASE("a masked line stays masked up to Enter, and the alternate screen is e
   std::vector<std::string> data;
   for (auto& e : out.events) data.push_back(e.data);
   CHECK(data == std::vector<std::string>{"recssh: input masked (not echoed)", "*", "*", "\x7f", "*\r", "l", "l"});
+}
 
+namespace {
+std::vector<std::string> inputs(const std::vector<Event>& events) {
+  std::vector<std::string> out;
+  for (auto& e : events)
+    if (e.is(code::input)) out.push_back(e.data);
+    else if (e.is(code::marker)) out.push_back("[" + e.data + "]");
+  return out;
+}
+} // namespace
+
+// Issue 14 C1: `read -s` inside a remote tmux was recorded in clear.
+TEST_CASE("on the alternate screen input is masked unless it is drawn", "[record][mask]") {
+  using V = std::vector<std::string>;
+  Collect out;
+  InputMask m(out, ms(100));
+  m.emit(Event::output(ms(0), "\x1b[?1049h\x1b[H\x1b[2J$ read -s pw\r\n\x1b[7m[0] 0:bash*\x1b[m\x1b[1;1H"));
+  m.emit(Event::input(ms(10), "hunter2intmux\r"));
+  m.emit(Event::output(ms(20), "\x1b[2;1H"));
+  m.tick(ms(110));
+  // typed at the shell inside tmux: tmux draws each character where it goes
+  m.emit(Event::input(ms(200), "l"));
+  m.emit(Event::output(ms(210), "\x1b[?25l\x1b[3;3Hl\x1b[?25h"));
+  m.emit(Event::input(ms(220), "s"));
+  m.emit(Event::output(ms(230), "\x1b[3;4Hs"));
+  // one key is judged at a time: after a masked key (vim's j) a drawn one is kept
+  m.emit(Event::input(ms(300), "j"));
+  m.tick(ms(400));
+  m.emit(Event::input(ms(500), "x"));
+  m.emit(Event::output(ms(510), "\x1b[4;1Hx"));
+  m.finish();
+  CHECK(inputs(out.events) == V{"[recssh: input masked (not echoed)]", "*\r", "l", "s",
+                                "[recssh: input masked (not echoed)]", "*", "x"});
+}
+
+// Issue 14 C4: wrapped lines and Tab completion were recorded as "*".
+TEST_CASE("an echo may wrap, be redrawn or be completed", "[record][mask]") {
+  using V = std::vector<std::string>;
+  Collect out;
+  InputMask m(out, ms(100));
+  // readline at the right margin: the character, then " \r" (or CR LF) to wrap
+  m.emit(Event::input(ms(0), "echo abcdefgh"));
+  m.emit(Event::output(ms(10), "echo abcd \refgh"));
+  m.emit(Event::input(ms(20), "ijkl"));
+  m.emit(Event::output(ms(30), "ij\r\n\x1b[Kkl"));
+  // Tab completes: the completion sits between what was typed before and after it
+  m.emit(Event::input(ms(40), "gi\tst"));
+  m.emit(Event::output(ms(50), "git st"));
+  m.emit(Event::input(ms(60), "\t"));
+  m.emit(Event::output(ms(70), "\x07"));
+  // arrows are keys, not text
+  m.emit(Event::input(ms(80), "\x1b[A"));
+  m.emit(Event::input(ms(90), "\r"));
+  m.finish();
+  CHECK(inputs(out.events) == V{"echo abcdefgh", "ijkl", "gi\tst", "\t", "\x1b[A", "\r"});
+
+  // but what is typed still has to come back, in order
   Collect out2;
-  InputMask vim(out2, ms(100));
-  vim.emit(Event::output(ms(0), "\x1b[?1049h"));
-  vim.emit(Event::input(ms(10), "dd"));
-  CHECK(out2.events.back() == Event::input(ms(10), "dd")); // no echo expected in vim
-  vim.emit(Event::output(ms(20), "\x1b[?1049l"));
-  vim.emit(Event::input(ms(30), "pw"));
-  vim.finish(); // undecided at the end: masked
-  CHECK(out2.events.back() == Event::input(ms(30), "*"));
+  InputMask p(out2, ms(100));
+  p.emit(Event::input(ms(0), "hunter2\x1b[D\r"));
+  p.emit(Event::output(ms(10), "\r\nhello, there is your turn 2\r\n"));
+  p.tick(ms(100));
+  CHECK(inputs(out2.events) == V{"[recssh: input masked (not echoed)]", "*\x1b[D\r"});
 }
 
 TEST_CASE("end markers say status and reason", "[record][session]") {
