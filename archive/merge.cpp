@@ -128,7 +128,7 @@ MergeResult merge_casts(const std::vector<MergeInput>& inputs, const std::string
     prev_ts = in.timestamp;
     prev_name = src.name;
     ++result.inputs;
-    if (o.verbose) std::fprintf(stderr, "recast: merged %s\n", in.path.c_str());
+    if (o.on_merged) o.on_merged(in.path);
   }
   writer->finish();
   out.commit();

@@ -7,6 +7,7 @@
 #include "archive/join.hpp"
 #include "core/errors.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,8 @@ struct MergeOptions {
   int version = 2;            // of the output
   bool gzip = false;
   Diagnostics* diag = nullptr;
-  bool verbose = false;       // one line per input on stderr
+  // Called after each input is merged (`recast merge -v` names it).
+  std::function<void(const std::string& path)> on_merged = nullptr;
 };
 
 struct MergeInput {
