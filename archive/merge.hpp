@@ -17,7 +17,7 @@ struct MergeOptions {
   GapPolicy gap;              // default: the real gap, capped at the idle limit if any
   bool allow_overlap = false; // otherwise overlapping sessions are an error
   bool overwrite = false;
-  int version = 2;            // of the output
+  std::string format = "v2";  // the writer (registry name) of the output
   bool gzip = false;
   Diagnostics* diag = nullptr;
   // Called after each input is merged (`recast merge -v` names it).

@@ -190,7 +190,8 @@ void add_formats(CLI::App& app, int& status) {
   auto* cmd = app.add_subcommand("formats", "list the formats recast reads and writes");
   cmd->callback([&status] {
     for (const auto& f : formats().all())
-      std::printf("%-12s %s%s  %s\n", f.name.c_str(), (f.open || f.open_dir) ? "r" : "-", f.make_writer ? "w" : "-",
+      std::printf("%-12s %s%s  %s\n", f.name.c_str(), (f.open || f.open_dir) ? "r" : "-",
+                  f.make_writer && f.convert_target ? "w" : "-",
                   f.description.c_str());
     status = 0;
   });

@@ -54,7 +54,7 @@ void add_merge(CLI::App& app, int& status) {
     opts.allow_overlap = o->allow_overlap;
     opts.overwrite = o->overwrite;
     opts.gzip = o->gzip;
-    opts.version = o->format == "v3" ? 3 : 2;
+    opts.format = o->format;
     if (o->verbose)
       opts.on_merged = [](const std::string& path) { std::fprintf(stderr, "recast: merged %s\n", path.c_str()); };
     auto inputs = archive::collect_inputs(o->inputs, nullptr);

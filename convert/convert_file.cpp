@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <future>
+#include <memory>
 #include <unistd.h>
 
 namespace recssh::convert {
@@ -114,7 +115,17 @@ void write_cast(EventReader& reader, const ConvertJob& job, ConvertResult& resul
     }
     header.set_extra("recssh_source", source_json(result.source, hashes));
   }
-  auto writer = to.make_writer(out.sink(), job.write);
+  // The companion outputs the writer declares, each beside the output unless named.
+  std::vector<std::unique_ptr<Output>> companions;
+  WriterOutputs outputs(out.sink());
+  for (const auto& name : to.companions) {
+    std::string path = job.output + "." + name;
+    for (const auto& [n, p] : job.companions)
+      if (n == name) path = p;
+    companions.push_back(std::make_unique<Output>(path, job.overwrite, ends_with(path, ".gz")));
+    outputs.companions.emplace_back(name, &companions.back()->sink());
+  }
+  auto writer = to.make_writer(outputs, job.write);
   writer->begin(header);
   Event e;
   while (reader.next(e)) {
@@ -123,11 +134,13 @@ void write_cast(EventReader& reader, const ConvertJob& job, ConvertResult& resul
   }
   writer->finish();
   out.finish_writing();
+  for (auto& c : companions) c->finish_writing();
   if (pending.valid()) {
     result.sha256 = pending.get();
     patch_hashes(out.patchable_fd(), out.name(), result.sha256);
   }
   out.commit();
+  for (auto& c : companions) c->commit();
 }
 
 } // namespace recssh::convert

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace recssh::convert {
@@ -18,7 +19,10 @@ namespace recssh::convert {
 struct ConvertJob {
   std::string input, output;
   std::string from;      // "" = detect
-  std::string to = "v2";
+  std::string to = "v2"; // a writer of the registry
+  // Where the writer's companion outputs go (FormatInfo::companions), by name;
+  // default: OUTPUT.NAME.
+  std::vector<std::pair<std::string, std::string>> companions;
   Overwrite overwrite = Overwrite::no;
   bool gzip = false;     // also implied by a .gz output
   bool hash = true;      // SHA-256 of every input file into the header
