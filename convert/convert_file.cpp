@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "convert/convert_file.hpp"
 
-#include "convert/audit.hpp"
 #include "core/json.hpp"
 #include "core/sha256.hpp"
 
@@ -9,6 +8,7 @@
 #include <cstring>
 #include <future>
 #include <memory>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace recssh::convert {
@@ -66,32 +66,50 @@ ConvertResult convert_file(const ConvertJob& job) {
   return result;
 }
 
-std::vector<ConvertResult> convert_audit(std::vector<std::string> inputs, const ConvertJob& job, bool to_dir) {
-  inputs = order_audit_files(std::move(inputs), job.read.diag);
-  auto sessions = scan_audit(inputs, job.read);
-  if (sessions.empty()) throw Error("no TTY or USER_TTY records" + std::string(job.read.convert.session.empty() &&
-                                                                                  job.read.convert.user.empty()
-                                                                              ? ""
-                                                                              : " match the filters") +
-                                    " in " + inputs.front() + (inputs.size() > 1 ? " and the others" : ""));
+std::vector<ConvertResult> convert_sessions(const FormatInfo& format, std::vector<std::string> inputs,
+                                            const ConvertJob& job, bool to_dir) {
+  const FormatInfo::Sessions& src = *format.sessions;
+  inputs = src.order(std::move(inputs), job.read.diag);
+  auto sessions = src.scan(inputs, job.read);
+  if (sessions.empty()) throw Error(src.none_found(inputs, job.read));
   if (!to_dir && sessions.size() > 1) {
     std::string list;
-    for (const auto& s : sessions) list += " " + s.file_stem();
-    throw UsageError(std::to_string(sessions.size()) + " audit sessions (" + list.substr(1) +
+    for (const auto& s : sessions) list += " " + s.name;
+    throw UsageError(std::to_string(sessions.size()) + " " + format.name + " sessions (" + list.substr(1) +
                      "): choose one with --session, or give an existing directory as OUTPUT for one cast each");
   }
   std::vector<ConvertResult> results;
   for (const auto& s : sessions) {
     ConvertJob one = job;
-    if (to_dir) one.output = job.output + (ends_with(job.output, "/") ? "" : "/") + s.file_stem() + ".cast";
+    if (to_dir) one.output = job.output + (ends_with(job.output, "/") ? "" : "/") + s.name + ".cast";
     ConvertResult r;
-    r.format = formats().find("audit");
-    auto reader = open_audit_session(inputs, s, job.read);
+    r.format = &format;
+    auto reader = src.open(inputs, s, job.read);
     write_cast(*reader, one, r);
     r.output = one.output;
     results.push_back(std::move(r));
   }
   return results;
+}
+
+const FormatInfo* session_source(const std::string& path, const std::string& from) {
+  if (!from.empty()) {
+    const FormatInfo* f = formats().find(from);
+    return f && f->sessions ? f : nullptr;
+  }
+  struct stat st {};
+  if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
+  Input in = open_input(path);
+  for (const auto& f : formats().all())
+    if (f.sessions && f.probe && f.probe(in)) return &f;
+  return nullptr;
+}
+
+std::string session_sources_noun() {
+  std::string out;
+  for (const auto& f : formats().all())
+    if (f.sessions) out += (out.empty() ? "" : " or ") + f.sessions->noun;
+  return out;
 }
 
 void write_cast(EventReader& reader, const ConvertJob& job, ConvertResult& result) {

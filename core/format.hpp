@@ -2,17 +2,23 @@
 #pragma once
 // The one format registry. Every format (asciicast and raw output here; legacy logs
 // register themselves from convert/) has a name, a probe, and a reader and/or writer
-// factory; a writer may write companion outputs besides its main one. Commands never
-// switch on formats: they ask the registry.
+// factory, and says what else it needs: its own command-line options, its writer's
+// companion outputs, whether a source holds several sessions, how a tree of files
+// groups into recordings. Commands never switch on formats: they ask the registry.
 #include "core/event_reader.hpp"
 #include "core/event_writer.hpp"
 #include "core/io.hpp"
 
+#include <any>
 #include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace recssh {
 
@@ -25,6 +31,48 @@ struct WriterOutputs {
   std::vector<std::pair<std::string, ByteSink*>> companions;
   // The companion output `name`; throws Error if it was not given.
   ByteSink& companion(std::string_view name) const;
+};
+
+// What a format's command-line options set (CliOptionSet): the choices several
+// formats share and, in convert.formats, the format's own set.
+struct CliTargets {
+  ConvertOptions& convert;
+  bool& list; // list the sessions of a source that holds several, instead of converting
+};
+
+// A format's own options for `recast convert` (an option group of the CLI11 App
+// `cmd`). The registry keeps them in the order --help shows them.
+struct CliOptionSet {
+  std::string format;
+  std::function<void(CLI::App& cmd, CliTargets into)> add;
+};
+
+// One session of a source that holds several (FormatInfo::Sessions): its name for
+// messages and output files, and what the format needs to open it again.
+struct SessionRef {
+  std::string name;
+  std::any data;
+};
+
+// How `recast convert -r` finds a format's recordings among a tree's files.
+struct TreeRules {
+  // A file that leads a recording of several files (script's timing file), probed
+  // before every other format so its companions are claimed before being seen alone.
+  std::function<bool(const Input&)> lead_probe = nullptr;
+  // The lead's companions: the files it claims, and the one whose name the output
+  // takes ("" = the lead's own).
+  struct Companions {
+    std::vector<std::string> claimed;
+    std::string named_after;
+  };
+  std::function<Companions(const std::string& lead, Diagnostics& quiet)> companions = nullptr;
+  // A file that is this format's only after no other format claimed it (a
+  // typescript whose timing file is found by name), probed last.
+  std::function<bool(const Input&)> late_probe = nullptr;
+  // Files that convert together (rotated copies of one log): the group's path for a
+  // file ("" = alone), and the suffix of the group's output directory.
+  std::function<std::string(const std::string& path)> group = nullptr;
+  std::string group_suffix;
 };
 
 struct FormatInfo {
@@ -46,6 +94,26 @@ struct FormatInfo {
   bool convert_target = true;
   // The asciicast version of the format (0: not asciicast): what its writer writes.
   int cast_version = 0;
+  // Lines for `recast convert --help`'s footer.
+  std::string cli_note = {};
+  // Sources that hold several sessions (audit logs, read from several rotated files):
+  // every session can become a recording of its own, and they can be listed.
+  struct Sessions {
+    std::string noun; // what such sources are called in messages: "audit logs"
+    // The files in the order they are read (rotated copies first).
+    std::function<std::vector<std::string>(std::vector<std::string> files, Diagnostics* diag)> order;
+    // Every session in `files` that passes the options' filters.
+    std::function<std::vector<SessionRef>(const std::vector<std::string>& files, const ReadOptions&)> scan;
+    std::function<std::unique_ptr<EventReader>(const std::vector<std::string>& files, const SessionRef&,
+                                               const ReadOptions&)>
+        open;
+    // Why there is nothing to convert when scan finds nothing.
+    std::function<std::string(const std::vector<std::string>& files, const ReadOptions&)> none_found;
+    // `--list`: the sessions (or records) of `files`, as a table.
+    std::function<void(const std::vector<std::string>& files, const ReadOptions&, ByteSink& out)> list;
+  };
+  std::shared_ptr<const Sessions> sessions = nullptr;
+  TreeRules tree = {};
 };
 
 class FormatRegistry {
@@ -69,9 +137,12 @@ public:
   const FormatInfo& detect_dir(const std::string& dir) const;
   const std::vector<FormatInfo>& all() const { return m_formats; }
   std::string names(bool for_writing) const;
+  void add_cli_options(CliOptionSet set) { m_cli.push_back(std::move(set)); }
+  const std::vector<CliOptionSet>& cli_options() const { return m_cli; }
 
 private:
   std::vector<FormatInfo> m_formats;
+  std::vector<CliOptionSet> m_cli;
 };
 
 // The registry with the asciicast formats (v3, v2, v1 probed in that order) and the

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The format registry's contract beyond reading and writing asciicast: writers by
-// name with companion outputs, formats completed by a later registration.
+// name with companion outputs, per-format option sets, formats completed by a later
+// registration, sources of several sessions.
+#include "convert/audit_session.hpp"
 #include "convert/convert_file.hpp"
 #include "convert/registry.hpp"
+#include "convert/script.hpp"
 #include "core/event_writer.hpp"
 #include "core/format.hpp"
 
@@ -51,6 +54,10 @@ FormatInfo split_format() {
   return f;
 }
 
+struct TestOptions {
+  int n = 7;
+};
+
 } // namespace
 
 TEST_CASE("a writer chosen by name gets the companion outputs its format declares", "[format][writer]") {
@@ -98,4 +105,32 @@ TEST_CASE("writers by name: raw is a writer, not a conversion target", "[format]
   w->write(Event::input(Micros(1), "x"));
   w->finish();
   CHECK(sink.data == "hi");
+}
+
+TEST_CASE("per-format option sets are typed and default-made", "[format][options]") {
+  ConvertOptions c;
+  CHECK(c.formats.get<TestOptions>().n == 7);
+  c.formats.emplace<TestOptions>().n = 3;
+  c.formats.emplace<convert::ScriptOptions>().timing = "t";
+  ConvertOptions copy = c;
+  CHECK(copy.formats.get<TestOptions>().n == 3);
+  CHECK(copy.formats.get<convert::ScriptOptions>().timing == "t");
+  CHECK(copy.formats.get<convert::AuditOptions>().user.empty());
+}
+
+TEST_CASE("the registry describes what commands used to switch on", "[format]") {
+  convert::register_formats();
+  const FormatInfo* audit = formats().find("pam_tty_audit");
+  REQUIRE(audit);
+  CHECK(audit->sessions);
+  CHECK(audit->tree.group("/x/audit.log.3") == "/x/audit.log");
+  CHECK(audit->tree.group("/x/audit.log.2.gz") == "/x/audit.log");
+  CHECK(audit->tree.group("/x.1/audit.log") == "/x.1/audit.log");
+  CHECK(!formats().find("tlog")->sessions);
+  CHECK(formats().find("script")->tree.lead_probe);
+  CHECK(!formats().cli_options().empty());
+  CHECK(convert::session_sources_noun() == "audit logs");
+  CHECK(convert::session_source("/nonexistent", "") == nullptr);
+  CHECK(convert::session_source("x", "audit") == audit);
+  CHECK(convert::session_source("x", "script") == nullptr);
 }
