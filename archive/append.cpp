@@ -82,11 +82,7 @@ AppendResult append_casts(const std::string& base, const std::vector<std::string
     sink = gz.get();
   }
   if (!b.ends_with_newline) sink->write("\n", 1); // a crashed recorder's last line
-  std::unique_ptr<EventWriter> writer;
-  if (b.header.version == 3)
-    writer = std::make_unique<CastV3Writer>(*sink, WriteOptions{});
-  else
-    writer = std::make_unique<CastV2Writer>(*sink);
+  auto writer = formats().writer("v" + std::to_string(b.header.version)).make_writer(*sink, WriteOptions{});
   writer->resume(b.header, b.last);
 
   AppendResult result;

@@ -58,7 +58,7 @@ MergeResult merge_casts(const std::vector<MergeInput>& inputs, const std::string
   MergeResult result;
   // Recordings may hold secrets: merged ones are private like the recorder's files.
   Output out(out_path, o.overwrite ? Overwrite::yes : Overwrite::no, o.gzip || ends_with(out_path, ".gz"), 0600);
-  const FormatInfo& fmt = formats().get(o.version == 3 ? "v3" : "v2", true);
+  const FormatInfo& fmt = formats().writer(o.format);
   auto writer = fmt.make_writer(out.sink(), WriteOptions{});
 
   // SHA-256 runs at ~225 MB/s per core without SHA instructions: as fast as the merge
@@ -128,7 +128,7 @@ MergeResult merge_casts(const std::vector<MergeInput>& inputs, const std::string
     prev_ts = in.timestamp;
     prev_name = src.name;
     ++result.inputs;
-    if (o.verbose) std::fprintf(stderr, "recast: merged %s\n", in.path.c_str());
+    if (o.on_merged) o.on_merged(in.path);
   }
   writer->finish();
   out.commit();

@@ -7,6 +7,7 @@
 #include "archive/join.hpp"
 #include "core/errors.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,10 +17,11 @@ struct MergeOptions {
   GapPolicy gap;              // default: the real gap, capped at the idle limit if any
   bool allow_overlap = false; // otherwise overlapping sessions are an error
   bool overwrite = false;
-  int version = 2;            // of the output
+  std::string format = "v2";  // the writer (registry name) of the output
   bool gzip = false;
   Diagnostics* diag = nullptr;
-  bool verbose = false;       // one line per input on stderr
+  // Called after each input is merged (`recast merge -v` names it).
+  std::function<void(const std::string& path)> on_merged = nullptr;
 };
 
 struct MergeInput {

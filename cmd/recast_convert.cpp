@@ -1,54 +1,53 @@
 // SPDX-License-Identifier: MIT
 #include "cmd/cli.hpp"
-#include "convert/audit.hpp"
 #include "convert/batch.hpp"
 #include "convert/convert_file.hpp"
 #include "core/format.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace recssh::cli {
 namespace {
 
-bool is_audit(const std::string& path) {
-  struct stat st {};
-  if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
-  Input in = open_input(path);
-  return convert::probe_audit(in.head);
+std::string human(std::uint64_t b) {
+  char buf[32];
+  if (b >= (1u << 30)) std::snprintf(buf, sizeof buf, "%.1f GiB", double(b) / double(1u << 30));
+  else std::snprintf(buf, sizeof buf, "%.1f MiB", double(b) / double(1u << 20));
+  return buf;
 }
 
-template <class Options> void list_audit(const Options& o, const std::vector<std::string>& files) {
-  ReadOptions ro{o.skip_bad, nullptr, o.c};
-  auto ordered = convert::order_audit_files(files, nullptr);
-  FdSink stdout_sink(1, "<stdout>");
-  ByteSink& out = stdout_sink;
-  if (o.records) {
-    out.write(std::string_view("\nTTY Report\n===============================================\n"
-              "# date time event auid term sess comm data\n===============================================\n"));
-    convert::list_audit_records(ordered, ro, out);
-    out.flush();
-    return;
+// `convert -r`'s progress line on a terminal: a bar of bytes, files, ETA, the input.
+class ProgressLine {
+public:
+  void update(const convert::BatchProgress& p) {
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    std::string eta = "--:--";
+    if (p.bytes_done > 0 && elapsed > 0.5) {
+      double left = elapsed * double(p.bytes - std::min(p.bytes, p.bytes_done)) / double(p.bytes_done);
+      char b[16];
+      std::snprintf(b, sizeof b, "%02d:%02d", int(left) / 60, int(left) % 60);
+      eta = b;
+    }
+    int width = 24, fill = p.bytes ? int(double(width) * double(p.bytes_done) / double(p.bytes)) : 0;
+    std::string bar(std::size_t(std::min(fill, width)), '#');
+    bar.resize(std::size_t(width), '.');
+    const std::string& current = p.current;
+    std::string name = current.size() > 30 ? "..." + current.substr(current.size() - 27) : current;
+    std::fprintf(stderr, "\r\x1b[K[%s] %zu/%zu files  %s/%s  ETA %s  %s", bar.c_str(), p.files_done, p.files,
+                 human(p.bytes_done).c_str(), human(p.bytes).c_str(), eta.c_str(), name.c_str());
+    std::fflush(stderr);
   }
-  char line[512];
-  std::snprintf(line, sizeof line, "%-24s %-8s %-10s %-8s %8s %9s  %-19s %-19s %s\n", "SESSION", "AUID", "USER", "TTY",
-                "RECORDS", "BYTES", "FIRST (UTC)", "LAST (UTC)", "COMMANDS");
-  out.write(std::string_view(line));
-  for (const auto& s : convert::scan_audit(ordered, ro)) {
-    std::string tty = s.major == 136 ? "pts/" + std::to_string(s.minor)
-                      : s.major == 4  ? "tty" + std::to_string(s.minor)
-                      : s.major < 0   ? "?"
-                                      : std::to_string(s.major) + ":" + std::to_string(s.minor);
-    std::snprintf(line, sizeof line, "%-24s %-8llu %-10s %-8s %8llu %9llu  %-19s %-19s %s\n", s.file_stem().c_str(),
-                  static_cast<unsigned long long>(s.auid), s.auid_name.empty() ? "-" : s.auid_name.c_str(), tty.c_str(),
-                  static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.bytes),
-                  format_utc_iso(s.first_ms / 1000).substr(0, 19).c_str(),
-                  format_utc_iso(s.last_ms / 1000).substr(0, 19).c_str(), s.comms.c_str());
-    out.write(std::string_view(line));
-  }
-  out.flush();
-}
+  void clear() { std::fprintf(stderr, "\r\x1b[K"); }
+
+private:
+  // Started at the first report, when the tree has been scanned.
+  std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+};
 
 template <class Options> int convert_tree(const Options& o) {
   if (o.output.empty()) throw UsageError("-r DIR needs -o OUTDIR");
@@ -58,13 +57,25 @@ template <class Options> int convert_tree(const Options& o) {
   b.out_dir = o.output;
   b.force = o.overwrite;
   b.verbose = o.verbose;
-  b.progress = ::isatty(2);
   b.job.to = o.to;
   b.job.gzip = o.gzip;
   b.job.hash = !o.no_hash;
   b.job.read = ReadOptions{o.skip_bad, nullptr, o.c};
   b.job.write = WriteOptions{o.v3_precision == "us"};
+  std::optional<ProgressLine> progress;
+  const bool show = ::isatty(2);
+  if (show) b.on_progress = [&](const convert::BatchProgress& p) {
+    if (!progress) progress.emplace();
+    progress->update(p);
+  };
+  Diagnostics diag;
+  diag.on_warning = [&](const std::string& where, const std::string& what) {
+    if (progress) progress->clear();
+    std::fprintf(stderr, "recast: warning: %s: %s\n", where.c_str(), what.c_str());
+  };
+  b.diag = &diag;
   auto s = convert::convert_tree(b);
+  if (show) ProgressLine().clear();
   for (const auto& [in, why] : s.skips) std::fprintf(stderr, "recast: skipped %s: %s\n", in.c_str(), why.c_str());
   for (const auto& [in, why] : s.failures) std::fprintf(stderr, "recast: failed %s: %s\n", in.c_str(), why.c_str());
   std::fprintf(stderr, "recast: %llu converted, %llu skipped, %llu failed (%llu other files ignored)\n",
@@ -83,15 +94,15 @@ void add_convert(CLI::App& app, int& status) {
     std::string v3_precision = "ms";
     ConvertOptions c;
     int cols = 0, rows = 0;
-    bool lf = false, list = false, records = false;
+    bool lf = false, list = false;
     std::string tree;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("convert", "convert a recording (asciicast, script(1), ttyrec, ...) to asciicast");
-  cmd->footer("Forms:\n  recast convert INPUT OUTPUT\n  recast convert INPUT -o OUTPUT\n"
-              "script(1): name the timing file or the typescript; the other is found by name\n"
-              "(NAME.timing, timing beside typescript, the logs an advanced timing file names),\n"
-              "or give them with --timing / --log-out / --log-in / --log-io.");
+  std::string footer = "Forms:\n  recast convert INPUT OUTPUT\n  recast convert INPUT -o OUTPUT";
+  for (const auto& f : formats().all())
+    if (!f.cli_note.empty()) footer += "\n" + f.cli_note;
+  cmd->footer(footer);
   cmd->add_option("files", o->files, "INPUT then OUTPUT (- for stdin/stdout; .gz read transparently)");
   cmd->add_option("-r,--recursive", o->tree,
                   "convert every recording under this directory into -o OUTDIR, keeping relative paths");
@@ -105,30 +116,13 @@ void add_convert(CLI::App& app, int& status) {
   cmd->add_flag("--skip-bad", o->skip_bad, "skip malformed lines (each is reported) instead of failing");
   cmd->add_flag("-v,--verbose", o->verbose, "say which input format was detected and which files were read");
   cmd->add_flag("--no-sha256", o->no_hash, "do not record the input files' SHA-256 in the header");
-  auto* g = "script(1)";
-  cmd->add_option("--timing,-T", o->c.timing, "script(1) timing file")->group(g);
-  cmd->add_option("--log-out,-O", o->c.log_out, "script(1) output log (typescript)")->group(g);
-  cmd->add_option("--log-in,-I", o->c.log_in, "script(1) input log")->group(g);
-  cmd->add_option("--log-io,-B", o->c.log_io, "script(1) combined input and output log")->group(g);
-  cmd->add_flag("--legacy-timing", o->c.legacy_timing,
-                "classic timing from util-linux <= 2.24, where each delay belongs to the previous chunk")
-      ->group(g);
   cmd->add_flag("--no-input", o->c.no_input, "leave out keystrokes (input events)");
-  auto* r = "raw output";
-  cmd->add_option("--rate", o->c.rate, "raw: one event per line at this many lines a second (default: all at 0)")
-      ->check(CLI::PositiveNumber)
-      ->group(r);
   cmd->add_option("--cols", o->cols, "terminal width (default: from the input, else guessed)")
       ->check(CLI::Range(1, 65535));
   cmd->add_option("--rows", o->rows, "terminal height (default: from the input, else 24)")->check(CLI::Range(1, 65535));
-  auto* a = "audit.log (pam_tty_audit)";
-  cmd->add_option("--session", o->c.session,
-                  "audit: session (ses number, or NODE:SES, or a name from --list); tlog: recording id or session")
-      ->group(a);
-  cmd->add_option("--user", o->c.user, "audit: only sessions of this login user (name or auid)")->group(a);
-  cmd->add_flag("--list", o->list, "audit: list the sessions in the inputs instead of converting")->group(a);
-  cmd->add_flag("--records", o->records, "audit: with --list, every record as aureport --tty prints it")->group(a);
   cmd->add_flag("--keep-lf", o->lf, "raw, sudo stdout/stderr: keep bare LF (default: shown as CR LF, as a tty would)");
+  // Each format's own options, in their groups.
+  for (const auto& set : formats().cli_options()) set.add(*cmd, CliTargets{o->c, o->list});
   cmd->callback([o, &status] {
     o->c.onlcr = !o->lf;
     if (!o->tree.empty()) {
@@ -137,23 +131,27 @@ void add_convert(CLI::App& app, int& status) {
     }
     if (o->files.empty()) throw UsageError("convert needs INPUT and OUTPUT, or -r DIR -o OUTDIR");
     if (o->cols || o->rows) o->c.size = TermSize{o->cols ? o->cols : 80, o->rows ? o->rows : 24};
-    const bool audit = o->from == "audit" || o->from == "audit-tty" || o->from == "pam_tty_audit" ||
-                       (o->from.empty() && is_audit(o->files.front()));
+    // A source that holds several sessions (audit logs) may come in several files.
+    const FormatInfo* several = convert::session_source(o->files.front(), o->from);
     if (o->list) {
-      if (!audit) throw UsageError("--list is for audit logs (" + o->files.front() + " is not one)");
-      list_audit(*o, o->files);
+      if (!several || !several->sessions->list)
+        throw UsageError("--list is for " + convert::session_sources_noun() + " (" + o->files.front() +
+                         " is not one)");
+      FdSink out(1, "<stdout>");
+      several->sessions->list(o->files, ReadOptions{o->skip_bad, nullptr, o->c}, out);
+      out.flush();
       status = 0;
       return;
     }
     if (o->output.empty()) {
-      if (o->files.size() < 2 || (o->files.size() > 2 && !audit))
+      if (o->files.size() < 2 || (o->files.size() > 2 && !several))
         throw UsageError("convert takes INPUT OUTPUT, or INPUT -o OUTPUT (" + std::to_string(o->files.size()) +
-                         " paths given; several inputs are for rotated audit logs)");
+                         " paths given; several inputs are for rotated " + convert::session_sources_noun() + ")");
       o->output = o->files.back();
       o->files.pop_back();
-    } else if (o->files.size() != 1 && !audit) {
+    } else if (o->files.size() != 1 && !several) {
       throw UsageError("convert takes one INPUT (" + std::to_string(o->files.size()) +
-                       " given; several are for rotated audit logs)");
+                       " given; several are for rotated " + convert::session_sources_noun() + ")");
     }
     convert::ConvertJob job;
     job.input = o->files[0];
@@ -165,10 +163,10 @@ void add_convert(CLI::App& app, int& status) {
     job.hash = !o->no_hash;
     job.read = ReadOptions{o->skip_bad, nullptr, o->c};
     job.write = WriteOptions{o->v3_precision == "us"};
-    if (audit) {
+    if (several) {
       struct stat st {};
       bool to_dir = ::stat(job.output.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-      auto results = convert::convert_audit(o->files, job, to_dir);
+      auto results = convert::convert_sessions(*several, o->files, job, to_dir);
       if (to_dir || o->verbose)
         for (const auto& res : results) std::fprintf(stderr, "recast: wrote %s\n", res.output.c_str());
       status = 0;
@@ -190,7 +188,8 @@ void add_formats(CLI::App& app, int& status) {
   auto* cmd = app.add_subcommand("formats", "list the formats recast reads and writes");
   cmd->callback([&status] {
     for (const auto& f : formats().all())
-      std::printf("%-12s %s%s  %s\n", f.name.c_str(), (f.open || f.open_dir) ? "r" : "-", f.make_writer ? "w" : "-",
+      std::printf("%-12s %s%s  %s\n", f.name.c_str(), (f.open || f.open_dir) ? "r" : "-",
+                  f.make_writer && f.convert_target ? "w" : "-",
                   f.description.c_str());
     status = 0;
   });

@@ -54,8 +54,9 @@ void add_merge(CLI::App& app, int& status) {
     opts.allow_overlap = o->allow_overlap;
     opts.overwrite = o->overwrite;
     opts.gzip = o->gzip;
-    opts.version = o->format == "v3" ? 3 : 2;
-    opts.verbose = o->verbose;
+    opts.format = o->format;
+    if (o->verbose)
+      opts.on_merged = [](const std::string& path) { std::fprintf(stderr, "recast: merged %s\n", path.c_str()); };
     auto inputs = archive::collect_inputs(o->inputs, nullptr);
     auto r = archive::merge_casts(inputs, o->out, opts);
     for (const auto& w : r.overlaps) std::fprintf(stderr, "recast: warning: overlap: %s\n", w.c_str());

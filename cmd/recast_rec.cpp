@@ -34,7 +34,7 @@ void add_rec(CLI::App& app, int& status) {
   cmd->callback([o, &status] {
     auto config = store::load_config();
     auto rec = resolve_recording(o->flags, config);
-    if (o->raw) rec.file.version = 0;
+    if (o->raw) rec.file.format = "raw";
     if (o->cols || o->rows) {
       TermSize cur = record::initial_size({});
       rec.recorder.forced_size = TermSize{o->cols.value_or(cur.cols), o->rows.value_or(cur.rows)};

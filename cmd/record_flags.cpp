@@ -43,7 +43,7 @@ ResolvedRecording resolve_recording(const RecordFlags& f, const store::Config& c
   r.placement.layout = store::parse_layout(f.layout.value_or(c.layout.value_or("day"))).value_or(store::Layout::day);
   r.placement.gzip = f.gzip || c.gzip.value_or(false);
   r.file.gzip = r.placement.gzip;
-  r.file.version = f.format.value_or(c.format.value_or("v2")) == "v3" ? 3 : 2;
+  r.file.format = f.format.value_or(c.format.value_or("v2"));
   r.file.on_error = f.on_error.value_or(c.on_error.value_or("keep-going")) == "abort" ? record::OnError::abort
                                                                                        : record::OnError::keep_going;
   r.recorder.on_error = r.file.on_error;

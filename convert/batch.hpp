@@ -1,25 +1,35 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // `recast convert -r DIR -o OUTDIR`: every legacy recording under DIR converted into
-// OUTDIR at the same relative path (NAME.cast). script(1) typescripts are paired with
+// OUTDIR at the same relative path (NAME.cast). How files group into recordings is
+// each format's (FormatInfo::tree, probe_dir): script(1) typescripts are paired with
 // their timing files by name, sudo I/O log directories are one recording each, an
 // audit.log with its rotated copies gives a directory of per-session casts.
 // Outputs that exist are skipped unless forced; one failure does not stop the rest.
 #include "convert/convert_file.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace recssh::convert {
 
+// Where a batch is: called before each recording and once at the end (current "").
+struct BatchProgress {
+  std::size_t files_done = 0, files = 0;
+  std::uint64_t bytes_done = 0, bytes = 0;
+  std::string current; // the input being converted
+};
+
 struct BatchOptions {
   std::string root, out_dir;
   bool force = false;
-  bool progress = false; // a progress line on stderr (a terminal)
   bool verbose = false;  // also name the files that are not recordings
   ConvertJob job;        // format choices for every conversion
+  std::function<void(const BatchProgress&)> on_progress = nullptr;
+  Diagnostics* diag = nullptr; // the conversions' warnings (nullptr: stderr)
 };
 
 struct BatchSummary {

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "convert/convert_file.hpp"
 
-#include "convert/audit.hpp"
 #include "core/json.hpp"
 #include "core/sha256.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <future>
+#include <memory>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace recssh::convert {
@@ -65,32 +66,50 @@ ConvertResult convert_file(const ConvertJob& job) {
   return result;
 }
 
-std::vector<ConvertResult> convert_audit(std::vector<std::string> inputs, const ConvertJob& job, bool to_dir) {
-  inputs = order_audit_files(std::move(inputs), job.read.diag);
-  auto sessions = scan_audit(inputs, job.read);
-  if (sessions.empty()) throw Error("no TTY or USER_TTY records" + std::string(job.read.convert.session.empty() &&
-                                                                                  job.read.convert.user.empty()
-                                                                              ? ""
-                                                                              : " match the filters") +
-                                    " in " + inputs.front() + (inputs.size() > 1 ? " and the others" : ""));
+std::vector<ConvertResult> convert_sessions(const FormatInfo& format, std::vector<std::string> inputs,
+                                            const ConvertJob& job, bool to_dir) {
+  const FormatInfo::Sessions& src = *format.sessions;
+  inputs = src.order(std::move(inputs), job.read.diag);
+  auto sessions = src.scan(inputs, job.read);
+  if (sessions.empty()) throw Error(src.none_found(inputs, job.read));
   if (!to_dir && sessions.size() > 1) {
     std::string list;
-    for (const auto& s : sessions) list += " " + s.file_stem();
-    throw UsageError(std::to_string(sessions.size()) + " audit sessions (" + list.substr(1) +
+    for (const auto& s : sessions) list += " " + s.name;
+    throw UsageError(std::to_string(sessions.size()) + " " + format.name + " sessions (" + list.substr(1) +
                      "): choose one with --session, or give an existing directory as OUTPUT for one cast each");
   }
   std::vector<ConvertResult> results;
   for (const auto& s : sessions) {
     ConvertJob one = job;
-    if (to_dir) one.output = job.output + (ends_with(job.output, "/") ? "" : "/") + s.file_stem() + ".cast";
+    if (to_dir) one.output = job.output + (ends_with(job.output, "/") ? "" : "/") + s.name + ".cast";
     ConvertResult r;
-    r.format = formats().find("audit");
-    auto reader = open_audit_session(inputs, s, job.read);
+    r.format = &format;
+    auto reader = src.open(inputs, s, job.read);
     write_cast(*reader, one, r);
     r.output = one.output;
     results.push_back(std::move(r));
   }
   return results;
+}
+
+const FormatInfo* session_source(const std::string& path, const std::string& from) {
+  if (!from.empty()) {
+    const FormatInfo* f = formats().find(from);
+    return f && f->sessions ? f : nullptr;
+  }
+  struct stat st {};
+  if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
+  Input in = open_input(path);
+  for (const auto& f : formats().all())
+    if (f.sessions && f.probe && f.probe(in)) return &f;
+  return nullptr;
+}
+
+std::string session_sources_noun() {
+  std::string out;
+  for (const auto& f : formats().all())
+    if (f.sessions) out += (out.empty() ? "" : " or ") + f.sessions->noun;
+  return out;
 }
 
 void write_cast(EventReader& reader, const ConvertJob& job, ConvertResult& result) {
@@ -114,7 +133,17 @@ void write_cast(EventReader& reader, const ConvertJob& job, ConvertResult& resul
     }
     header.set_extra("recssh_source", source_json(result.source, hashes));
   }
-  auto writer = to.make_writer(out.sink(), job.write);
+  // The companion outputs the writer declares, each beside the output unless named.
+  std::vector<std::unique_ptr<Output>> companions;
+  WriterOutputs outputs(out.sink());
+  for (const auto& name : to.companions) {
+    std::string path = job.output + "." + name;
+    for (const auto& [n, p] : job.companions)
+      if (n == name) path = p;
+    companions.push_back(std::make_unique<Output>(path, job.overwrite, ends_with(path, ".gz")));
+    outputs.companions.emplace_back(name, &companions.back()->sink());
+  }
+  auto writer = to.make_writer(outputs, job.write);
   writer->begin(header);
   Event e;
   while (reader.next(e)) {
@@ -123,11 +152,13 @@ void write_cast(EventReader& reader, const ConvertJob& job, ConvertResult& resul
   }
   writer->finish();
   out.finish_writing();
+  for (auto& c : companions) c->finish_writing();
   if (pending.valid()) {
     result.sha256 = pending.get();
     patch_hashes(out.patchable_fd(), out.name(), result.sha256);
   }
   out.commit();
+  for (auto& c : companions) c->commit();
 }
 
 } // namespace recssh::convert

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace recssh::convert {
@@ -18,7 +19,10 @@ namespace recssh::convert {
 struct ConvertJob {
   std::string input, output;
   std::string from;      // "" = detect
-  std::string to = "v2";
+  std::string to = "v2"; // a writer of the registry
+  // Where the writer's companion outputs go (FormatInfo::companions), by name;
+  // default: OUTPUT.NAME.
+  std::vector<std::pair<std::string, std::string>> companions;
   Overwrite overwrite = Overwrite::no;
   bool gzip = false;     // also implied by a .gz output
   bool hash = true;      // SHA-256 of every input file into the header
@@ -37,10 +41,20 @@ struct ConvertResult {
 ConvertResult convert_file(const ConvertJob& job);
 // Writes every event of `reader` as job says (header with recssh_source, temp file).
 void write_cast(EventReader& reader, const ConvertJob& job, ConvertResult& result);
-// Audit logs: several files (rotated copies, any order), every session that passes
-// the filters: into job.output as a directory (one cast each, named by session), or
-// the only one into job.output as a file.
-std::vector<ConvertResult> convert_audit(std::vector<std::string> inputs, const ConvertJob& job, bool to_dir);
+// Sources that hold several sessions (FormatInfo::sessions: audit logs): several
+// files (rotated copies, any order), every session that passes the filters: into
+// job.output as a directory (one cast each, named by session), or the only one into
+// job.output as a file.
+std::vector<ConvertResult> convert_sessions(const FormatInfo& format, std::vector<std::string> inputs,
+                                            const ConvertJob& job, bool to_dir);
+
+// The format of `path` when it is a source that holds several sessions: the one
+// `from` names, or else the one whose probe recognises the file (a regular file;
+// nullptr otherwise, and for unknown names: the conversion reports those).
+const FormatInfo* session_source(const std::string& path, const std::string& from);
+
+// What sources of several sessions are called in messages ("audit logs").
+std::string session_sources_noun();
 
 // The "recssh_source" header value. `hashes` may be shorter than the file list.
 std::string source_json(const SourceInfo& source, const std::vector<std::string>& hashes);

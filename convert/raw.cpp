@@ -54,7 +54,7 @@ class RawReader final : public EventReader {
 public:
   RawReader(Input in, const ReadOptions& o, bool script_frame)
       : EventReader(o), m_path(o.convert.path), m_frame(script_frame), m_onlcr(o.convert.onlcr && !script_frame),
-        m_rate(o.convert.rate) {
+        m_rate(o.convert.formats.get<RawOptions>().rate) {
     m_header.version = 0;
     std::string_view head = in.head;
     std::size_t eol = head.find('\n');

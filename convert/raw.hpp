@@ -10,6 +10,11 @@
 
 namespace recssh::convert {
 
+// Raw output's own option (ConvertOptions::formats).
+struct RawOptions {
+  double rate = 0; // lines per second (0: all at t=0)
+};
+
 // script_frame: the input is a typescript: its "Script started" line and "Script
 // done" footer are not output (their size, time and exit code go to the header), and
 // the bytes are kept exactly (no LF -> CR LF).

@@ -4,6 +4,8 @@
 #include "convert/data_stream.hpp"
 #include "convert/event_queue.hpp"
 #include "convert/raw.hpp"
+#include "convert/script_files.hpp"
+#include "convert/script_log_plan.hpp"
 #include "convert/script_header.hpp"
 #include "convert/script_timing.hpp"
 #include "core/fd.hpp"
@@ -21,46 +23,8 @@
 namespace recssh::convert {
 namespace {
 
-constexpr std::size_t k_window = 1 << 16; // how far back a header or footer line is looked for
+constexpr std::size_t k_window = k_script_window;
 constexpr std::size_t k_untimed_chunk = 1 << 16;
-
-bool is_file(const std::string& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
-
-std::string join_path(const std::string& dir, const std::string& name) {
-  if (name.empty() || name[0] == '/' || dir == ".") return name;
-  return dir + "/" + name;
-}
-
-// pread of [off, off+n) of a plain file.
-std::string read_at(const std::string& path, std::uint64_t off, std::size_t n) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) throw Error("cannot read " + path + ": " + std::strerror(errno));
-  std::string out(n, '\0');
-  std::size_t got = 0;
-  while (got < n) {
-    ssize_t r = ::pread(fd.get(), out.data() + got, n - got, static_cast<off_t>(off + got));
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) throw Error("cannot read " + path + ": " + std::strerror(errno));
-    if (r == 0) break;
-    got += static_cast<std::size_t>(r);
-  }
-  out.resize(got);
-  return out;
-}
-
-// Where a data log's session bytes are: [header][untimed earlier sessions][second
-// header][timed body][extra][footer].
-struct LogPlan {
-  std::uint64_t header = 0, untimed = 0, second_header = 0;
-  std::uint64_t body = 0;  // bytes the timing describes that are present
-  std::uint64_t missing = 0; // bytes the timing describes beyond the data's end
-  std::uint64_t extra = 0; // bytes after the timed ones, before the footer (no timing)
-  bool unknown_rest = false; // size unknown: decide about the rest when we get there
-  std::string header_line, footer_line, session_header_line;
-};
 
 // One data log (output, input, or both).
 struct DataLog {
@@ -71,110 +35,14 @@ struct DataLog {
   bool warned_short = false;
 };
 
-LogPlan plan_log(const std::string& path, const Input& in, std::uint64_t timed, Diagnostics& diag) {
-  LogPlan p;
-  std::string_view head = in.head;
-  std::size_t eol = head.find('\n');
-  std::string_view first = eol == std::string_view::npos ? std::string_view{} : head.substr(0, eol);
-  std::uint64_t h1 = eol == std::string_view::npos ? 0 : eol + 1;
-  struct stat st {};
-  bool known = !in.gzip && path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-  if (!known) {
-    // Streamed (gzip'd, stdin): a recognised first line is the header; the rest is
-    // judged when the timed bytes are used up.
-    if (is_script_start_line(first)) p.header = h1, p.header_line = first;
-    p.body = timed;
-    p.unknown_rest = true;
-    return p;
-  }
-  const std::uint64_t F = static_cast<std::uint64_t>(st.st_size);
-  if (!h1 && F <= head.size() && is_script_start_line(head)) h1 = F; // cut inside the header line
-  std::size_t tail_n = static_cast<std::size_t>(std::min<std::uint64_t>(F, k_window));
-  std::string tail = read_at(path, F - tail_n, tail_n);
-  // Footer candidate: "\n" + last line + "\n" at the very end.
-  std::uint64_t fl = 0;
-  std::string last;
-  if (!tail.empty() && tail.back() == '\n') {
-    std::size_t prev = tail.rfind('\n', tail.size() - 2);
-    if (prev != std::string::npos && tail.size() >= 2) {
-      last = tail.substr(prev + 1, tail.size() - prev - 2);
-      if (prev >= 1 || F > tail_n) fl = last.size() + 2; // the LF before it is the footer's
-      if (prev == 0 && F == tail_n) fl = last.size() + 2;
-    }
-  }
-  const bool done_line = fl && is_script_done_line(last);
-  auto take_footer = [&] { p.footer_line = last; };
-  p.header_line = first;
-  // 1. header + body + footer, or no footer (killed)
-  if (h1 && h1 + timed + fl == F && fl) {
-    p.header = h1, p.body = timed;
-    take_footer();
-    return p;
-  }
-  if (h1 && h1 + timed == F) {
-    p.header = h1, p.body = timed;
-    return p;
-  }
-  // 2. no header (util-linux 2.25/2.26 -q wrote none)
-  if (timed == F || (fl && timed + fl == F && !is_script_start_line(first))) {
-    p.header_line.clear();
-    p.body = timed;
-    if (timed != F) take_footer();
-    return p;
-  }
-  // 3. appended sessions (-a): only the last one is timed.
-  const std::uint64_t ftr = done_line ? fl : 0;
-  if (h1 && h1 + timed + ftr < F) {
-    std::uint64_t pos = F - ftr - timed; // where the last session's body starts
-    std::size_t back = static_cast<std::size_t>(std::min<std::uint64_t>(pos, k_window));
-    std::string before = read_at(path, pos - back, back);
-    if (!before.empty() && before.back() == '\n') {
-      std::size_t ls = before.rfind('\n', before.size() - 2);
-      std::string line = before.substr(ls == std::string::npos ? 0 : ls + 1,
-                                       before.size() - (ls == std::string::npos ? 0 : ls + 1) - 1);
-      std::uint64_t line_start = pos - line.size() - 1;
-      if (is_script_start_line(line) && line_start >= h1) {
-        p.header = h1;
-        p.untimed = line_start - h1;
-        p.second_header = line.size() + 1;
-        p.session_header_line = line;
-        p.body = timed;
-        if (ftr) take_footer();
-        diag.warn(path, "appended typescript (script -a): the timing covers only the last session; the " +
-                            std::to_string(p.untimed) + " bytes before it are kept as untimed output at t=0");
-        return p;
-      }
-    }
-  }
-  // 4. the sizes do not add up: data cut short, or more data than timing.
-  p.header = is_script_start_line(first) || h1 ? h1 : 0;
-  if (p.header + timed + ftr > F) {
-    std::uint64_t avail = F > p.header + ftr ? F - p.header - ftr : 0;
-    p.body = std::min(timed, avail);
-    p.missing = timed - p.body;
-    if (ftr && p.header + p.body + ftr == F) take_footer();
-    else p.body = std::min<std::uint64_t>(timed, F - p.header), p.missing = timed - p.body;
-    diag.warn(path, "the timing describes " + std::to_string(timed) + " bytes but only " + std::to_string(p.body) +
-                        " are there (a truncated log?): the rest of the timing has no data");
-  } else {
-    p.body = timed;
-    p.extra = F - p.header - timed - ftr;
-    if (ftr) take_footer();
-    diag.warn(path, std::to_string(p.extra) + " bytes after the last timed chunk (the data is longer than the "
-                                              "timing): kept as output at the end, behind a gap marker");
-  }
-  return p;
-}
-
 class ScriptReader final : public EventReader {
 public:
   ScriptReader(Input timing, std::string timing_path, const TimingSummary& summary, std::string out_path,
                std::string in_path, bool io, const ReadOptions& o)
       : EventReader(o), m_timing_in(std::move(timing)),
         m_timing(*m_timing_in.source, m_timing_in.name, diagnostics()), m_summary(summary) {
-    const auto& c = options().convert;
-    m_no_input = c.no_input;
-    m_legacy = c.legacy_timing && !summary.advanced;
+    m_no_input = options().convert.no_input;
+    m_legacy = options().convert.formats.get<ScriptOptions>().legacy_timing && !summary.advanced;
     m_source.format = summary.advanced ? "script-advanced" : "script-classic";
     m_source.files.push_back({"timing", timing_path});
     if (io) {
@@ -464,73 +332,15 @@ private:
   bool m_finished = false;
 };
 
-// Resolves a log name recorded in an H record (as given to script, relative to its
-// working directory then) against the timing file's directory first.
-std::string resolve_logged(const std::string& timing_path, const std::string& name) {
-  std::string dir = dir_of(timing_path);
-  for (const std::string& c : {join_path(dir, name), join_path(dir, base_of(name)), name})
-    if (is_file(c)) return c;
-  return {};
-}
-
-std::string strip_ext(const std::string& base) {
-  std::size_t dot = base.rfind('.');
-  return dot == std::string::npos || dot == 0 ? base : base.substr(0, dot);
-}
-
-std::string first_existing(const std::string& dir, std::initializer_list<std::string> names,
-                           const std::string& self) {
-  for (const auto& n : names) {
-    if (n.empty()) continue;
-    std::string p = join_path(dir, n);
-    if (p != self && is_file(p)) return p;
-  }
-  return {};
-}
-
-std::string replace_word(std::string s, const std::string& from, const std::string& to) {
-  std::size_t at = s.find(from);
-  if (at == std::string::npos) return {};
-  return s.replace(at, from.size(), to);
-}
-
 } // namespace
 
-bool probe_typescript(const Input& in) {
-  std::size_t eol = in.head.find('\n');
-  if (eol != std::string_view::npos && is_script_start_line(std::string_view(in.head).substr(0, eol))) return true;
-  // A typescript without its header line (-q of 2.25/2.26, a cut file) is known by
-  // the timing file beside it.
-  return in.name != "-" && !in.name.empty() && !find_timing_for(in.name).empty();
-}
-
-std::string find_timing_for(const std::string& data_path) {
-  if (data_path == "-") return {};
-  std::string dir = dir_of(data_path), base = base_of(data_path), stem = strip_ext(base);
-  return first_existing(dir,
-                        {base + ".timing", stem + ".timing", stem + ".tm", base + ".tm", stem + "-timing",
-                         replace_word(base, "typescript", "timing"), replace_word(base, "output", "timing"),
-                         replace_word(base, "out", "timing"), replace_word(base, "session", "timing"),
-                         base == "typescript" ? "timing" : ""},
-                        data_path);
-}
-
-std::string find_typescript_for(const std::string& timing_path) {
-  std::string dir = dir_of(timing_path), base = base_of(timing_path), stem = strip_ext(base);
-  return first_existing(dir,
-                        {stem, stem + ".typescript", stem + ".ts", stem + ".log", stem + ".out", stem + ".session",
-                         replace_word(base, "timing", "typescript"), replace_word(base, "timing", "output"),
-                         replace_word(base, "timing", "out"), replace_word(base, "timing", "session"),
-                         "typescript"},
-                        timing_path);
-}
-
 std::unique_ptr<EventReader> open_script(Input in, const ReadOptions& options) {
-  ConvertOptions c = options.convert;
+  const ConvertOptions& c = options.convert;
+  const ScriptOptions& s = c.formats.get<ScriptOptions>();
   Diagnostics fallback;
   Diagnostics& diag = options.diag ? *options.diag : fallback;
   const bool named_is_timing = probe_script_timing(in.head);
-  std::string timing = c.timing, out = c.log_out, input = c.log_in, io = c.log_io;
+  std::string timing = s.timing, out = s.log_out, input = s.log_in, io = s.log_io;
   if (named_is_timing) {
     if (!timing.empty() && timing != c.path)
       throw UsageError(c.path + " is a timing file, and --timing names another (" + timing + ")");

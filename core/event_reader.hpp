@@ -7,25 +7,49 @@
 #include "core/errors.hpp"
 #include "core/event.hpp"
 
+#include <any>
 #include <cstdint>
 #include <exception>
+#include <map>
 #include <optional>
 #include <string>
+#include <typeindex>
 #include <vector>
 
 namespace recssh {
 
-// What the legacy-format readers of convert/ need beyond the input itself: companion
-// files, and choices the source format leaves open. Asciicast readers ignore it.
+// Each format's own options (script's companion files, audit's filters), kept by
+// their type so that core knows none of them: the format's registration fills its
+// set (FormatInfo::add_cli_options), its reader asks for it with get<T>(), a
+// default-made set when none was given.
+class FormatOptions {
+public:
+  // The set of type T, made if missing. The reference stays valid while this object
+  // lives and is not copied (command-line options are bound to it).
+  template <class T> T& emplace() {
+    std::any& a = m_sets[std::type_index(typeid(T))];
+    if (!a.has_value()) a = T{};
+    return *std::any_cast<T>(&a);
+  }
+  template <class T> const T& get() const {
+    static const T none{};
+    auto it = m_sets.find(std::type_index(typeid(T)));
+    return it == m_sets.end() ? none : *std::any_cast<T>(&it->second);
+  }
+
+private:
+  std::map<std::type_index, std::any> m_sets;
+};
+
+// What the legacy-format readers of convert/ need beyond the input itself: the
+// choices several formats share, and each format's own. Asciicast readers ignore it.
 struct ConvertOptions {
-  std::string path;                              // the input's path ("-": stdin)
-  std::string timing, log_out, log_in, log_io;   // script(1) companions (found by name if empty)
-  bool no_input = false;                         // drop keystrokes ("i")
-  bool legacy_timing = false;                    // script(1) <= 2.24: delays belong to the previous chunk
-  double rate = 0;                               // raw: lines per second (0: all at t=0)
-  bool onlcr = true;                             // raw, sudo stdout/stderr: bare LF shown as CR LF
-  std::optional<TermSize> size;                  // --cols/--rows
-  std::string session, user;                     // audit: filters
+  std::string path;             // the input's path ("-": stdin)
+  bool no_input = false;        // drop keystrokes ("i")
+  bool onlcr = true;            // output captured without a tty: bare LF shown as CR LF
+  std::optional<TermSize> size; // --cols/--rows
+  std::string session;          // sources that hold several sessions or recordings: which one
+  FormatOptions formats;        // each format's own (convert/*.hpp)
 };
 
 struct ReadOptions {

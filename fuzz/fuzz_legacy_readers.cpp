@@ -63,7 +63,7 @@ std::unique_ptr<recssh::EventReader> open(std::string_view bytes, recssh::ReadOp
     put(d + "/t", timing);
     put(d + "/o", data);
     o.convert.path = d + "/t";
-    o.convert.log_out = d + "/o";
+    o.convert.formats.emplace<ScriptOptions>().log_out = d + "/o";
     return open_script(open_input(d + "/t", o.diag), o);
   }
   if (reader == "audit") {

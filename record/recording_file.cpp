@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "record/recording_file.hpp"
 
-#include "core/cast_writer.hpp"
+#include "core/format.hpp"
 #include "core/errors.hpp"
 
 #include <cerrno>
@@ -142,12 +142,9 @@ RecordingFile::RecordingFile(Fd fd, std::string name, RecordingFileOptions optio
     m_gzip = std::make_unique<GzipSink>(*m_queue, m_name);
     sink = m_gzip.get();
   }
-  if (options.version == 3)
-    m_writer = std::make_unique<CastV3Writer>(*sink, WriteOptions{});
-  else if (options.version == 0)
-    m_writer = std::make_unique<RawWriter>(*sink);
-  else
-    m_writer = std::make_unique<CastV2Writer>(*sink);
+  const FormatInfo& format = formats().writer(options.format);
+  m_writer = format.make_writer(*sink, WriteOptions{});
+  m_version = format.cast_version;
   // The writer thread must never take a signal: SIGWINCH, SIGINT and the rest are for
   // the recorder's signalfd, which only sees signals that every thread blocks. The
   // thread inherits the mask in force when it is created.

@@ -17,7 +17,7 @@ namespace recssh::record {
 enum class OnError { keep_going, abort };
 
 struct RecordingFileOptions {
-  int version = 2;             // cast version written: 2 or 3; 0 for raw output only
+  std::string format = "v2";   // the writer (registry name): v2, v3, or raw (output only)
   bool gzip = false;           // .cast.gz, sync-flushed at least once a second
   OnError on_error = OnError::keep_going;
   std::size_t buffer_limit = 3u << 20; // bytes on their way to the disk before dropping
@@ -40,7 +40,8 @@ public:
   void finish();
 
   const std::string& name() const { return m_name; }
-  int version() const { return m_opts.version; }
+  // The asciicast version written (0: raw output).
+  int version() const { return m_version; }
   // True once a write has failed (for --on-error=abort) .
   bool failed() const;
   std::string last_error() const;
@@ -56,6 +57,7 @@ private:
   std::unique_ptr<QueueSink> m_queue;
   std::unique_ptr<ByteSink> m_gzip;
   std::unique_ptr<EventWriter> m_writer;
+  int m_version = 0;
   std::uint64_t m_reported_lost = 0;
   bool m_finished = false;
   bool m_dirty = false;

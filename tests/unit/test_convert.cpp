@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "convert/audit.hpp"
+#include "convert/audit_report.hpp"
 #include "convert/script_header.hpp"
 #include "convert/script_timing.hpp"
 #include "core/errors.hpp"
