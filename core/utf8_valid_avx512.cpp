@@ -112,6 +112,10 @@ private:
 } // namespace
 
 bool valid_utf8_avx512(const char* p, std::size_t n) {
+  // A short ASCII string (most single lines: the line-by-line reader checks each)
+  // needs none of the table work: one masked load and one sign test.
+  if (n <= 64 && _mm512_movepi8_mask(_mm512_maskz_loadu_epi8(_bzhi_u64(~std::uint64_t(0), unsigned(n)), p)) == 0)
+    return true;
   Checker c;
   for (; n >= 64; p += 64, n -= 64) c.add_fast(_mm512_loadu_si512(p));
   // The rest with zeros after it (loaded by mask: nothing past the end is touched),
