@@ -4,7 +4,8 @@
 #   make build  configure and build into build/
 #   make demo   build, then run the built-in demo (shell/demo.sh)
 #   make test   build, then the whole suite: ctest in build/ (all tests), build-asan/
-#               (unit tests under ASan+UBSan) and build-fuzz/ (brief libFuzzer runs)
+#               (unit tests under ASan+UBSan), build-fuzz/ (brief libFuzzer runs),
+#               and test-kernels (the SIMD kernels this CPU does not pick, forced)
 #   make bench  the side-by-side benchmarks (bench/run.sh)
 #   make deb    the Debian package (dpkg-buildpackage -b), into build-deb/
 #   make test-deb  build it, check it with dpkg-deb and lintian, install, use, purge
@@ -15,11 +16,11 @@ PACKAGES = g++ cmake make pkg-config libcli11-dev libhowardhinnant-date-dev \
   libboost-dev libboost-filesystem-dev libsimdjson-dev zlib1g-dev libssl-dev libvterm-dev catch2 \
   clang libclang-rt-14-dev asciinema bsdutils util-linux gzip time procps \
   openssh-server openssh-client tmux zsh bash-completion tlog groff-base \
-  sudo auditd termrec perl
+  sudo auditd termrec perl qemu-user
 
 DEB_PACKAGES = debhelper dpkg-dev fakeroot lintian man-db
 
-.PHONY: deps build demo test test-unit test-asan test-fuzz test-deb deb bench clean
+.PHONY: deps build demo test test-unit test-asan fuzz-build test-fuzz test-kernels test-deb deb bench clean
 
 deps:
 	@missing=$$(for p in $(PACKAGES); do \
@@ -46,12 +47,36 @@ test-asan: deps
 	cmake --build build-asan -j $(JOBS) --target unit_tests
 	cd build-asan && ctest --output-on-failure -R '^unit$$'
 
-test-fuzz: deps
+fuzz-build: deps
 	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DRECSSH_FUZZ=ON -DRECSSH_BUILD_TESTS=OFF
 	cmake --build build-fuzz -j $(JOBS) --target fuzz_cast_reader fuzz_ttyrec fuzz_script fuzz_bsd_script fuzz_tlog fuzz_audit fuzz_sudo fuzz_raw
+
+test-fuzz: fuzz-build
 	cd build-fuzz && ctest --output-on-failure
 
-test: test-unit test-asan test-fuzz test-deb
+# The SIMD kernels (core/simd.hpp), each forced in turn with RECSSH_SIMD: the unit
+# tests, the asciinema compatibility and command-line tests, and a short fuzz run of
+# the fast line parser against simdjson (which also compares every kernel with the
+# one forced), so that a kernel this CPU would not pick is tested too. A kernel the
+# CPU lacks is skipped with a line saying so; scalar, and sse2 on x86-64, must run.
+# (test_simd_kernels and test_qemu_cpus, in test-unit, compare the bytes of every
+# kernel here and of the binary on emulated older CPUs.)
+KERNELS = scalar sse2 avx2 avx512 avx512vbmi2
+test-kernels: build fuzz-build
+	@for k in $(KERNELS); do \
+	  if ! err=$$(RECSSH_SIMD=$$k build/cmd/recast --version 2>&1 >/dev/null); then \
+	    case $$k/$$(uname -m) in scalar/* | sse2/x86_64) echo "test-kernels: $$k refused: $$err"; exit 1 ;; esac; \
+	    echo "test-kernels: kernel $$k skipped: $$err"; continue; \
+	  fi; \
+	  echo "test-kernels: RECSSH_SIMD=$$k"; \
+	  (cd build && RECSSH_SIMD=$$k ctest --output-on-failure -j $(JOBS) \
+	    -R '^(unit|test_asciinema_compat|test_cli)$$') || exit 1; \
+	  if ! (cd build-fuzz && RECSSH_SIMD=$$k fuzz/fuzz_cast_reader -max_total_time=10 -timeout=10 \
+	      -rss_limit_mb=2048 -max_len=65536 fuzz/corpus ../tests/fixtures/cast > fuzz-$$k.log 2>&1); then \
+	    tail -40 build-fuzz/fuzz-$$k.log; exit 1; \
+	  fi; \
+	  grep -E '^fuzz_cast_reader: |^Done ' build-fuzz/fuzz-$$k.log; \
+	done
 
 # The package is built from a copy of the tracked files in build-deb/, so its
 # outputs (which dpkg-buildpackage writes next to the source) stay there.
@@ -65,6 +90,8 @@ deb: deps
 test-deb:
 	$(MAKE) --no-print-directory deb DEB_BUILD_OPTIONS=nocheck
 	bash tests/package/test_deb.sh build-deb
+
+test: test-unit test-asan test-fuzz test-kernels test-deb
 
 bench: build
 	bash bench/run.sh

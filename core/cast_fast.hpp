@@ -12,8 +12,9 @@
 
 namespace recssh {
 
-// `capacity`: readable bytes from line.data() (at least line.size()); with 16 more,
-// the SIMD path may read past the end of the line.
+// `capacity`: readable bytes from line.data() (at least line.size()); with 16, 64 and
+// 128 more, the SIMD kernels (core/json_unescape*.cpp) take wider steps that may read
+// past the end of the line.
 // need_data false: for "o", "i" and "m" events the data is only checked, and left
 // empty (a validation pass).
 bool fast_parse_event(std::string_view line, std::size_t capacity, std::string_view& time_text,

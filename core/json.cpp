@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#if defined(__SSE2__) // the x86-64 baseline; elsewhere the byte loop does it all
 #include <emmintrin.h>
+#endif
 
 namespace recssh {
 
@@ -54,6 +56,7 @@ constexpr EscapeTable k_escapes;
 // stored whole and then overwritten from the first special byte on, so text with
 // many escapes (colour sequences every few words) costs no per-piece bookkeeping.
 char* escape_valid_utf8(char* dst, const char* p, const char* end) {
+#if defined(__SSE2__)
   const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), ctrl_max = _mm_set1_epi8(0x1f);
   while (end - p >= 16) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
@@ -73,6 +76,7 @@ char* escape_valid_utf8(char* dst, const char* p, const char* end) {
     dst += k_escapes.len[c];
     p += k + 1;
   }
+#endif
   for (; p < end; ++p) {
     unsigned char c = static_cast<unsigned char>(*p);
     if (k_class[c] == 1) {

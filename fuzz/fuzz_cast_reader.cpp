@@ -4,10 +4,13 @@
 #include "core/cast_fast.hpp"
 #include "core/cast_json.hpp"
 #include "core/format.hpp"
+#include "core/simd.hpp"
 
 #include "fuzz/null_sink.hpp"
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -26,7 +29,8 @@ void differential(std::string_view input) {
     std::string_view line(padded.data(), len);
     std::string_view fast_time;
     std::string code, data;
-    if (recssh::fast_parse_event(line, padded.size(), fast_time, code, data)) {
+    const bool accepted = recssh::fast_parse_event(line, padded.size(), fast_time, code, data);
+    if (accepted) {
       recssh::Event slow;
       std::string_view slow_time;
       try {
@@ -49,6 +53,28 @@ void differential(std::string_view input) {
       }
       if (slow_time != check_time || slow.code != check_code) __builtin_trap();
     }
+    // Every kernel this CPU runs decides and decodes exactly as the one in use
+    // (RECSSH_SIMD sets which that is: make test-kernels runs each), with any padding.
+    static const std::vector<recssh::simd::Kernel> kernels = recssh::simd::supported_kernels();
+    const recssh::simd::Kernel in_use = recssh::simd::active();
+    for (recssh::simd::Kernel k : kernels) {
+      recssh::simd::select(k);
+      std::string_view t;
+      std::string c, d;
+      const bool ok = recssh::fast_parse_event(line, padded.size(), t, c, d);
+      if (ok != accepted || (ok && (t != fast_time || c != code || d != data))) __builtin_trap();
+      std::string_view t2;
+      std::string c2, d2;
+      if (recssh::fast_parse_event(line, padded.size(), t2, c2, d2, false) != ok) __builtin_trap();
+      // Less padding: the narrower steps of the same kernel.
+      for (std::size_t pad : {0, 16, 64}) {
+        std::string_view t3;
+        std::string c3, d3;
+        const bool ok3 = recssh::fast_parse_event(line, len + pad, t3, c3, d3);
+        if (ok3 != ok || (ok3 && d3 != d)) __builtin_trap();
+      }
+    }
+    recssh::simd::select(in_use);
     pos = nl + 1;
   }
 }
@@ -98,6 +124,15 @@ void batched(std::string_view input) {
     if (transcript(input, sequential) != transcript(input, ahead)) __builtin_trap();
     if (transcript(input, sequential, true) != transcript(input, ahead, true)) __builtin_trap();
   }
+}
+
+// A run under RECSSH_SIMD must run that kernel (or the fuzz run per kernel proves
+// nothing).
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  const recssh::simd::Choice c = recssh::simd::choose(std::getenv("RECSSH_SIMD"));
+  if (!c.error.empty() || recssh::simd::active() != c.kernel) __builtin_trap();
+  std::fprintf(stderr, "fuzz_cast_reader: SIMD kernel %s\n", recssh::simd::describe().c_str());
+  return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

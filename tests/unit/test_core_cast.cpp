@@ -4,6 +4,7 @@
 #include "core/cast_reader.hpp"
 #include "core/cast_writer.hpp"
 #include "helpers.hpp"
+#include "simd_kernels.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -182,7 +183,7 @@ TEST_CASE("writers escape, and v3 intervals are quantized to ms", "[core][cast_v
               "[0.001499, \"o\", \"a\\u001b\"]\n[0.002501, \"o\", \"b\"]\n[0.002501, \"m\", \"m\"]\n");
 }
 
-TEST_CASE("the fast event path agrees with simdjson on every line it accepts", "[core][cast_fast]") {
+TEST_CASE("the fast event path agrees with simdjson on every line it accepts, in every kernel", "[core][cast_fast]") {
   const char* lines[] = {
       R"([0.5, "o", "plain"])", R"( [ 1e-05 , "i" , "a\u001bb\r\n\t\"\\\/\b\f" ] )",
       R"([0, "o", "\ud83d\ude00 \u00e9 \u20ac"])", R"([1.5, "o", "unpaired \ud800"])",
@@ -191,30 +192,32 @@ TEST_CASE("the fast event path agrees with simdjson on every line it accepts", "
       "[1, \"o\", \"raw\tcontrol\"]", "[1, \"o\", \"caf\xc3\xa9\"]", "[1, \"o\", \"bad\xff\"]",
       R"([1E+2, "zz", ""])", R"([true, "o", "x"])", R"([1, "o", "unterminated])",
   };
-  CastJson json;
-  for (std::string text : lines) {
-    text.append(128, '\0');
-    std::string_view line(text.data(), text.size() - 128);
-    for (std::size_t capacity : {line.size(), text.size()}) {
-      std::string_view fast_time;
-      Event fast;
-      if (!fast_parse_event(line, capacity, fast_time, fast.code, fast.data)) continue;
-      Event slow;
-      std::string_view slow_time;
-      REQUIRE_NOTHROW(slow_time = json.parse_event_slow(line, text.size(), slow, nullptr));
-      CHECK(std::string(fast_time) == std::string(slow_time));
-      CHECK(fast.code == slow.code);
-      CHECK(fast.data == slow.data);
+  test::for_each_kernel([&](recssh::simd::Kernel) {
+    CastJson json;
+    for (std::string text : lines) {
+      text.append(128, '\0');
+      std::string_view line(text.data(), text.size() - 128);
+      for (std::size_t capacity : {line.size(), text.size()}) {
+        std::string_view fast_time;
+        Event fast;
+        if (!fast_parse_event(line, capacity, fast_time, fast.code, fast.data)) continue;
+        Event slow;
+        std::string_view slow_time;
+        REQUIRE_NOTHROW(slow_time = json.parse_event_slow(line, text.size(), slow, nullptr));
+        CHECK(std::string(fast_time) == std::string(slow_time));
+        CHECK(fast.code == slow.code);
+        CHECK(fast.data == slow.data);
+      }
     }
-  }
-  std::string_view t;
-  std::string c, d;
-  CHECK(fast_parse_event(R"([0.5, "o", "a\u001bb"])", 22, t, c, d));
-  CHECK(d == "a\x1b" "b");
-  CHECK_FALSE(fast_parse_event(R"([1.5, "o", "unpaired \ud800"])", 31, t, c, d));
+    std::string_view t;
+    std::string c, d;
+    CHECK(fast_parse_event(R"([0.5, "o", "a\u001bb"])", 22, t, c, d));
+    CHECK(d == "a\x1b" "b");
+    CHECK_FALSE(fast_parse_event(R"([1.5, "o", "unpaired \ud800"])", 31, t, c, d));
+  });
 }
 
-TEST_CASE("the check-only path accepts exactly what decoding accepts", "[core][fast]") {
+TEST_CASE("the check-only path accepts exactly what decoding accepts, in every kernel", "[core][fast]") {
   // Strings built from escapes and text, long enough to cross the 64-byte blocks at
   // every offset, valid and not.
   const char* pieces[] = {"\\u001b", "\\\\", "\\\"", "a", "\xc3\xa9", "\\n", "\\r\\n", "\\uD83D\\uDE00",
@@ -222,45 +225,47 @@ TEST_CASE("the check-only path accepts exactly what decoding accepts", "[core][f
                           "\\u0000", "\\u0041", "\\u001B", "\\b\\f", "\\u00fF", "plain text run of 33 bytes, longer",
                           "\\u0085", "\\u0080", "\\u00a0", "\\u007e"};
   const char* bad[] = {"\\x", "\\u12G4", "\t", "\\", "\\u00", "\\uDE00x", "\\\\\\"};
-  std::uint64_t state = 12345;
-  auto rnd = [&](std::uint64_t n) {
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    return (state >> 33) % n;
-  };
-  CastJson json;
-  int accepted = 0, rejected = 0;
-  for (int i = 0; i < 20000; ++i) {
-    std::string data;
-    int n = int(rnd(60));
-    for (int k = 0; k < n; ++k) data += pieces[rnd(sizeof pieces / sizeof *pieces)];
-    if (rnd(4) == 0) data.insert(rnd(data.size() + 1), bad[rnd(sizeof bad / sizeof *bad)]);
-    std::string text = "[" + std::to_string(rnd(1000)) + ".5, \"o\", \"" + data + "\"]";
-    if (rnd(10) == 0) text.pop_back(); // no closing bracket
-    const std::size_t len = text.size();
-    text.append(128, '\0');
-    std::string_view line(text.data(), len);
-    std::string_view t1, t2;
-    std::string c1, d1, c2, d2;
-    bool full = fast_parse_event(line, text.size(), t1, c1, d1, true);
-    bool check = fast_parse_event(line, text.size(), t2, c2, d2, false);
-    INFO(text.substr(0, len));
-    REQUIRE(full == check);
-    // 64 bytes of padding: the 32-byte decoder (128 bytes let the 64-byte one run).
-    std::string_view t3;
-    std::string c3, d3;
-    REQUIRE(fast_parse_event(line, len + 64, t3, c3, d3, true) == full);
-    if (full) {
-      CHECK(t1 == t2);
-      CHECK(d2.empty());
-      CHECK(d3 == d1);
-      Event slow;
-      REQUIRE_NOTHROW(json.parse_event_slow(line, text.size(), slow, nullptr));
-      CHECK(slow.data == d1);
+  test::for_each_kernel([&](recssh::simd::Kernel) {
+    std::uint64_t state = 12345;
+    auto rnd = [&](std::uint64_t n) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      return (state >> 33) % n;
+    };
+    CastJson json;
+    int accepted = 0, rejected = 0;
+    for (int i = 0; i < 20000; ++i) {
+      std::string data;
+      int n = int(rnd(60));
+      for (int k = 0; k < n; ++k) data += pieces[rnd(sizeof pieces / sizeof *pieces)];
+      if (rnd(4) == 0) data.insert(rnd(data.size() + 1), bad[rnd(sizeof bad / sizeof *bad)]);
+      std::string text = "[" + std::to_string(rnd(1000)) + ".5, \"o\", \"" + data + "\"]";
+      if (rnd(10) == 0) text.pop_back(); // no closing bracket
+      const std::size_t len = text.size();
+      text.append(128, '\0');
+      std::string_view line(text.data(), len);
+      std::string_view t1, t2;
+      std::string c1, d1, c2, d2;
+      bool full = fast_parse_event(line, text.size(), t1, c1, d1, true);
+      bool check = fast_parse_event(line, text.size(), t2, c2, d2, false);
+      INFO(text.substr(0, len));
+      REQUIRE(full == check);
+      // 64 bytes of padding: the 32-byte decoder (128 bytes let the 64-byte one run).
+      std::string_view t3;
+      std::string c3, d3;
+      REQUIRE(fast_parse_event(line, len + 64, t3, c3, d3, true) == full);
+      if (full) {
+        CHECK(t1 == t2);
+        CHECK(d2.empty());
+        CHECK(d3 == d1);
+        Event slow;
+        REQUIRE_NOTHROW(json.parse_event_slow(line, text.size(), slow, nullptr));
+        CHECK(slow.data == d1);
+      }
+      (full ? accepted : rejected)++;
     }
-    (full ? accepted : rejected)++;
-  }
-  CHECK(accepted > 1000);
-  CHECK(rejected > 1000);
+    CHECK(accepted > 1000);
+    CHECK(rejected > 1000);
+  });
 }
 
 namespace {
