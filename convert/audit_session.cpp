@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <filesystem>
+#include <boost/filesystem.hpp>
 #include <map>
 #include <pwd.h>
 
@@ -66,7 +66,7 @@ std::string audit_tty_name(int major, int minor) {
 
 std::string audit_rotation_base(const std::string& path) {
   // "audit.log.3" -> "audit.log", "audit.log.2.gz" -> "audit.log"; the name only.
-  std::filesystem::path p(path);
+  boost::filesystem::path p(path);
   std::string n = p.filename().string();
   if (n.size() > 3 && n.compare(n.size() - 3, 3, ".gz") == 0) n.resize(n.size() - 3);
   std::size_t dot = n.rfind('.');

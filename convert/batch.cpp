@@ -4,11 +4,11 @@
 #include "core/format.hpp"
 
 #include <algorithm>
-#include <filesystem>
+#include <boost/filesystem.hpp>
 #include <map>
 #include <set>
 
-namespace fs = std::filesystem;
+namespace fs = boost::filesystem;
 
 namespace recssh::convert {
 namespace {
@@ -39,11 +39,11 @@ std::string strip_known_ext(std::string rel) {
 }
 
 std::uint64_t size_of(const fs::path& p) {
-  std::error_code ec;
+  boost::system::error_code ec;
   if (fs::is_directory(p, ec)) {
     std::uint64_t n = 0;
     for (const auto& e : fs::directory_iterator(p, ec))
-      if (e.is_regular_file(ec)) n += e.file_size(ec);
+      if (fs::is_regular_file(e.status(ec))) n += fs::file_size(e.path(), ec);
     return n;
   }
   auto n = fs::file_size(p, ec);
@@ -82,7 +82,7 @@ const FormatInfo* probe_dir(const fs::path& d) {
 
 BatchSummary convert_tree(const BatchOptions& o) {
   BatchSummary summary;
-  std::error_code ec;
+  boost::system::error_code ec;
   if (!fs::is_directory(o.root, ec)) throw Error(o.root + ": not a directory");
   const fs::path root = fs::path(o.root);
   const fs::path out_root = fs::absolute(fs::path(o.out_dir));
@@ -98,12 +98,12 @@ BatchSummary convert_tree(const BatchOptions& o) {
       it.disable_recursion_pending(); // never convert our own output
       continue;
     }
-    if (it->is_directory(ec)) {
+    if (fs::is_directory(it->status(ec))) {
       if (const FormatInfo* f = probe_dir(p)) {
         dirs.emplace_back(p, f);
         it.disable_recursion_pending();
       }
-    } else if (it->is_regular_file(ec)) {
+    } else if (fs::is_regular_file(it->status(ec))) {
       files.push_back(p);
     }
   }

@@ -4,7 +4,7 @@
 #include "convert/script_header.hpp"
 #include "convert/script_timing.hpp"
 
-#include <filesystem>
+#include <boost/filesystem.hpp>
 #include <sys/stat.h>
 
 namespace recssh::convert {
@@ -80,7 +80,7 @@ std::string find_typescript_for(const std::string& timing_path) {
 }
 
 TreeRules::Companions script_companions(const std::string& timing_path, Diagnostics& quiet) {
-  namespace fs = std::filesystem;
+  namespace fs = boost::filesystem;
   TreeRules::Companions c;
   std::string data = find_typescript_for(timing_path);
   try {
@@ -88,7 +88,7 @@ TreeRules::Companions script_companions(const std::string& timing_path, Diagnost
     for (const char* key : {"OUTPUT_LOG", "INPUT_LOG"})
       if (const std::string* n = s.find(key)) {
         fs::path log = fs::path(timing_path).parent_path() / fs::path(*n).filename();
-        std::error_code ec;
+        boost::system::error_code ec;
         if (fs::exists(log, ec)) {
           c.claimed.push_back(log.string());
           if (std::string(key) == "OUTPUT_LOG") data = log.string();

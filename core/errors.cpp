@@ -16,6 +16,8 @@ std::string& program_name_storage() {
 
 std::string errno_message(int error) { return std::strerror(error); }
 std::string errno_message() { return std::strerror(errno); }
+void throw_errno(const std::string& what) { throw Error(what + ": " + std::strerror(errno)); }
+void throw_errno(const std::string& what, int error) { throw Error(what + ": " + std::strerror(error)); }
 
 void set_program_name(std::string name) { program_name_storage() = std::move(name); }
 const std::string& program_name() { return program_name_storage(); }

@@ -33,6 +33,9 @@ private:
 // The text of an errno value, for "cannot open X: <text>" messages.
 std::string errno_message(int error);
 std::string errno_message(); // of the current errno
+// Throws Error("what: <errno text>").
+[[noreturn]] void throw_errno(const std::string& what);
+[[noreturn]] void throw_errno(const std::string& what, int error);
 
 // Bad command line use; exit status 2.
 class UsageError : public Error {
