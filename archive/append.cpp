@@ -60,12 +60,17 @@ BaseInfo inspect_base(const std::string& path, Diagnostics* diag) {
 
 AppendResult append_casts(const std::string& base, const std::vector<std::string>& more, const AppendOptions& o) {
   // Refuse a recording in progress: its recorder holds the lock.
-  Fd base_fd(::open(base.c_str(), O_RDONLY | O_CLOEXEC));
+  // BASE is replaced by rename: through a symlink that would replace the link itself
+  // with a new file (and leave its target as it was), so a symlink is refused.
+  Fd base_fd(::open(base.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  if (!base_fd.valid() && errno == ELOOP)
+    throw Error(base + " is a symlink: appending would replace the link, not add to its target (name the target)");
   if (!base_fd.valid()) throw Error("cannot open " + base + ": " + std::strerror(errno));
   if (!store::try_lock(base_fd.get()))
     throw Error(base + " is locked: a recording is still being written to it");
   struct stat st {};
   ::fstat(base_fd.get(), &st);
+  if (!S_ISREG(st.st_mode)) throw Error(base + " is not a regular file: cannot append to it");
 
   BaseInfo b = inspect_base(base, o.diag);
   const Micros default_cap = b.header.idle_time_limit

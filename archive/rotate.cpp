@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,10 +22,8 @@ namespace recssh::archive {
 void crash_point(const char* name) {
   const char* at = std::getenv("RECSSH_ROTATE_CRASH_AT");
   if (at && std::strcmp(at, name) == 0) ::raise(SIGKILL);
-}
-
-void remove_file(const std::string& p) {
-  if (::unlink(p.c_str()) != 0 && errno != ENOENT) throw Error("cannot remove " + p + ": " + errno_message());
+  const char* stop = std::getenv("RECSSH_ROTATE_STOP_AT");
+  if (stop && std::strcmp(stop, name) == 0) ::raise(SIGSTOP);
 }
 
 void set_mtime(int fd, std::int64_t mtime) {
@@ -33,11 +33,26 @@ void set_mtime(int fd, std::int64_t mtime) {
   ::futimens(fd, ts);
 }
 
+namespace {
+std::string user_name(uid_t uid) {
+  if (passwd* pw = ::getpwuid(uid)) return pw->pw_name;
+  return "uid " + std::to_string(uid);
+}
+} // namespace
+
 Rotation::Rotation(std::string root, const RotatePolicy& p, const std::function<void(const std::string&)>& log)
-    : m_root(std::move(root)), m_p(p), m_log(log), m_now(static_cast<std::int64_t>(::time(nullptr))) {}
+    : m_root(std::move(root)), m_p(p), m_log(log), m_now(static_cast<std::int64_t>(::time(nullptr))),
+      m_euid(::geteuid()) {
+  while (m_root.size() > 1 && m_root.back() == '/') m_root.pop_back();
+  // ROOT itself may be a symlink the admin made; everything below it is opened from
+  // this fd and never through a symlink.
+  m_root_fd = Fd(::open(m_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!m_root_fd.valid()) throw Error(m_root + ": cannot open the directory: " + errno_message());
+  store::fd_path(m_root_fd.get()); // fails early without /proc
+}
 
 RotateReport Rotation::run() {
-  m_lock.emplace(m_root + "/.recast-rotate.lock", m_root + ": another recast rotate is running");
+  open_state();
   recover_journal();
   scan();
   recover_compress();
@@ -53,9 +68,33 @@ void Rotation::failure(const std::string& what) {
   m_log("error: " + what);
 }
 
+// Which directories rotate may act in. Its own (and root's), always. Someone else's
+// only if no third party can write there (so the owner's files are the owner's), if
+// it sits in a directory of rotate's or of the same owner, and, for a user layout's
+// top-level directory (ROOT/NAME, NAME not a day), if that owner is the user NAME.
+bool Rotation::enter_dir(const store::Directory& d) {
+  const uid_t owner = d.st.st_uid;
+  if (trusted(owner)) return true;
+  std::string why;
+  if (d.st.st_mode & 022)
+    why = "writable by others (mode " + std::to_string((d.st.st_mode >> 6) & 7) +
+          std::to_string((d.st.st_mode >> 3) & 7) + std::to_string(d.st.st_mode & 7) + ") and owned by " +
+          user_name(owner);
+  else if (!trusted(d.parent_uid) && d.parent_uid != owner)
+    why = "owned by " + user_name(owner) + " inside a directory of " + user_name(d.parent_uid);
+  else if (d.depth == 1 && !store::parse_day_name(base_of(d.path))) {
+    passwd* pw = ::getpwnam(base_of(d.path).c_str());
+    if (!pw || pw->pw_uid != owner) why = "owned by " + user_name(owner) + ", not by the user it is named after";
+  }
+  if (why.empty()) return true;
+  failure("skip " + d.path + " and everything in it: " + why);
+  return false;
+}
+
 void Rotation::scan() {
   store::WalkOptions wo;
   wo.on_hidden_file = [&](const std::string& path) { m_temps.push_back(path); };
+  wo.enter = [&](const store::Directory& d) { return enter_dir(d); };
   store::walk(
       m_root,
       [&](const store::Recording& r) {
@@ -68,7 +107,18 @@ void Rotation::scan() {
           m_log("skip (locked: being recorded) " + r.path);
           return;
         }
-        m_files.push_back({r.path, r.mtime, r.gzip});
+        // In someone else's directory only that owner's files (and ours) are acted
+        // on: anything else got there by a hard link, not by a recorder.
+        if (!trusted(r.uid) && r.uid != r.dir_uid) {
+          failure("skip " + r.path + ": owned by " + user_name(r.uid) + ", in a directory of " + user_name(r.dir_uid));
+          return;
+        }
+        if (!store::is_plain_name(r.name)) {
+          failure("skip " + r.path + ": a control character in its name");
+          return;
+        }
+        uid_t owner = trusted(r.uid) && !trusted(r.dir_uid) ? r.dir_uid : r.uid;
+        m_files.push_back({r.path, r.rel_dir, r.name, r.mtime, r.gzip, r.uid, r.gid, {r.dev, r.ino}, owner});
       },
       wo);
   std::sort(m_files.begin(), m_files.end(), [](const Rec& a, const Rec& b) { return a.path < b.path; });
@@ -80,14 +130,22 @@ void Rotation::scan() {
 void Rotation::stale_temp(const std::string& path) {
   const std::string name = base_of(path);
   if (name.find(".tmp.") == std::string::npos && !ends_with(name, ".staging.cast")) return;
-  if (name.find(".staging.cast") != std::string::npos) {
-    struct stat jst {};
-    if (::lstat(journal().c_str(), &jst) == 0) return; // the journal decides
+  if (name.find(".staging.cast") != std::string::npos && m_journal_pending) return; // the journal decides
+  std::string dir = dir_of(path);
+  std::string rel = dir.size() > m_root.size() ? dir.substr(m_root.size() + 1) : "";
+  try {
+    Fd d = open_dir(rel);
+    struct stat dst {};
+    ::fstat(d.get(), &dst);
+    auto st = store::stat_entry(d.get(), name);
+    if (!st || !S_ISREG(st->st_mode) || st->st_mtime > m_now - m_p.min_age || store::is_being_recorded_at(d.get(), name))
+      return;
+    if (!trusted(st->st_uid) && st->st_uid != dst.st_uid) return; // not left by rotate nor by the owner
+    say("remove stale temporary file " + path);
+    if (!m_p.dry_run) store::remove_if_same(d.get(), name, store::id_of(*st), path);
+  } catch (const Error& e) {
+    failure(e.what());
   }
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0 || st.st_mtime > m_now - m_p.min_age || store::is_being_recorded(path)) return;
-  say("remove stale temporary file " + path);
-  if (!m_p.dry_run) remove_file(path);
 }
 
 void Rotation::retain() {
@@ -100,8 +158,13 @@ void Rotation::retain() {
     say("delete " + f.path + " (older than retention)");
     if (!m_p.dry_run) {
       try {
-        remove_file(f.path);
-        m_touched_dirs.insert(dir_of(f.path));
+        Fd dir = open_dir(f.rel_dir);
+        crash_point("retain-checked");
+        if (!store::remove_if_same(dir.get(), f.name, f.id, f.path)) {
+          m_log("note: " + f.path + " changed since it was checked; left alone");
+          continue;
+        }
+        m_touched_dirs.insert(f.rel_dir);
       } catch (const Error& e) {
         failure(e.what());
         continue;
@@ -114,9 +177,23 @@ void Rotation::retain() {
 
 void Rotation::remove_empty_days() {
   if (m_p.dry_run) return;
-  for (const auto& d : m_touched_dirs) sync_directory(d);
-  for (const auto& d : m_touched_dirs)
-    if (d != m_root && store::parse_day_name(base_of(d)) && ::rmdir(d.c_str()) == 0) m_log("remove empty directory " + d);
+  for (const auto& rel : m_touched_dirs) {
+    try {
+      Fd d = open_dir(rel);
+      ::fsync(d.get());
+    } catch (const Error&) {
+      // gone or replaced: nothing of ours to sync
+    }
+  }
+  for (const auto& rel : m_touched_dirs) {
+    if (rel.empty() || !store::parse_day_name(base_of(rel))) continue;
+    try {
+      Fd parent = open_dir(rel.find('/') == std::string::npos ? "" : dir_of(rel));
+      if (::unlinkat(parent.get(), base_of(rel).c_str(), AT_REMOVEDIR) == 0)
+        m_log("remove empty directory " + shown_dir(rel));
+    } catch (const Error&) {
+    }
+  }
 }
 
 std::optional<std::int64_t> parse_age(const std::string& text) {

@@ -5,9 +5,11 @@
 // delete those older than retain. Never touches a recording that is locked (being
 // recorded) or modified within min_age. Every output is written to a temporary file,
 // re-read and compared event for event with its inputs before any input is removed.
-// A merge is journaled (ROOT/.recast-rotate.journal) so a rotate killed at any point
-// is completed or rolled back by the next one; a compress is recognised by its two
-// files. A lock (ROOT/.recast-rotate.lock) keeps two rotations apart.
+// A merge is journaled so a rotate killed at any point is completed or rolled back by
+// the next one; a compress is recognised by its two files. A lock keeps two rotations
+// apart. Lock and journal live where only the effective user can write
+// (rotate_state.cpp). Root runs this over roots where users write: nothing a user
+// wrote is trusted, and nothing outside ROOT is touched (recast(1), THREAT MODEL).
 #include "core/errors.hpp"
 
 #include <functional>

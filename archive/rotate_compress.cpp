@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Rotation's compress step: X becomes X.gz, proven to hold the same events before X
-// goes. A kill in between leaves both, which the next run resolves.
+// goes. A kill in between leaves both, which the next run resolves. Every step is
+// relative to the held directory (rotation.hpp); X is read through the fd that was
+// checked, and X.gz keeps X's owner (ownership is who a recording belongs to).
 #include "archive/compare.hpp"
 #include "archive/rotation.hpp"
 #include "core/fd.hpp"
@@ -9,6 +11,7 @@
 #include <fcntl.h>
 #include <map>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace recssh::archive {
 
@@ -16,21 +19,25 @@ namespace recssh::archive {
 // removing X. X.gz is complete (it was renamed into place only when written); once it
 // proves identical, X goes. Either way only one of them takes part in this run.
 void Rotation::recover_compress() {
-  std::set<std::string> paths;
-  for (const auto& f : m_files) paths.insert(f.path);
+  std::map<std::string, const Rec*> by_path;
+  for (const auto& f : m_files) by_path[f.path] = &f;
   std::set<std::string> drop;
   for (const auto& f : m_files) {
-    if (!f.gz || !paths.count(f.path.substr(0, f.path.size() - 3))) continue;
-    std::string plain = f.path.substr(0, f.path.size() - 3);
+    if (!f.gz) continue;
+    auto plain_it = by_path.find(f.path.substr(0, f.path.size() - 3));
+    if (plain_it == by_path.end()) continue;
+    const Rec& plain = *plain_it->second;
+    drop.insert(plain.path);
     try {
-      verify_same_events(plain, f.path);
-      say("recover: " + f.path + " is complete; remove " + plain);
-      if (!m_p.dry_run) remove_file(plain);
+      Fd dir = open_dir(f.rel_dir);
+      Fd plain_fd = store::open_if_same(dir.get(), plain.name, plain.id, plain.path);
+      Fd gz_fd = store::open_if_same(dir.get(), f.name, f.id, f.path);
+      verify_same_events(store::fd_path(plain_fd.get()), store::fd_path(gz_fd.get()));
+      say("recover: " + f.path + " is complete; remove " + plain.path);
+      if (!m_p.dry_run) store::remove_if_same(dir.get(), plain.name, plain.id, plain.path);
       ++m_report.recovered;
-      drop.insert(plain);
     } catch (const Error& e) {
-      failure(f.path + " and " + plain + " differ; both left for inspection: " + e.what());
-      drop.insert(plain);
+      failure(f.path + " and " + plain.path + " differ; both left for inspection: " + e.what());
       drop.insert(f.path);
     }
   }
@@ -47,14 +54,21 @@ void Rotation::recover_compress() {
 void Rotation::compress() {
   std::map<std::string, std::vector<const Rec*>> by_dir;
   for (const auto& f : m_files)
-    if (!f.gz && f.mtime < m_now - *m_p.compress_after) by_dir[dir_of(f.path)].push_back(&f);
-  for (const auto& [dir, files] : by_dir) {
+    if (!f.gz && f.mtime < m_now - *m_p.compress_after) by_dir[f.rel_dir].push_back(&f);
+  for (const auto& [rel, files] : by_dir) {
+    Fd dir;
+    try {
+      dir = open_dir(rel);
+      crash_point("compress-checked");
+    } catch (const Error& e) {
+      failure("compress in " + shown_dir(rel) + " failed, originals kept: " + e.what());
+      continue;
+    }
     std::vector<const Rec*> written;
     for (const Rec* f : files) {
-      std::string target = f->path + ".gz";
-      struct stat st {};
-      if (::lstat(target.c_str(), &st) == 0) {
-        failure("compress " + f->path + ": " + target + " exists and was not made by this run; both left");
+      std::string target = f->name + ".gz";
+      if (store::stat_entry(dir.get(), target)) {
+        failure("compress " + f->path + ": " + f->path + ".gz exists and was not made by this run; both left");
         continue;
       }
       say("compress " + f->path);
@@ -63,49 +77,60 @@ void Rotation::compress() {
         continue;
       }
       try {
-        gzip_file(*f, target);
+        gzip_file(dir, *f);
         written.push_back(f);
       } catch (const Error& e) {
         failure("compress " + f->path + " failed, original kept: " + e.what());
       }
     }
     if (written.empty()) continue;
-    sync_directory(dir); // every .gz is on disk before any original goes
+    ::fsync(dir.get()); // every .gz is on disk before any original goes
     crash_point("compress-written");
     for (const Rec* f : written) {
-      std::string target = f->path + ".gz";
+      std::string target = f->name + ".gz";
       try {
+        Fd plain = store::open_if_same(dir.get(), f->name, f->id, f->path);
         try {
-          verify_same_events(f->path, target);
+          verify_same_events(store::fd_path(plain.get()), at(dir, target));
         } catch (...) {
-          remove_file(target);
+          ::unlinkat(dir.get(), target.c_str(), 0);
           throw;
         }
-        remove_file(f->path);
+        if (!store::remove_if_same(dir.get(), f->name, f->id, f->path))
+          throw Error(f->path + " changed since it was checked");
         ++m_report.compressed;
       } catch (const Error& e) {
         failure("compress " + f->path + " failed, original kept: " + e.what());
       }
     }
-    m_touched_dirs.insert(dir);
+    m_touched_dirs.insert(rel);
   }
 }
 
-void Rotation::gzip_file(const Rec& f, const std::string& target) {
-  Fd in(::open(f.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!in.valid()) throw Error("cannot read " + f.path + ": " + errno_message());
+void Rotation::gzip_file(const Fd& dir, const Rec& f) {
+  Fd in = store::open_if_same(dir.get(), f.name, f.id, f.path);
   struct stat st {};
   ::fstat(in.get(), &st);
-  AtomicFile out(target, Overwrite::no, st.st_mode & 07777);
-  {
-    FdSink fd_sink(out.fd(), target);
-    GzipSink gz(fd_sink, target);
-    copy_fd(in.get(), gz, f.path);
-    gz.close();
-    fd_sink.flush();
+  const std::string target = at(dir, f.name + ".gz");
+  try {
+    AtomicFile out(target, Overwrite::no, st.st_mode & 07777);
+    {
+      FdSink fd_sink(out.fd(), target);
+      GzipSink gz(fd_sink, target);
+      copy_fd(in.get(), gz, f.path);
+      gz.close();
+      fd_sink.flush();
+    }
+    set_mtime(out.fd(), f.mtime); // retention keeps counting from the recording's age
+    if (st.st_uid != m_euid && ::fchown(out.fd(), st.st_uid, st.st_gid) != 0)
+      throw Error("cannot give " + f.path + ".gz to the owner of " + f.path + ": " + errno_message());
+    out.commit(AtomicFile::DirSync::later); // compress() syncs the directory once
+  } catch (const Error& e) {
+    std::string what = e.what();
+    const std::string from = store::fd_path(dir.get());
+    for (std::size_t p; (p = what.find(from)) != std::string::npos;) what.replace(p, from.size(), shown_dir(f.rel_dir));
+    throw Error(what);
   }
-  set_mtime(out.fd(), f.mtime); // retention keeps counting from the recording's age
-  out.commit(AtomicFile::DirSync::later); // compress() syncs the directory once
 }
 
 } // namespace recssh::archive

@@ -31,10 +31,15 @@ AppendPlan plan_append(const std::string& file) {
   AppendPlan plan;
   plan.target = file;
   struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) {
+  if (::lstat(file.c_str(), &st) != 0) {
     plan.created = store::create_named_file(file, Overwrite::no);
     return plan;
   }
+  // Refused before the session, not after it: the append replaces FILE by rename,
+  // which would replace a link with a new file and leave its target as it was.
+  if (S_ISLNK(st.st_mode))
+    throw Error(file + " is a symlink: --append would replace the link, not add to its target (name the target)");
+  if (!S_ISREG(st.st_mode)) throw Error(file + " is not a regular file: --append cannot add to it");
   // Checked before the session runs, not after: a session is never recorded only to
   // be refused at the end.
   auto base = open_reader(file, "", ReadOptions{});

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace recssh::store {
 
@@ -29,6 +31,11 @@ bool is_being_recorded_at(int dirfd, const std::string& name) {
 LockFile::LockFile(const std::string& path, const std::string& busy_message) : m_path(path) {
   m_fd = Fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (!m_fd.valid()) throw Error("cannot open " + path + ": " + std::strerror(errno));
+  // Someone else's file (or a FIFO, a device) is not our lock: whoever owns it could
+  // hold it forever and keep every run out.
+  struct stat st {};
+  if (::fstat(m_fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid() || (st.st_mode & 022))
+    throw Error(path + " is not a private lock file of this user: refusing it (remove it)");
   if (!try_lock(m_fd.get())) throw Error(busy_message + " (it holds " + path + ")");
 }
 

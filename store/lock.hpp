@@ -23,8 +23,9 @@ bool is_being_recorded(const std::string& path);
 bool is_being_recorded_at(int dirfd, const std::string& name);
 
 // A lock file that keeps two runs of one job apart (rotate): created 0600 if missing,
-// never through a symlink, and held exclusively for the object's lifetime. Throws
-// Error naming the file when another run holds it.
+// never through a symlink, and held exclusively for the object's lifetime. It must be
+// a regular file owned by the effective user and not writable by others. Throws
+// Error naming the file when another run holds it, or when it is not ours.
 class LockFile {
 public:
   LockFile(const std::string& path, const std::string& busy_message);

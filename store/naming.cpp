@@ -38,6 +38,11 @@ Fd open_subdir(int parent, const std::string& name, const std::string& shown) {
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0 || st.st_uid != ::geteuid())
     throw Error(shown + " is not owned by this user: refusing to record into it");
+  // Ours but writable by others (chmod 777 by hand, or an old recorder's umask):
+  // anyone could add, rename or remove recordings in it, and rotate, run by root,
+  // refuses to act in it. It is made private again, as it was created.
+  if ((st.st_mode & 022) && ::fchmod(fd.get(), 0700) != 0)
+    throw Error(shown + " is open to other users and cannot be made private (chmod 700 it): " + errno_text(errno));
   return fd;
 }
 
@@ -54,7 +59,8 @@ CreatedFile create_recording_file(const std::string& root, const std::vector<std
     ::umask(old);
     if (ec) throw Error("cannot create directory " + root + ": " + ec.message());
   }
-  Fd dir(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  // O_PATH: a bastion's 1733 root grants others search, not read, permission.
+  Fd dir(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!dir.valid()) throw Error("cannot open directory " + root + ": " + errno_text(errno));
   std::string shown = root;
   for (const auto& sub : subdirs) {

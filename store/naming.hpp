@@ -4,7 +4,8 @@
 // (ssh arguments), so they keep only [A-Za-z0-9._-], are bounded, and can never leave
 // the root. Files are created with O_CREAT|O_EXCL|O_NOFOLLOW (a suffix on collision,
 // so 50 sessions started in one second get 50 files), mode 0600, in directories of
-// mode 0700 that must be real directories owned by us: a planted symlink is refused.
+// mode 0700 that must be real directories owned by us: a planted symlink is refused,
+// and a directory of ours that others can write to is made 0700 again.
 #include "core/fd.hpp"
 #include "core/io.hpp"
 #include "core/names.hpp"

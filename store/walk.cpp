@@ -33,8 +33,10 @@ std::vector<std::string> sorted_names(int dirfd, const std::string& shown) {
   return names;
 }
 
-void walk_dir(int dirfd, const std::string& shown, const std::function<void(const Recording&)>& visit,
-              const WalkOptions& o) {
+void walk_dir(int dirfd, const std::string& shown, const std::string& rel, int depth,
+              const std::function<void(const Recording&)>& visit, const WalkOptions& o) {
+  struct stat dst {};
+  if (::fstat(dirfd, &dst) != 0) throw Error("cannot stat " + shown + ": " + errno_message());
   for (const auto& name : sorted_names(dirfd, shown)) {
     struct stat st {};
     if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue; // gone meanwhile
@@ -45,13 +47,30 @@ void walk_dir(int dirfd, const std::string& shown, const std::function<void(cons
     }
     if (S_ISDIR(st.st_mode)) {
       Fd sub(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-      if (sub.valid()) walk_dir(sub.get(), path, visit, o);
+      if (!sub.valid()) continue;
+      std::string sub_rel = rel.empty() ? name : rel + "/" + name;
+      if (o.enter) {
+        Directory d;
+        d.path = path;
+        d.rel = sub_rel;
+        d.depth = depth + 1;
+        d.parent_uid = dst.st_uid;
+        if (::fstat(sub.get(), &d.st) != 0 || !o.enter(d)) continue; // judged as opened, not as listed
+      }
+      walk_dir(sub.get(), path, sub_rel, depth + 1, visit, o);
       continue;
     }
     if (!S_ISREG(st.st_mode) || !is_recording_name(name)) continue;
     Recording r;
     r.path = std::move(path);
     r.dir = shown;
+    r.rel_dir = rel;
+    r.name = name;
+    r.uid = st.st_uid;
+    r.gid = st.st_gid;
+    r.dir_uid = dst.st_uid;
+    r.dev = st.st_dev;
+    r.ino = st.st_ino;
     r.mtime = static_cast<std::int64_t>(st.st_mtime);
     r.size = static_cast<std::uint64_t>(st.st_size);
     r.gzip = name.ends_with(".gz");
@@ -67,7 +86,7 @@ void walk(const std::string& root, const std::function<void(const Recording&)>& 
   if (!dir.valid()) throw Error("cannot list " + root + ": " + errno_message());
   std::string shown = root;
   while (shown.size() > 1 && shown.back() == '/') shown.pop_back();
-  walk_dir(dir.get(), shown == "/" ? "" : shown, visit, options);
+  walk_dir(dir.get(), shown == "/" ? "" : shown, "", 0, visit, options);
 }
 
 } // namespace recssh::store

@@ -135,6 +135,7 @@ find R -type f | sort | xargs ls -l >s1
 make_tree
 find R -type f | sort | xargs ls -l >s2
 grep -q "would delete R/$old/090000-d.cast" dry || fail "dry run does not list the deletion: $(cat dry)"
+[ ! -e R/.recast-rotate.lock ] || fail "a dry run created the lock file"
 "$RECAST" rotate R --retain 2d --min-age 0 >log3
 [ ! -e "R/$old" ] || fail "retention did not remove the old day"
 [ -f "R/$yday/100000-a.cast" ] || fail "retention removed a young file"
@@ -179,6 +180,7 @@ for point in merge-staged merge-journaled merge-renamed merge-removed-one compre
   all_lines >after
   cmp before after || fail "after a kill at $point: $(diff before after)"
   [ ! -e R/.recast-rotate.journal ] || fail "journal left after recovery ($point)"
+  [ -z "$(find R -name '.recast-rotate.inputs.*')" ] || fail "a merge's view of its inputs left after $point"
   [ -z "$(find R -name '.*' -type f ! -name '.recast-rotate.lock')" ] || fail "temporary files left after $point: $(find R -name '.*')"
 done
 
@@ -191,4 +193,150 @@ rc=0; (ulimit -f 4; "$RECAST" rotate R --merge-daily --min-age 0 >flog 2>&1) || 
 [ "$rc" = 1 ] || fail "rotate on a full disk exited $rc: $(cat flog)"
 grep -q 'error: merge into .* failed, inputs untouched' flog || fail "no clear error: $(cat flog)"
 sha256sum -c --quiet sums || fail "inputs changed on a full disk"
+# --- root rotating a root where users write (a bastion's 1733 /var/log/recssh) ------
+# The users are nobody (65534) and a uid without a passwd entry (65533), via setpriv.
+# Everything lives in a scratch directory they can reach; the state of a shared root
+# goes to RECSSH_ROTATE_STATE_DIR (root's), never into the root.
+require setpriv
+as_user() { local uid=$1; shift; setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"; }
+S=$(mktemp -d /tmp/recssh-shared.XXXXXX)
+at_exit "rm -rf '$S'"
+chmod 755 "$S"
+cp "$RECAST" "$S/recast" && chmod 755 "$S/recast"  # reachable by the users
+export RECSSH_ROTATE_STATE_DIR="$S/state"
+fresh_shared() { rm -rf "$S/J" "$S/state"; mkdir -m 1733 "$S/J"; J="$S/J"; }
+# stopped PID: wait until a process stopped itself (RECSSH_ROTATE_STOP_AT)
+stopped() {
+  local i
+  for i in $(seq 100); do
+    case $(ps -o stat= -p "$1" 2>/dev/null) in T*) return 0 ;; esac
+    sleep 0.1
+  done
+  fail "rotate never reached its stop point"
+}
+
+# A1: a journal a user wrote is never acted on (it used to make root unlink any path)
+fresh_shared
+echo keep >"$S/important.conf"
+as_user 65534 sh -c "printf 'merge $J/x.cast\\nstaging /nope\\ninput $S/important.conf\\n' >'$J/.recast-rotate.journal'"
+rc=0; "$RECAST" rotate --retain 90d "$J" >a1 2>&1 || rc=$?
+[ -f "$S/important.conf" ] || fail "A1: rotate removed a path named by a user's journal: $(cat a1)"
+grep -q "note: ignoring $J/.recast-rotate.journal" a1 || fail "A1: the planted journal is not reported: $(cat a1)"
+[ "$rc" = 0 ] || fail "A1: a planted journal made rotate fail ($rc): $(cat a1)"
+[ -f "$J/.recast-rotate.journal" ] || fail "A1: rotate removed the user's file"
+# ... nor is a journal in rotate's own place that is not rotate's (a private root)
+make_tree
+ino=$(stat -c '%d %i' "R/$old/090000-d.cast")
+printf 'recast-rotate-journal 2\ndir %s\nmerge daily-x.cast\nstaging .daily-x.cast.staging.cast\ninput %s 090000-d.cast\n' \
+  "$old" "$ino" >R/.recast-rotate.journal
+chown 65534 R/.recast-rotate.journal
+rc=0; "$RECAST" rotate R --min-age 0 >a1b 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "A1: a journal of someone else's was not an error ($rc): $(cat a1b)"
+grep -q "error: R/.recast-rotate.journal: not written by this rotate" a1b || fail "A1: $(cat a1b)"
+[ -f "R/$old/090000-d.cast" ] || fail "A1: a foreign journal was acted on"
+chown 0 R/.recast-rotate.journal  # now ours: acted on (the merge was renamed into place)
+cp "R/$old/090000-d.cast" "R/$old/daily-x.cast"
+"$RECAST" rotate R --min-age 0 >a1c 2>&1 || fail "A1: a valid journal failed: $(cat a1c)"
+[ ! -e "R/$old/090000-d.cast" ] || fail "A1: a valid journal was not recovered: $(cat a1c)"
+printf 'recast-rotate-journal 2\ndir ../..\nmerge x.cast\nstaging .x.cast.staging.cast\n' >R/.recast-rotate.journal
+rc=0; "$RECAST" rotate R --min-age 0 >a1d 2>&1 || rc=$?
+grep -q "invalid journal: dir '../..'" a1d || fail "A1: a journal leaving the root was accepted: $(cat a1d)"
+
+# A2: a user's lock file in the root blocks nothing
+fresh_shared
+mkdir "$J/$old" && cast "$J/$old/090000-d.cast" 500 80x24 bob web "0.1 x" && touch -d '-3 days' "$J/$old/090000-d.cast"
+as_user 65534 flock "$J/.recast-rotate.lock" sleep 10 &
+holder=$!
+sleep 0.5
+"$RECAST" rotate --retain 2d --min-age 0 "$J" >a2 2>&1 || fail "A2: a user's lock stopped rotate: $(cat a2)"
+[ ! -e "$J/$old/090000-d.cast" ] || fail "A2: retention did not run: $(cat a2)"
+[ -f "$S/state/"*/lock ] || fail "A2: no lock in the state directory: $(find "$S/state")"
+[ "$(stat -c %a "$(dirname "$S/state/"*/lock)")" = 700 ] || fail "A2: the state directory is not private"
+kill "$holder"; wait "$holder" 2>/dev/null || true
+
+# A3: a user swaps their directory for a symlink between rotate's check and its
+# action; rotate holds the directory, so nothing outside it is touched
+for point in retain-checked compress-checked; do
+  policy="--retain 2d"; [ "$point" = retain-checked ] || policy="--compress-after 1d"
+  fresh_shared
+  mkdir "$J/$old" "$S/decoy"
+  cast "$J/$old/090000-d.cast" 500 80x24 u web "0.1 users"
+  cast "$S/decoy/090000-d.cast" 500 80x24 u web "0.1 decoy"
+  touch -d '-3 days' "$J/$old/090000-d.cast"
+  chown -R 65534:65534 "$J/$old"
+  RECSSH_ROTATE_STOP_AT=$point "$RECAST" rotate $policy --min-age 0 "$J" >a3 2>&1 &
+  rpid=$!
+  stopped "$rpid"
+  as_user 65534 sh -c "mv '$J/$old' '$J/moved' && ln -s '$S/decoy' '$J/$old'"
+  kill -CONT "$rpid"
+  wait "$rpid" || true
+  [ -f "$S/decoy/090000-d.cast" ] || fail "A3 ($point): rotate removed a file outside the root: $(cat a3)"
+  [ -z "$(ls "$S/decoy" | grep -v '^090000-d.cast$')" ] || fail "A3 ($point): rotate wrote outside the root: $(ls -a "$S/decoy")"
+  rm -rf "$S/decoy"
+done
+
+# A4: headers are not identity: a user's day directory claiming alice makes that
+# user's daily file; another owner's file in it is not merged in
+fresh_shared
+D="$J/$yday"
+mkdir "$D"
+cast "$D/100000-a.cast" 1000 80x24 alice db1 "0.1 forged-1"
+cast "$D/110000-b.cast" 4600 80x24 alice db1 "0.1 forged-2"
+cast "$D/120000-c.cast" 8200 80x24 alice db1 "0.1 other-owner"
+chown -R 65534:65534 "$D"
+chown 65533:65533 "$D/120000-c.cast"
+touch -d '-26 hours' "$D"/*
+rc=0; "$RECAST" rotate --merge-daily --min-age 0 "$J" >a4 2>&1 || rc=$?
+[ -z "$(find "$J" -name 'daily-alice*')" ] || fail "A4: a forged header made alice's daily file: $(find "$J")"
+[ -f "$D/daily-nobody-db1.cast" ] || fail "A4: no daily file for the owner: $(cat a4; find "$J")"
+[ "$(stat -c %u "$D/daily-nobody-db1.cast")" = 65534 ] || fail "A4: the daily file is not the owner's"
+grep -q other-owner "$D/daily-nobody-db1.cast" && fail "A4: another owner's file went into the daily file"
+[ -f "$D/120000-c.cast" ] || fail "A4: another owner's file was consumed"
+grep -q "error: skip $D/120000-c.cast: owned by uid 65533" a4 || fail "A4: the foreign file is not reported: $(cat a4)"
+[ "$rc" = 1 ] || fail "A4: a refused file is not an error ($rc)"
+# user layout: ROOT/alice made by someone else than alice is not alice's
+fresh_shared
+mkdir -p "$J/alice/shell"
+cast "$J/alice/shell/s.cast" 500 80x24 alice web "0.1 squat"
+touch -d '-3 days' "$J/alice/shell/s.cast"
+chown -R 65534:65534 "$J/alice"
+rc=0; "$RECAST" rotate --retain 2d --min-age 0 "$J" >a4b 2>&1 || rc=$?
+grep -q "error: skip $J/alice and everything in it: owned by nobody, not by the user it is named after" a4b ||
+  fail "A4: a squatted user directory is not refused: $(cat a4b)"
+
+# A5: a user's directory others can write to is not acted in; a recorder makes its
+# own private again; --append never replaces a symlink
+fresh_shared
+mkdir -m 777 "$J/$old"
+cast "$J/$old/090000-d.cast" 500 80x24 u web "0.1 x"
+touch -d '-3 days' "$J/$old/090000-d.cast"
+chown -R 65534:65534 "$J/$old"; chmod 777 "$J/$old"
+rc=0; "$RECAST" rotate --retain 2d --min-age 0 "$J" >a5 2>&1 || rc=$?
+[ -f "$J/$old/090000-d.cast" ] || fail "A5: rotate acted inside a directory anyone can write to"
+grep -q "error: skip $J/$old and everything in it: writable by others (mode 777)" a5 || fail "A5: $(cat a5)"
+today=$(date +%Y-%m-%d)
+as_user 65534 mkdir -m 777 "$J/$today"
+as_user 65534 chmod 777 "$J/$today"
+RECSSH_SYSTEM_CONFIG="$S/none" HOME="$S" as_user 65534 "$S/recast" rec -q --dir "$J" -c true </dev/null >/dev/null 2>a5r || fail "A5: rec: $(cat a5r)"
+[ "$(stat -c %a "$J/$today")" = 700 ] || fail "A5: the recorder left its directory $(stat -c %a "$J/$today")"
+cast real.cast 1000 80x24 u h "0.5 one"
+cp real.cast real.orig
+ln -sf real.cast link.cast
+expect_fail 1 'link.cast is a symlink' "$RECAST" rec -q --append -c true link.cast
+[ -L link.cast ] && cmp -s real.cast real.orig || fail "A5: rec --append through a symlink changed the link or its target"
+cast more2.cast 1010 80x24 u h "0.1 two"
+expect_fail 1 'link.cast is a symlink' "$RECAST" append link.cast more2.cast
+[ -L link.cast ] && cmp -s real.cast real.orig || fail "A5: append through a symlink changed the link or its target"
+
+# F: a dry run only reads: it works on an archive the user cannot write, creates nothing
+chmod 711 "$WORK"
+make_tree
+chmod -R a+rX R
+rm -f R/.recast-rotate.lock
+env -u RECSSH_ROTATE_STATE_DIR -u XDG_STATE_HOME HOME="$S/nohome" setpriv --reuid=65534 --regid=65534 --clear-groups \
+  "$S/recast" rotate --dry-run --retain 2d --merge-daily --compress-after 1d --min-age 0 R \
+  >dryro 2>&1 || fail "a dry run on a read-only archive failed: $(cat dryro)"
+grep -q "would delete R/$old/090000-d.cast" dryro || fail "read-only dry run: $(cat dryro)"
+grep -q "would merge 2 recordings into R/$yday/daily-alice-db1.cast" dryro || fail "read-only dry run: $(cat dryro)"
+[ ! -e R/.recast-rotate.lock ] && [ ! -e "$S/nohome" ] || fail "a dry run created files"
 echo ok

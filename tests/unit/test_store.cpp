@@ -8,6 +8,7 @@
 #include "store/metadata.hpp"
 #include "store/naming.hpp"
 #include "store/placement.hpp"
+#include "store/tree.hpp"
 #include "store/walk.hpp"
 
 #include <boost/filesystem.hpp>
@@ -139,6 +140,10 @@ TEST_CASE("both layouts place sessions privately under the root with unique name
   REQUIRE(::symlink("/tmp", (t.path + "/rec/2026-11-23").c_str()) == 0);
   CHECK_THROWS_WITH(create_session_file(day, 1795311637 + 86400, "x", "alice", Stream::shell, "ID3"),
                     Catch::Contains("is a symlink"));
+  // A directory of ours that others can write to is made private again (issue 14 A5).
+  REQUIRE(::chmod((t.path + "/rec/2026-11-22").c_str(), 0777) == 0);
+  create_session_file(day, 1795311637, "root@db3 ls", "alice", Stream::shell, "ID4");
+  CHECK(mode_of(t.path + "/rec/2026-11-22") == 0700);
   ::unsetenv("TZ");
   ::tzset();
   CHECK(parse_stream("exec") == Stream::exec);
@@ -285,4 +290,57 @@ TEST_CASE("the walk yields recordings in order, skips what is not one, never fol
                                          "/alice/shell/ID.cast"});
   CHECK(hidden == std::vector<std::string>{"/2026-11-22/.a.cast.tmp.123"});
   CHECK_THROWS_WITH(walk(t.path + "/missing", [](const Recording&) {}), Catch::Contains("cannot list"));
+}
+
+TEST_CASE("the tree is acted on through held directories, never through a symlink", "[store][tree]") {
+  TempDir t;
+  for (auto d : {"/root", "/root/day", "/root/day/sub", "/elsewhere"}) REQUIRE(::mkdir((t.path + d).c_str(), 0700) == 0);
+  test::write_file(t.path + "/root/day/a.cast", "a");
+  test::write_file(t.path + "/elsewhere/a.cast", "decoy");
+  Fd root(::open((t.path + "/root").c_str(), O_RDONLY | O_DIRECTORY));
+  REQUIRE(root.valid());
+  CHECK(is_plain_name("a.cast"));
+  for (auto bad : {"", ".", "..", "a/b", "a\nb"}) CHECK_FALSE(is_plain_name(bad));
+  CHECK(is_plain_relative("day/sub"));
+  for (auto bad : {"", "/day", "day/", "day//sub", "../x", "day/.."}) CHECK_FALSE(is_plain_relative(bad));
+
+  Fd day = open_below(root.get(), "day", "R/day");
+  auto st = stat_entry(day.get(), "a.cast");
+  REQUIRE(st);
+  FileId id = id_of(*st);
+  // The directory is swapped for a symlink after the check: the held one is used.
+  REQUIRE(::rename((t.path + "/root/day").c_str(), (t.path + "/root/moved").c_str()) == 0);
+  REQUIRE(::symlink((t.path + "/elsewhere").c_str(), (t.path + "/root/day").c_str()) == 0);
+  CHECK_THROWS_WITH(open_below(root.get(), "day", "R/day"), Catch::Contains("not followed"));
+  CHECK_THROWS_WITH(open_below(root.get(), "../elsewhere", "R/x"), Catch::Contains("not a plain path"));
+  // A same-named file elsewhere is another inode: not removed, not opened.
+  Fd other(::open((t.path + "/elsewhere").c_str(), O_RDONLY | O_DIRECTORY));
+  CHECK_FALSE(remove_if_same(other.get(), "a.cast", id, "x"));
+  CHECK_THROWS_WITH(open_if_same(other.get(), "a.cast", id, "x"), Catch::Contains("changed since it was checked"));
+  CHECK(test::read_file(fd_path(day.get()) + "/a.cast") == "a");
+  CHECK(remove_if_same(day.get(), "a.cast", id, "R/day/a.cast"));
+  CHECK(test::read_file(t.path + "/elsewhere/a.cast") == "decoy");
+  CHECK_FALSE(boost::filesystem::exists(t.path + "/root/moved/a.cast"));
+  // A file replaced under its name is left alone.
+  test::write_file(t.path + "/root/moved/b.cast", "b");
+  auto b = stat_entry(day.get(), "b.cast");
+  REQUIRE(b);
+  test::write_file(t.path + "/root/moved/c.cast", "c");
+  REQUIRE(::rename((t.path + "/root/moved/c.cast").c_str(), (t.path + "/root/moved/b.cast").c_str()) == 0);
+  CHECK_FALSE(remove_if_same(day.get(), "b.cast", id_of(*b), "R/day/b.cast"));
+  CHECK(test::read_file(t.path + "/root/moved/b.cast") == "c");
+}
+
+TEST_CASE("a lock file that is not ours is refused", "[store][lock]") {
+  TempDir t;
+  std::string lock = t.path + "/lock";
+  test::write_file(lock, "");
+  REQUIRE(::chmod(lock.c_str(), 0666) == 0);
+  CHECK_THROWS_WITH(LockFile(lock, "busy"), Catch::Contains("not a private lock file"));
+  REQUIRE(::chmod(lock.c_str(), 0600) == 0);
+  CHECK_NOTHROW(LockFile(lock, "busy"));
+  if (::geteuid() == 0) {
+    REQUIRE(::chown(lock.c_str(), 65534, 65534) == 0);
+    CHECK_THROWS_WITH(LockFile(lock, "busy"), Catch::Contains("not a private lock file"));
+  }
 }
