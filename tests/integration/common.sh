@@ -17,6 +17,11 @@ cd "$WORK"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# matches [GREP-OPTS] PATTERN: grep -q that reads its whole input. Under pipefail,
+# `producer | grep -q` fails when grep exits at the first hit and the producer then
+# dies of SIGPIPE writing the rest (seen: a completion with 3 candidates).
+matches() { grep "$@" >/dev/null; }
+
 # A component the test needs. Missing outside CI: skip (exit 77). Missing in CI: fail,
 # because CI installs everything and a silent skip would hide a broken setup.
 require() {

@@ -23,7 +23,7 @@ wait_for_file() {
 wait_for_text() {
   local i
   for i in $(seq $(( ${2:-20} * 10 ))); do
-    pane_text 2>/dev/null | grep -qE -- "$1" && return 0
+    pane_text 2>/dev/null | matches -E -- "$1" && return 0
     sleep 0.1
   done
   fail "timed out waiting for /$1/ on the screen: $(pane_text 2>/dev/null)"

@@ -60,7 +60,7 @@ cast bigmore.cast 1010 80x24 u h "0.1 $big" "0.2 $big"
 rc=0; (ulimit -f 4; "$RECAST" append full.cast bigmore.cast 2>err) || rc=$?
 [ "$rc" != 0 ] || fail "append into a full disk succeeded"
 cmp full.cast base.orig || fail "a failed append changed BASE"
-ls -a | grep -q '\.full\.cast\.tmp' && fail "a failed append left its temporary file"
+ls -a | matches '\.full\.cast\.tmp' && fail "a failed append left its temporary file"
 
 # --- merge --------------------------------------------------------------------------
 mkdir m

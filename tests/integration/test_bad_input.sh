@@ -27,7 +27,7 @@ check garbage.bin "unknown format"
 [ "$(cat t.out)" = one ] || fail "truncated: output before the cut"
 grep -q "truncated-last-line.cast:3: truncated last line" t.err || fail "truncated: no warning"
 expect_fail 1 "truncated-last-line.cast:3" "$RECAST" validate "$C/truncated-last-line.cast"
-"$RECAST" cat "$C/invalid-utf8.cast" 2> u.err | grep -q $'ok \xef\xbf\xbd' || fail "invalid utf-8 not replaced"
+"$RECAST" cat "$C/invalid-utf8.cast" 2> u.err | matches $'ok \xef\xbf\xbd' || fail "invalid utf-8 not replaced"
 grep -q "invalid-utf8.cast:2: invalid UTF-8 replaced" u.err || fail "utf-8 warning"
 
 # --skip-bad skips and reports; --all reports every problem.

@@ -2,8 +2,8 @@
 . "$(dirname "$0")/common.sh"
 C=$FIXTURES/cast
 
-"$RECAST" --help | grep -q "Examples" || fail "help has no examples"
-"$RECAST" --version | grep -qE '^recast [0-9]' || fail "no version"
+"$RECAST" --help | matches "Examples" || fail "help has no examples"
+"$RECAST" --version | matches -E '^recast [0-9]' || fail "no version"
 expect_fail 2 "Subcommands" "$RECAST"
 expect_fail 2 "unknown output format \"v9\"" "$RECAST" convert --to v9 "$C/full-v2.cast" x.cast
 expect_fail 1 "can't open nope.cast" "$RECAST" cat nope.cast
@@ -30,7 +30,7 @@ expect_fail 1 "out.cast: file exists \(use --overwrite" "$RECAST" convert "$C/fu
 [ "$(cat out.cast)" = precious ] || fail "existing file was modified"
 "$RECAST" convert --overwrite "$C/full-v2.cast" out.cast
 cmp -s out.cast "$C/full-v2.cast" || fail "convert v2->v2 is not the identity on full-v2.cast"
-ls -a | grep -q '\.tmp\.' && fail "temporary file left behind"
+ls -a | matches '\.tmp\.' && fail "temporary file left behind"
 
 # Converting a file onto itself is safe: the output is renamed in at the end.
 cp "$C/minimal-v3.cast" self.cast
@@ -53,9 +53,9 @@ gzip -dc z.cast.gz | cmp -s - "$C/full-v2.cast" || fail "gzip -d output differs"
 { "$RECAST" cat "$C/minimal-v1.json"; "$RECAST" cat "$C/minimal-v3.cast"; } | cmp -s - two.out || fail "multi-file cat"
 
 # info, text and JSON.
-"$RECAST" info "$C/full-v2.cast" | grep -q "resize: 0.5 s -> 120x40" || fail "info resize"
-"$RECAST" info --json "$C/full-v2.cast" | grep -q '"counts":{"i":1,"m":1,"o":2,"r":1,"x":1,"z":1}' || fail "info counts"
-"$RECAST" info --json "$C/full-v2.cast" | grep -q '"exit_status":0' || fail "info exit"
+"$RECAST" info "$C/full-v2.cast" | matches "resize: 0.5 s -> 120x40" || fail "info resize"
+"$RECAST" info --json "$C/full-v2.cast" | matches '"counts":{"i":1,"m":1,"o":2,"r":1,"x":1,"z":1}' || fail "info counts"
+"$RECAST" info --json "$C/full-v2.cast" | matches '"exit_status":0' || fail "info exit"
 
 # validate: 0 when valid, 1 and file:line otherwise.
 "$RECAST" validate "$C/full-v2.cast" "$C/minimal-v1.json" "$C/minimal-v3.cast" > v.out

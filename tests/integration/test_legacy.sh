@@ -13,14 +13,14 @@ require script
 SU=$FIXTURES/sudo/io/00/00
 "$RECAST" convert -v "$SU/01" sudo1.cast 2>err
 grep -q 'format sudo' err || fail "sudo dir not detected: $(cat err)"
-head -n 1 sudo1.cast | grep -q '"width": 80, "height": 24, "timestamp": 1795311727, "command": "sh -c printf' || fail "sudo header: $(head -n 1 sudo1.cast)"
-head -n 1 sudo1.cast | grep -q '"runuser":"nobody"' || fail "log.json details"
+head -n 1 sudo1.cast | matches '"width": 80, "height": 24, "timestamp": 1795311727, "command": "sh -c printf' || fail "sudo header: $(head -n 1 sudo1.cast)"
+head -n 1 sudo1.cast | matches '"runuser":"nobody"' || fail "log.json details"
 grep -q '^\[0.304196, "r", "100x30"\]$' sudo1.cast || fail "winsize lines 30 cols 100 -> 100x30"
 "$RECAST" cat sudo1.cast | cmp - <(zcat "$SU/01/ttyout") || fail "sudo: output bytes != ttyout"
 "$RECAST" cat --stream i sudo1.cast | cmp - <(zcat "$SU/01/ttyin") || fail "sudo: input bytes != ttyin"
 for f in timing ttyout ttyin log.json; do
   h=$( (zcat -f "$SU/01/$f") >/dev/null; sha256sum "$SU/01/$f" | cut -d' ' -f1)
-  head -n 1 sudo1.cast | grep -q "\"sha256\":\"$h\"" || fail "sudo: sha256 of $f missing"
+  head -n 1 sudo1.cast | matches "\"sha256\":\"$h\"" || fail "sudo: sha256 of $f missing"
 done
 # stdout piped (event 1, bare LF shown as CR LF) and stderr on the tty (event 4)
 "$RECAST" convert "$SU/02" sudo2.cast
@@ -38,7 +38,7 @@ cat >want <<'EOF2'
 [0.85, "o", "de"]
 EOF2
 tail -n 3 old.cast | cmp - want || fail "1.8.7 log: $(cat old.cast)"
-head -n 1 old.cast | grep -q '"width": 100, "height": 30, "timestamp": 1600000000, "command": "/usr/bin/id -u"' || fail "legacy log header: $(head -n 1 old.cast)"
+head -n 1 old.cast | matches '"width": 100, "height": 30, "timestamp": 1600000000, "command": "/usr/bin/id -u"' || fail "legacy log header: $(head -n 1 old.cast)"
 printf '4 0.1 3\n4 zz 2\n' >old/timing
 expect_fail 1 'old/timing:2: bad timing line' "$RECAST" convert old old2.cast
 # a live sudo session with log_output (root, as in CI)
@@ -54,7 +54,7 @@ if [ "$(id -u)" = 0 ]; then
   [ -d "$d" ] || fail "sudo wrote no I/O log"
   "$RECAST" convert "$d" live.cast
   "$RECAST" cat live.cast | cmp - <(zcat -f "$d/ttyout") || fail "live sudo: bytes"
-  "$RECAST" cat live.cast | grep -q 'live €' || fail "live sudo: text"
+  "$RECAST" cat live.cast | matches 'live €' || fail "live sudo: text"
 fi
 
 # --- tlog --------------------------------------------------------------------------
@@ -140,9 +140,9 @@ tail -n 3 raw.cast | cmp - want || fail "raw --rate: $(cat raw.cast)"
 [ "$(tail -n +2 raw0.cast)" = '[0.0, "o", "one\r\ntwo\r\nthree"]' ] || fail "raw at t=0: $(cat raw0.cast)"
 awk 'BEGIN{for(i=0;i<3;i++){for(j=0;j<150;j++)printf "x"; printf "\n"}}' >wide.txt
 "$RECAST" convert --from raw wide.txt wide.cast
-head -n 1 wide.cast | grep -q '"width": 150, "height": 24' || fail "width guessed from the widest line"
+head -n 1 wide.cast | matches '"width": 150, "height": 24' || fail "width guessed from the widest line"
 "$RECAST" convert --from raw --cols 100 --rows 50 wide.txt wide2.cast
-head -n 1 wide2.cast | grep -q '"width": 100, "height": 50' || fail "--cols/--rows"
+head -n 1 wide2.cast | matches '"width": 100, "height": 50' || fail "--cols/--rows"
 head -c 3000000 /dev/zero | tr '\0' 'y' >huge.txt
 "$RECAST" convert --from raw huge.txt huge.cast
 "$RECAST" cat huge.cast | cmp - huge.txt || fail "a 3 MB line"

@@ -9,10 +9,10 @@ events() { grep -c "\"$2\"" "$1" || true; }
 # exit statuses the way a shell reports them
 rc=0; rec -c 'exit 7' s7.cast </dev/null || rc=$?
 [ "$rc" = 7 ] || fail "exit 7 gave $rc"
-tail -n 1 s7.cast | grep -q 'status=7 reason=exit' || fail "marker for exit 7"
+tail -n 1 s7.cast | matches 'status=7 reason=exit' || fail "marker for exit 7"
 rc=0; rec -c 'kill -TERM $$' sig.cast </dev/null || rc=$?
 [ "$rc" = 143 ] || fail "a child killed by SIGTERM gave $rc, expected 143"
-tail -n 1 sig.cast | grep -q 'status=143 reason=signal signal=15' || fail "marker for a signal: $(tail -n 1 sig.cast)"
+tail -n 1 sig.cast | matches 'status=143 reason=signal signal=15' || fail "marker for a signal: $(tail -n 1 sig.cast)"
 expect_fail 1 'already exists \(use --overwrite' "$RECAST" rec -q -c true s7.cast
 rec --overwrite -c 'echo again' s7.cast </dev/null >/dev/null
 grep -q again s7.cast || fail "--overwrite did not replace the file"
@@ -21,25 +21,25 @@ SHELL=/nonexistent/cmd expect_fail 1 'cannot run /nonexistent/cmd' "$RECAST" rec
 
 # header: size, title, idle limit, env, command
 rec --cols 90 --rows 20 -t "my title" -i 2.5 -e TERM,NOPE -c 'stty size' h.cast </dev/null
-head -n 1 h.cast | grep -q '"width": 90, "height": 20' || fail "--cols/--rows not in the header"
-head -n 1 h.cast | grep -q '"idle_time_limit": 2.5' || fail "idle limit"
-head -n 1 h.cast | grep -q '"title": "my title"' || fail "title"
-head -n 1 h.cast | grep -q '"NOPE": null' || fail "unset env var should be null"
+head -n 1 h.cast | matches '"width": 90, "height": 20' || fail "--cols/--rows not in the header"
+head -n 1 h.cast | matches '"idle_time_limit": 2.5' || fail "idle limit"
+head -n 1 h.cast | matches '"title": "my title"' || fail "title"
+head -n 1 h.cast | matches '"NOPE": null' || fail "unset env var should be null"
 grep -q '"20 90' h.cast || fail "the pty was not given --cols/--rows"
 
 # a secret in the command is scrubbed from the header and the name; the rest is kept
 rec --dir "$WORK/named" -c 'TOKEN=r3cpw; echo hi' </dev/null >/dev/null
 f=$(find "$WORK/named" -name '*.cast')
 case "$(head -n 1 "$f")$f" in *r3cpw*) fail "rec -c: a secret is in the header or the name: $f" ;; esac
-head -n 1 "$f" | grep -qF '"command": "TOKEN=***; echo hi"' || fail "rec -c: header command $(head -n 1 "$f")"
+head -n 1 "$f" | matches -F '"command": "TOKEN=***; echo hi"' || fail "rec -c: header command $(head -n 1 "$f")"
 case "$f" in *TOKEN_echo_hi.cast) ;; *) fail "rec -c: name $f" ;; esac
 MY_API_TOKEN=env5ecret rec -e TERM,MY_API_TOKEN -c true envtok.cast </dev/null >/dev/null
 ! grep -q env5ecret envtok.cast || fail "--env put a secret's value in the header"
-head -n 1 envtok.cast | grep -qF '"MY_API_TOKEN": "***"' || fail "--env: a secret's name not kept: $(head -n 1 envtok.cast)"
+head -n 1 envtok.cast | matches -F '"MY_API_TOKEN": "***"' || fail "--env: a secret's name not kept: $(head -n 1 envtok.cast)"
 
 # piped stdin reaches the child, and its end is an EOF
 printf 'echo piped-$((1+1))\nexit 4\n' | { rc=0; rec -c 'bash --norc' p.cast || rc=$?; [ "$rc" = 4 ] || fail "piped: exit $rc"; }
-"$RECAST" cat p.cast | grep -q 'piped-2' || fail "piped input not executed"
+"$RECAST" cat p.cast | matches 'piped-2' || fail "piped input not executed"
 printf 'abc' | rec -c 'cat >/dev/null; echo eof-seen' e.cast
 grep -q 'eof-seen' e.cast || fail "EOF of a piped stdin did not reach the child"
 
@@ -47,7 +47,7 @@ grep -q 'eof-seen' e.cast || fail "EOF of a piped stdin did not reach the child"
 rec -c 'printf "caf\303"; sleep 0.2; printf "\251 \342\202"; sleep 0.2; printf "\254\n"' u.cast >u.out </dev/null
 [ "$(tr -d '\r' <u.out)" = "café €" ] || fail "pass-through bytes differ"
 "$RECAST" validate u.cast >/dev/null || fail "split UTF-8 produced an invalid cast"
-"$RECAST" cat u.cast | tr -d '\r' | grep -qx 'café €' || fail "UTF-8 split across reads not kept whole"
+"$RECAST" cat u.cast | tr -d '\r' | matches -x 'café €' || fail "UTF-8 split across reads not kept whole"
 
 # --append: the file's timeline continues; a second session is joined with a marker
 rec --append -c 'echo first-part' ap.cast </dev/null >/dev/null
@@ -57,7 +57,7 @@ rec --append --cols 100 --rows 30 -c 'echo second-part' ap.cast </dev/null >/dev
 grep -q '"m", "recssh: join: ' ap.cast || fail "--append: no join marker"
 grep -q '"r", "100x30"' ap.cast || fail "--append: no resize at the join"
 [ "$(head -n 1 ap.cast | grep -c first-part)" = 1 ] || fail "--append rewrote the header"
-ls -a | grep -q '\.ap\.cast\.append-' && fail "--append left its temporary file"
+ls -a | matches '\.ap\.cast\.append-' && fail "--append left its temporary file"
 expect_fail 2 'append needs FILE' "$RECAST" rec -q --append -c true
 
 # --raw

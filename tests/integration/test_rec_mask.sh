@@ -41,9 +41,9 @@ cast="$WORK/tmux.cast"
 "$RECAST" validate "$cast" >/dev/null || fail "the tmux recording does not validate"
 grep -q '\[?1049h' "$cast" || fail "the inner tmux did not switch to the alternate screen: the test proves nothing"
 ! grep -q 'hunter' "$cast" || fail "the password typed at read -s inside tmux is in the cast"
-! typed "$cast" | grep -q '[ZQJXWV]' || fail "a password typed key by key inside tmux is in the cast: $(typed "$cast")"
+! typed "$cast" | matches '[ZQJXWV]' || fail "a password typed key by key inside tmux is in the cast: $(typed "$cast")"
 grep -q "$marker" "$cast" || fail "no mask marker in the tmux recording"
-typed "$cast" | grep -q 'echo typed-' || fail "a command typed inside tmux was not kept: $(typed "$cast")"
+typed "$cast" | matches 'echo typed-' || fail "a command typed inside tmux was not kept: $(typed "$cast")"
 
 # --- at a shell: a line wider than the terminal and Tab completion are kept -------------
 mkdir -p "$WORK/compl-dir-unique/sub"
@@ -63,7 +63,7 @@ keys 'exit' Enter
 wait_for_file "$WORK/status2"
 cast="$WORK/wrap.cast"
 ! grep -q "$marker" "$cast" || fail "echoed input was masked: $(typed "$cast" | od -c | head -20)"
-typed "$cast" | grep -q -- "$long" || fail "the long line was not kept: $(typed "$cast")"
-typed "$cast" | tr -d '\n' | grep -q -- "$by_hand" || fail "the line typed key by key was not kept"
-typed "$cast" | grep -q 'compl-d' || fail "the completed line was not kept"
+typed "$cast" | matches -- "$long" || fail "the long line was not kept: $(typed "$cast")"
+typed "$cast" | tr -d '\n' | matches -- "$by_hand" || fail "the line typed key by key was not kept"
+typed "$cast" | matches 'compl-d' || fail "the completed line was not kept"
 echo ok

@@ -93,7 +93,7 @@ printf '# test\ndir = %s\nlayout = user\ngzip = yes\n' "$R/conf" >"$HOME/.config
 "$RECSSH" host </dev/null >/dev/null
 f=$(find "$R/conf" -name '*.cast.gz')
 case "$f" in "$R/conf/$(id -un)/exec/"*T*Z-*.cast.gz) ;; *) fail "user layout/gzip path wrong: $f" ;; esac
-"$RECAST" cat --stream o "$f" | grep -qx host || fail "gzip cast unreadable"
+"$RECAST" cat --stream o "$f" | matches -x host || fail "gzip cast unreadable"
 printf 'dir = %s\nbogus = 1\n' "$R/conf" >"$HOME/.config/recssh/config"
 expect_fail 255 "config:2: unknown key 'bogus'" "$RECSSH" host
 rm "$HOME/.config/recssh/config"
@@ -107,9 +107,9 @@ grep -q '"x", "0"' "$f" || fail "v3: no x event"
 # --- secrets scrubbed from the header and the name ---------------------------------------------
 "$RECSSH" --dir "$R/sec" db1 mysql -uroot -pS3cretPW --password hunter2 'PGPASSWORD=xyzzy' 'https://bob:pa55@example.com/' </dev/null >/dev/null
 f=$(find "$R/sec" -name '*.cast')
-head -n 1 "$f" | grep -qE 'S3cretPW|hunter2|xyzzy|pa55' && fail "a secret is in the header: $(head -n 1 "$f")"
+head -n 1 "$f" | matches -E 'S3cretPW|hunter2|xyzzy|pa55' && fail "a secret is in the header: $(head -n 1 "$f")"
 case "$f" in *S3cret* | *hunter2* | *xyzzy* | *pa55*) fail "a secret is in the name: $f" ;; esac
-head -n 1 "$f" | grep -q '"-p\*\*\*"' || fail "mysql -p not scrubbed to -p***"
+head -n 1 "$f" | matches '"-p\*\*\*"' || fail "mysql -p not scrubbed to -p***"
 
 # only the secret values go, the rest of the command stays; the target and the name
 # come from the same scrubbed arguments (issue 14 C2, C3)

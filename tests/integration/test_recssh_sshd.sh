@@ -37,15 +37,15 @@ case "$cast" in "$R/i/$(day)/"[0-9][0-9][0-9][0-9][0-9][0-9]-*testhost.cast) ;; 
 [ "$(stat -c %a "$cast")" = 600 ] || fail "cast mode $(stat -c %a "$cast"), expected 600"
 [ "$(stat -c %a "$R/i/$(day)")" = 700 ] || fail "day dir mode is not 700"
 "$RECAST" validate "$cast" >/dev/null || fail "recorded cast does not validate"
-"$RECAST" cat "$cast" | grep -q 'hello-42' || fail "typed command's output missing from the cast"
+"$RECAST" cat "$cast" | matches 'hello-42' || fail "typed command's output missing from the cast"
 grep -q '"r", "120x40"' "$cast" || fail "no resize event 120x40"
 grep -q '40 120' "$cast" || fail "the remote side did not see the new size"
 ! grep -q 'hunter2' "$cast" || fail "the password typed at read -s is in the cast"
 grep -q '"m", "recssh: input masked (not echoed)"' "$cast" || fail "no mask marker"
-"$RECAST" cat --stream i "$cast" | grep -q 'ls /' || fail "echoed input (ls /) was not kept"
-tail -n 1 "$cast" | grep -q '"m", "recssh: end: status=7 reason=exit"' || fail "end marker: $(tail -n 1 "$cast")"
-head -n 1 "$cast" | grep -q '"stream":"shell"' || fail "header lacks the shell stream"
-head -n 1 "$cast" | grep -q '"width": 100, "height": 30' || fail "header size is not the terminal's"
+"$RECAST" cat --stream i "$cast" | matches 'ls /' || fail "echoed input (ls /) was not kept"
+tail -n 1 "$cast" | matches '"m", "recssh: end: status=7 reason=exit"' || fail "end marker: $(tail -n 1 "$cast")"
+head -n 1 "$cast" | matches '"stream":"shell"' || fail "header lacks the shell stream"
+head -n 1 "$cast" | matches '"width": 100, "height": 30' || fail "header size is not the terminal's"
 
 # --- exec: stdout, stderr and the exit code kept apart -----------------------------
 rc=0
@@ -57,7 +57,7 @@ cast=$(only_cast "$R/e")
 grep -q '"o", "out-1\\n"' "$cast" || fail "exec: stdout not recorded as o"
 grep -q '"e", "err-1\\n"' "$cast" || fail "exec: stderr not recorded as e"
 grep -q '"stream":"exec"' "$cast" || fail "exec: header stream"
-tail -n 1 "$cast" | grep -q 'status=3 reason=exit' || fail "exec: end marker $(tail -n 1 "$cast")"
+tail -n 1 "$cast" | matches 'status=3 reason=exit' || fail "exec: end marker $(tail -n 1 "$cast")"
 case "$cast" in *-root_testhost_echo_out-1_echo_err-1_2_exit_3.cast | *testhost_echo*) ;; *) fail "exec name: $cast" ;; esac
 
 # stdin reaches the remote command
@@ -68,7 +68,7 @@ echo "piped-data" | "$RECSSH" --dir "$R/s" -F "$SSH_CONFIG" testhost 'cat; exit 
 rc=0
 "$RECSSH" --dir "$R/f" -F "$SSH_CONFIG" -o ConnectTimeout=3 -p 1 testhost true </dev/null 2>/dev/null || rc=$?
 [ "$rc" = 255 ] || fail "connection refused gave $rc, expected 255"
-tail -n 1 "$(only_cast "$R/f")" | grep -q 'status=255 reason=ssh-error' || fail "no ssh-error marker"
+tail -n 1 "$(only_cast "$R/f")" | matches 'status=255 reason=ssh-error' || fail "no ssh-error marker"
 
 # v3 output gets an exit event
 "$RECSSH" --dir "$R/v3" --format v3 -F "$SSH_CONFIG" testhost 'exit 5' </dev/null || [ $? = 5 ] || fail "v3 exit"

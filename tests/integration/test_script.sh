@@ -26,8 +26,8 @@ cat >want <<'EOF2'
 [0.50148, "m", "recssh: end: status=0"]
 EOF2
 tail -n 3 classic.cast | cmp - want || fail "classic sample: $(cat classic.cast)"
-head -n 1 classic.cast | grep -q '"width": 80, "height": 24, "timestamp": 1795310713' || fail "classic header: $(head -n 1 classic.cast)"
-head -n 1 classic.cast | grep -q '"command": "printf \\"hello\\\\n\\"; sleep 0.5' || fail "COMMAND from the header line"
+head -n 1 classic.cast | matches '"width": 80, "height": 24, "timestamp": 1795310713' || fail "classic header: $(head -n 1 classic.cast)"
+head -n 1 classic.cast | matches '"command": "printf \\"hello\\\\n\\"; sleep 0.5' || fail "COMMAND from the header line"
 # named by the typescript, the timing is found beside it
 "$RECAST" convert "$S/classic.typescript" classic2.cast
 tail -n +2 classic2.cast | cmp - <(tail -n +2 classic.cast) || fail "typescript-named conversion differs"
@@ -36,13 +36,13 @@ tail -n +2 classic2.cast | cmp - <(tail -n +2 classic.cast) || fail "typescript-
 grep -q '^\[0.303112, "r", "100x30"\]$' adv.cast || fail "SIGWINCH ROWS=30 COLS=100 -> r 100x30"
 [ "$(grep -c '^\[[0-9.]*, "i"' adv.cast)" = "$(grep -c '^I' "$S/adv.timing")" ] || fail "one input event per I record"
 grep -q '"duration": 1.217924' adv.cast || fail "DURATION into the header"
-tail -n 1 adv.cast | grep -q '"recssh: end: status=0"' || fail "EXIT_CODE marker"
+tail -n 1 adv.cast | matches '"recssh: end: status=0"' || fail "EXIT_CODE marker"
 "$RECAST" convert --no-input "$S/adv.timing" adv-noin.cast
 ! grep -q '^\[[0-9.]*, "i"' adv-noin.cast || fail "--no-input kept input"
 "$RECAST" convert "$S/io.timing" io.cast
 grep -q '"r", "132x40"' io.cast || fail "io log resize"
 "$RECAST" convert "$S/exit3.timing" exit3.cast
-tail -n 1 exit3.cast | grep -q 'status=3' || fail "COMMAND_EXIT_CODE=3 from the footer"
+tail -n 1 exit3.cast | matches 'status=3' || fail "COMMAND_EXIT_CODE=3 from the footer"
 # fidelity on every sample: output bytes = typescript minus header and footer; the
 # time of the end = the timing's sum
 for t in classic exit3 adv io; do
@@ -53,11 +53,11 @@ for t in classic exit3 adv io; do
   "$RECAST" cat s.cast | cmp - <(body "$data") || fail "$t: output bytes differ from the typescript body"
   [ "$(last_us s.cast)" = "$(timing_us "$S/$t.timing")" ] || fail "$t: end time $(last_us s.cast) != timing sum $(timing_us "$S/$t.timing")"
 done
-"$RECAST" cat --stream i io.cast | tr -d '\n' | grep -q '^echo yoexit$' || fail "io log input: $("$RECAST" cat --stream i io.cast | od -c | head)"
+"$RECAST" cat --stream i io.cast | tr -d '\n' | matches '^echo yoexit$' || fail "io log input: $("$RECAST" cat --stream i io.cast | od -c | head)"
 # the inputs' SHA-256 in the header
 for f in classic.timing classic.typescript; do
   h=$(sha256sum "$S/$f" | cut -d' ' -f1)
-  head -n 1 classic.cast | grep -q "\"sha256\":\"$h\"" || fail "sha256 of $f not in the header"
+  head -n 1 classic.cast | matches "\"sha256\":\"$h\"" || fail "sha256 of $f not in the header"
 done
 
 # 2. sessions recorded here by the real script(1)
@@ -65,22 +65,22 @@ script -q -T c.tm -c 'printf "h\303\251llo \342\202\254\n"; sleep 0.2; printf "\
 "$RECAST" convert c.tm c.cast
 "$RECAST" cat c.cast | cmp - <(body c.ts) || fail "real classic: bytes differ"
 [ "$(last_us c.cast)" = "$(timing_us c.tm)" ] || fail "real classic: timing sum"
-tail -n 1 c.cast | grep -q 'status=4' || fail "real classic: exit 4"
+tail -n 1 c.cast | matches 'status=4' || fail "real classic: exit 4"
 printf 'abc\nexit\n' | script -q -I a.in -O a.out -T a.tm -c 'sh -c "read x; echo got \$x"' >/dev/null
 "$RECAST" convert a.tm a.cast
 "$RECAST" cat a.cast | cmp - <(body a.out) || fail "real -I/-O: output bytes"
 "$RECAST" cat --stream i a.cast | cmp - <(body a.in) || fail "real -I/-O: input bytes"
 printf 'q\n' | script -q -B io.log -T io.tm -c 'sh -c "read x; echo got \$x"' >/dev/null
 "$RECAST" convert io.tm iob.cast
-"$RECAST" cat iob.cast | grep -q 'got q' || fail "real -B"
+"$RECAST" cat iob.cast | matches 'got q' || fail "real -B"
 # -a: two sessions in one typescript, timing for the second only
 script -q -T app.tm -c 'echo first session' app.ts </dev/null >/dev/null
 script -q -a -T app.tm -c 'echo second session' app.ts </dev/null >/dev/null
 "$RECAST" convert app.ts app.cast 2>err
 grep -q 'appended typescript' err || fail "no warning for an appended typescript: $(cat err)"
 grep -q '"recssh: untimed: ' app.cast || fail "no marker before the untimed part"
-"$RECAST" cat app.cast | grep -q 'first session' || fail "the earlier session was dropped"
-"$RECAST" cat app.cast | tail -c 17 | grep -q 'second session' || fail "the timed session is not last"
+"$RECAST" cat app.cast | matches 'first session' || fail "the earlier session was dropped"
+"$RECAST" cat app.cast | tail -c 17 | matches 'second session' || fail "the timed session is not last"
 [ "$(last_us app.cast)" = "$(timing_us app.tm)" ] || fail "appended: timing sum"
 
 # 3. generated sessions, characters cut across chunks: exact bytes, exact sums

@@ -13,8 +13,8 @@ cat >want <<'EOF2'
 [0.501793, "o", "\u001b[1mbold\u001b[0m\r\n"]
 EOF2
 tail -n 2 out.cast | cmp - want || fail "sample: $(cat out.cast)"
-head -n 1 out.cast | grep -q '"timestamp": 1795310920' || fail "timestamp from the first frame"
-head -n 1 out.cast | grep -q '"recssh_source": {"format":"ttyrec"' || fail "source format in the header"
+head -n 1 out.cast | matches '"timestamp": 1795310920' || fail "timestamp from the first frame"
+head -n 1 out.cast | matches '"recssh_source": {"format":"ttyrec"' || fail "source format in the header"
 
 # fidelity: the output bytes are the payload bytes; the last time is the span
 for seed in 1 2 3; do
@@ -32,7 +32,7 @@ gzip -c g.ttyrec >g.ttyrec.gz
 # a termrec size escape sets the size
 printf '\000\000\000\000\000\000\000\000\013\000\000\000\033[8;30;100t' >sized.ttyrec
 "$RECAST" convert sized.ttyrec sized.cast
-head -n 1 sized.cast | grep -q '"width": 100, "height": 30' || fail "ESC[8;r;ct size not honoured: $(head -n 1 sized.cast)"
+head -n 1 sized.cast | matches '"width": 100, "height": 30' || fail "ESC[8;r;ct size not honoured: $(head -n 1 sized.cast)"
 
 # bad input: a cut last frame is kept with a warning; nonsense is an error with the frame
 head -c $(( $(stat -c %s g.ttyrec) - 7 )) g.ttyrec >cut.ttyrec

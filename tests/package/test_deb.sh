@@ -6,6 +6,11 @@ dir=${1:?usage: test_deb.sh BUILD-DEB-DIR}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# matches [GREP-OPTS] PATTERN: grep -q that reads its whole input. Under pipefail,
+# `producer | grep -q` fails when grep exits at the first hit and the producer then
+# dies of SIGPIPE writing the rest (seen: a completion with 3 candidates).
+matches() { grep "$@" >/dev/null; }
+
 version=$(sed -n 's/^project(recssh VERSION \([0-9.]*\).*/\1/p' "$top/CMakeLists.txt")
 [ -n "$version" ] || fail "no project version in CMakeLists.txt"
 changelog=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
@@ -23,7 +28,7 @@ for f in ./usr/bin/recssh ./usr/bin/recast ./usr/share/man/man1/recssh.1.gz ./us
          ./usr/share/recssh/examples/recast-rotate.cron ./usr/share/doc/recssh/copyright; do
   grep -qxF "$f" <<<"$contents" || fail "$deb lacks $f"
 done
-dpkg-deb -c "$deb" | grep -q 'etc/profile.d' && fail "the package enables the login hook (it must only ship it as an example)"
+dpkg-deb -c "$deb" | matches 'etc/profile.d' && fail "the package enables the login hook (it must only ship it as an example)"
 grep -q 'ExecStart=/usr/bin/recast rotate' <(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./lib/systemd/system/recast-rotate.service) \
   || fail "the packaged unit does not run /usr/bin/recast"
 
@@ -43,12 +48,12 @@ trap 'rm -rf "$tmp"' EXIT
 /usr/bin/recast rec -q -c 'echo packaged' "$tmp/p.cast" </dev/null >/dev/null
 [ "$(/usr/bin/recast cat "$tmp/p.cast" | tr -d '\r')" = packaged ] || fail "the installed recast does not record"
 if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
-  systemctl is-enabled recast-rotate.timer 2>/dev/null | grep -qx enabled && fail "the timer was enabled on install"
+  systemctl is-enabled recast-rotate.timer 2>/dev/null | matches -x enabled && fail "the timer was enabled on install"
 fi
 apt-get remove -y -qq recssh >/dev/null
 [ ! -e /usr/bin/recssh ] || fail "remove left /usr/bin/recssh"
 apt-get purge -y -qq recssh >/dev/null
-dpkg-query -W -f='${Status}' recssh 2>/dev/null | grep -q 'not-installed\|^$' || \
+dpkg-query -W -f='${Status}' recssh 2>/dev/null | matches 'not-installed\|^$' || \
   [ -z "$(dpkg-query -W -f='${Status}' recssh 2>/dev/null)" ] || fail "purge left the package's state: $(dpkg-query -W -f='${Status}' recssh)"
 [ -z "$(dpkg -L recssh 2>/dev/null)" ] || fail "purge left files listed"
 echo "test_deb: 1 passed, 0 failed"
