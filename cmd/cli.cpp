@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cmd/cli.hpp"
+#include "core/printable.hpp"
 
 #include "core/errors.hpp"
 
@@ -18,6 +19,12 @@ int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int
   // A file size limit must be an error we report and clean up after (temporary files
   // removed), not a kill that leaves them behind.
   std::signal(SIGXFSZ, SIG_IGN);
+  // CLI11's own messages quote what was typed: escaped like ours (core/printable.hpp).
+  app.failure_message([](const CLI::App* a, const CLI::Error& e) {
+    std::string text = CLI::FailureMessage::simple(a, e), what = std::string(e.what()) + "\n";
+    if (text.rfind(what, 0) == 0) text = printable(e.what()) + "\n" + text.substr(what.size());
+    return text;
+  });
   auto commands = app.get_subcommands({});
   if (argc <= 1 && !commands.empty()) {
     // A bare command never guesses what was meant: it shows what it can do.
@@ -39,13 +46,13 @@ int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int
     int rc = app.exit(e); // prints help, version or the parse error
     return rc == 0 ? 0 : 2;
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), e.what());
+    std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), printable(e.what()).c_str());
     return 2;
   } catch (const Error& e) {
-    std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), e.what());
+    std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), printable(e.what()).c_str());
     return error_status;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: internal error: %s\n", prog.c_str(), e.what());
+    std::fprintf(stderr, "%s: internal error: %s\n", prog.c_str(), printable(e.what()).c_str());
     return 70;
   }
 }

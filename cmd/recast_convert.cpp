@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cmd/cli.hpp"
+#include "core/printable.hpp"
 #include "convert/batch.hpp"
 #include "convert/convert_file.hpp"
 #include "core/format.hpp"
@@ -37,7 +38,7 @@ public:
     std::string bar(std::size_t(std::min(fill, width)), '#');
     bar.resize(std::size_t(width), '.');
     const std::string& current = p.current;
-    std::string name = current.size() > 30 ? "..." + current.substr(current.size() - 27) : current;
+    std::string name = printable(current.size() > 30 ? "..." + current.substr(current.size() - 27) : current);
     std::fprintf(stderr, "\r\x1b[K[%s] %zu/%zu files  %s/%s  ETA %s  %s", bar.c_str(), p.files_done, p.files,
                  human(p.bytes_done).c_str(), human(p.bytes).c_str(), eta.c_str(), name.c_str());
     std::fflush(stderr);
@@ -71,13 +72,13 @@ template <class Options> int convert_tree(const Options& o) {
   Diagnostics diag;
   diag.on_warning = [&](const std::string& where, const std::string& what) {
     if (progress) progress->clear();
-    std::fprintf(stderr, "recast: warning: %s: %s\n", where.c_str(), what.c_str());
+    std::fprintf(stderr, "recast: warning: %s: %s\n", printable(where).c_str(), printable(what).c_str());
   };
   b.diag = &diag;
   auto s = convert::convert_tree(b);
   if (show) ProgressLine().clear();
-  for (const auto& [in, why] : s.skips) std::fprintf(stderr, "recast: skipped %s: %s\n", in.c_str(), why.c_str());
-  for (const auto& [in, why] : s.failures) std::fprintf(stderr, "recast: failed %s: %s\n", in.c_str(), why.c_str());
+  for (const auto& [in, why] : s.skips) std::fprintf(stderr, "recast: skipped %s: %s\n", printable(in).c_str(), printable(why).c_str());
+  for (const auto& [in, why] : s.failures) std::fprintf(stderr, "recast: failed %s: %s\n", printable(in).c_str(), printable(why).c_str());
   std::fprintf(stderr, "recast: %llu converted, %llu skipped, %llu failed (%llu other files ignored)\n",
                static_cast<unsigned long long>(s.converted), static_cast<unsigned long long>(s.skipped),
                static_cast<unsigned long long>(s.failed), static_cast<unsigned long long>(s.ignored));
@@ -168,16 +169,16 @@ void add_convert(CLI::App& app, int& status) {
       bool to_dir = ::stat(job.output.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
       auto results = convert::convert_sessions(*several, o->files, job, to_dir);
       if (to_dir || o->verbose)
-        for (const auto& res : results) std::fprintf(stderr, "recast: wrote %s\n", res.output.c_str());
+        for (const auto& res : results) std::fprintf(stderr, "recast: wrote %s\n", printable(res.output).c_str());
       status = 0;
       return;
     }
     auto result = convert::convert_file(job);
     if (o->verbose) {
-      std::fprintf(stderr, "recast: %s: format %s\n", job.input.c_str(), result.format->name.c_str());
+      std::fprintf(stderr, "recast: %s: format %s\n", printable(job.input).c_str(), result.format->name.c_str());
       for (std::size_t i = 0; i < result.source.files.size(); ++i)
         std::fprintf(stderr, "recast:   %s %s%s%s\n", result.source.files[i].role.c_str(),
-                     result.source.files[i].path.c_str(), i < result.sha256.size() ? " sha256=" : "",
+                     printable(result.source.files[i].path).c_str(), i < result.sha256.size() ? " sha256=" : "",
                      i < result.sha256.size() ? result.sha256[i].c_str() : "");
     }
     status = 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cmd/cli.hpp"
 #include "core/format.hpp"
+#include "core/printable.hpp"
 #include "core/stats.hpp"
 
 #include <cstdio>
@@ -24,7 +25,7 @@ void add_info(CLI::App& app, int& status) {
       const FormatInfo* format = nullptr;
       auto reader = open_reader(path, o->from, ReadOptions{o->skip_bad, nullptr}, &format);
       CastStats s = compute_stats(*reader, path, format->name);
-      std::string text = o->json ? stats_json(s) + "\n" : stats_text(s);
+      std::string text = o->json ? terminal_safe_json(stats_json(s)) + "\n" : stats_text(s);
       std::fwrite(text.data(), 1, text.size(), stdout);
     }
     status = 0;

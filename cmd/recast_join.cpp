@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // recast append and recast merge.
 #include "archive/append.hpp"
+#include "core/printable.hpp"
 #include "archive/merge.hpp"
 #include "cmd/cli.hpp"
 
@@ -24,7 +25,7 @@ void add_append(CLI::App& app, int& status) {
     if (!o->gap.empty()) opts.gap = archive::GapPolicy::parse(o->gap);
     auto r = archive::append_casts(o->base, o->more, opts);
     std::fprintf(stderr, "recast: appended %llu events to %s (now %s s long)\n",
-                 static_cast<unsigned long long>(r.events), o->base.c_str(), format_seconds(r.end).c_str());
+                 static_cast<unsigned long long>(r.events), printable(o->base).c_str(), format_seconds(r.end).c_str());
     status = 0;
   });
 }
@@ -56,12 +57,12 @@ void add_merge(CLI::App& app, int& status) {
     opts.gzip = o->gzip;
     opts.format = o->format;
     if (o->verbose)
-      opts.on_merged = [](const std::string& path) { std::fprintf(stderr, "recast: merged %s\n", path.c_str()); };
+      opts.on_merged = [](const std::string& path) { std::fprintf(stderr, "recast: merged %s\n", printable(path).c_str()); };
     auto inputs = archive::collect_inputs(o->inputs, nullptr);
     auto r = archive::merge_casts(inputs, o->out, opts);
-    for (const auto& w : r.overlaps) std::fprintf(stderr, "recast: warning: overlap: %s\n", w.c_str());
+    for (const auto& w : r.overlaps) std::fprintf(stderr, "recast: warning: overlap: %s\n", printable(w).c_str());
     std::fprintf(stderr, "recast: merged %llu recordings, %llu events, into %s\n",
-                 static_cast<unsigned long long>(r.inputs), static_cast<unsigned long long>(r.events), o->out.c_str());
+                 static_cast<unsigned long long>(r.inputs), static_cast<unsigned long long>(r.events), printable(o->out).c_str());
     status = 0;
   });
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cmd/cli.hpp"
+#include "core/printable.hpp"
 #include "cmd/record_session.hpp"
 #include "record/scrub.hpp"
 #include "record/session.hpp"
@@ -65,10 +66,10 @@ void add_rec(CLI::App& app, int& status) {
     req.overwrite = o->overwrite ? Overwrite::yes : Overwrite::no;
     req.quiet = o->quiet;
     auto result = record_session(rec, req, [&](const std::string& path) {
-      if (!o->quiet) std::fprintf(stderr, "recast: recording to %s; exit the shell or press ^D to finish\n", path.c_str());
+      if (!o->quiet) std::fprintf(stderr, "recast: recording to %s; exit the shell or press ^D to finish\n", printable(path).c_str());
     });
     status = result.status;
-    if (!o->quiet) std::fprintf(stderr, "recast: recording finished: %s\n", result.path.c_str());
+    if (!o->quiet) std::fprintf(stderr, "recast: recording finished: %s\n", printable(result.path).c_str());
   });
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "archive/rotate.hpp"
+#include "core/printable.hpp"
 #include "cmd/cli.hpp"
 #include "store/config.hpp"
 #include "store/layout.hpp"
@@ -54,7 +55,8 @@ void add_rotate(CLI::App& app, int& status) {
     p.dry_run = o->dry_run;
     std::string root = store::resolve_root(o->root, config);
     if (o->use_syslog) ::openlog("recast-rotate", LOG_PID, LOG_USER);
-    auto log = [&](const std::string& line) {
+    auto log = [&](const std::string& raw) {
+      const std::string line = printable(raw); // names under the root are chosen by users
       std::printf("recast rotate: %s\n", line.c_str());
       std::fflush(stdout);
       if (o->use_syslog) ::syslog(line.rfind("error:", 0) == 0 ? LOG_ERR : LOG_INFO, "%s", line.c_str());

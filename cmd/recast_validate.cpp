@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cmd/cli.hpp"
+#include "core/printable.hpp"
 #include "core/errors.hpp"
 #include "core/stats.hpp"
 
@@ -23,13 +24,13 @@ void add_validate(CLI::App& app, int& status) {
       std::uint64_t events = 0;
       auto problems = validate_file(path, o->all, &events);
       for (const auto& p : problems)
-        std::fprintf(stderr, "%s: error: %s: %s\n", program_name().c_str(), p.location.c_str(),
-                     p.message.c_str());
+        std::fprintf(stderr, "%s: error: %s: %s\n", program_name().c_str(), printable(p.location).c_str(),
+                     printable(p.message).c_str());
       if (!problems.empty()) {
         status = 1;
         if (!o->all) return;
       } else if (!o->quiet) {
-        std::printf("%s: ok, %llu events\n", path.c_str(), static_cast<unsigned long long>(events));
+        std::printf("%s: ok, %llu events\n", printable(path).c_str(), static_cast<unsigned long long>(events));
       }
     }
   });

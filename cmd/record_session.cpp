@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cmd/record_session.hpp"
+#include "core/printable.hpp"
 
 #include "archive/append.hpp"
 #include "cmd/version.hpp"
@@ -62,7 +63,7 @@ void finish_append(const AppendPlan& plan, bool quiet) {
                 " (add it later: recast append " + plan.target + " " + plan.created.path + ")");
   }
   ::unlink(plan.created.path.c_str());
-  if (!quiet) std::fprintf(stderr, "%s: appended the session to %s\n", program_name().c_str(), plan.target.c_str());
+  if (!quiet) std::fprintf(stderr, "%s: appended the session to %s\n", program_name().c_str(), printable(plan.target).c_str());
 }
 
 } // namespace

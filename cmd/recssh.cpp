@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // recssh: ssh, recorded. `recssh [recssh-options] [--] <ssh arguments>`.
 #include "cmd/cli.hpp"
+#include "core/printable.hpp"
 #include "cmd/record_session.hpp"
 #include "cmd/version.hpp"
 #include "core/errors.hpp"
@@ -113,7 +114,7 @@ int main(int argc, char** argv) {
                            "on pipes (no terminal), so its input is passed on, not recorded\n");
     auto result = cli::record_session(rec, req, [](const std::string&) {});
     status = result.status;
-    if (print_path && !quiet) std::fprintf(stderr, "recssh: recorded %s\n", result.path.c_str());
+    if (print_path && !quiet) std::fprintf(stderr, "recssh: recorded %s\n", printable(result.path).c_str());
   });
   // Parse only recssh's own part; ssh's part is never interpreted as our options.
   std::vector<char*> own(argv, argv + split);

@@ -2,6 +2,7 @@
 #include "convert/audit_report.hpp"
 
 #include "convert/audit_session.hpp"
+#include "core/printable.hpp"
 #include "core/time.hpp"
 
 #include <cstdio>
@@ -60,7 +61,7 @@ void list_audit_records(const std::vector<std::string>& files, const ReadOptions
     ::localtime_r(&t, &tm);
     char when[64];
     std::strftime(when, sizeof when, "%x %T", &tm);
-    std::string comm = r.type == "USER_TTY" ? "?" : r.comm;
+    std::string comm = r.type == "USER_TTY" ? "?" : printable(r.comm); // chosen by the user who ran it
     std::string line = std::to_string(++n) + ". " + when + " " + std::to_string(r.serial) + " " +
                        std::to_string(r.auid) + " ? " + std::to_string(r.ses) + " " + comm + " " + aureport_data(r) + "\n";
     out.write(line);
@@ -81,11 +82,11 @@ void list_audit(const std::vector<std::string>& files, const ReadOptions& option
                 "RECORDS", "BYTES", "FIRST (UTC)", "LAST (UTC)", "COMMANDS");
   out.write(std::string_view(line));
   for (const auto& s : scan_audit(ordered, options)) {
-    std::snprintf(line, sizeof line, "%-24s %-8llu %-10s %-8s %8llu %9llu  %-19s %-19s %s\n", s.file_stem().c_str(),
-                  static_cast<unsigned long long>(s.auid), s.auid_name.empty() ? "-" : s.auid_name.c_str(),
+    std::snprintf(line, sizeof line, "%-24s %-8llu %-10s %-8s %8llu %9llu  %-19s %-19s %s\n", printable(s.file_stem()).c_str(),
+                  static_cast<unsigned long long>(s.auid), s.auid_name.empty() ? "-" : printable(s.auid_name).c_str(),
                   audit_tty_name(s.major, s.minor).c_str(), static_cast<unsigned long long>(s.records),
                   static_cast<unsigned long long>(s.bytes), format_utc_iso(s.first_ms / 1000).substr(0, 19).c_str(),
-                  format_utc_iso(s.last_ms / 1000).substr(0, 19).c_str(), s.comms.c_str());
+                  format_utc_iso(s.last_ms / 1000).substr(0, 19).c_str(), printable(s.comms).c_str());
     out.write(std::string_view(line));
   }
 }

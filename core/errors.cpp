@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "core/errors.hpp"
+#include "core/printable.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -28,8 +29,8 @@ void Diagnostics::warn(const std::string& location, const std::string& message) 
     on_warning(location, message);
     return;
   }
-  std::fprintf(stderr, "%s: warning: %s: %s\n", program_name().c_str(), location.c_str(),
-               message.c_str());
+  std::fprintf(stderr, "%s: warning: %s: %s\n", program_name().c_str(), printable(location).c_str(),
+               printable(message).c_str());
 }
 
 } // namespace recssh

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "core/stats.hpp"
+#include "core/printable.hpp"
 
 #include "core/format.hpp"
 #include "core/json.hpp"
@@ -40,8 +41,9 @@ CastStats compute_stats(EventReader& reader, std::string name, std::string forma
 
 std::string stats_text(const CastStats& s) {
   const Header& h = s.header;
-  std::string out = s.name + "\n";
-  auto line = [&](const std::string& k, const std::string& v) { out += "  " + k + ": " + v + "\n"; };
+  std::string out = printable(s.name) + "\n";
+  // Every value but the numbers came from the recording: shown escaped (core/printable.hpp).
+  auto line = [&](const std::string& k, const std::string& v) { out += "  " + printable(k) + ": " + printable(v) + "\n"; };
   line("format", s.format);
   line("size", format_size(h.size));
   if (h.timestamp) line("start", format_utc_iso(*h.timestamp) + " (" + std::to_string(*h.timestamp) + ")");

@@ -80,4 +80,29 @@ for threads in 1 2; do
 done
 cmp -s part1.out part2.out || fail "decoding ahead: output before the bad line differs"
 [ "$(grep -c 'line ' part2.out)" -ge 44990 ] || fail "decoding ahead: output before the bad line missing"
+
+# --- what recast prints about a recording never reaches the terminal raw ------------------
+# A title that writes the clipboard (OSC 52) and wipes the screen, in every place recast
+# shows text from a recording or from the command line: no ESC, BEL or C1 byte may come out.
+raw_controls() { LC_ALL=C grep -c $'[\x01-\x08\x0b-\x1f\x7f]\|\xc2[\x80-\x9f]' "$@" || true; }
+printf '{"version":2,"width":80,"height":24,"title":"\\u001b]52;c;aGk=\\u0007\\u001b[2J\\u009b","command":"\\u202erm","env":{"SHELL":"\\u001b[31m"},"x\\u001bkey":"\\u001b[5m"}\n[1,"o","x"]\n[2,"m","\\u001b]0;pwn\\u0007"]\n' >osc.cast
+"$RECAST" info osc.cast >info.out
+[ "$(raw_controls info.out)" = 0 ] || fail "recast info printed control characters: $(cat -v info.out)"
+matches -F 'title: \e]52;c;aGk=\a\e[2J\u{009b}' info.out || fail "recast info: title not shown escaped: $(cat info.out)"
+matches -F 'command: \u{202e}rm' info.out || fail "recast info: bidi override not shown escaped"
+"$RECAST" info --json osc.cast >info.json
+[ "$(raw_controls info.json)" = 0 ] || fail "recast info --json printed control characters"
+matches -F '\u009b' info.json || fail "recast info --json: C1 not escaped"
+printf 'type=TTY msg=audit(1.0:1): tty pid=1 uid=0 auid=1000 ses=1 major=136 minor=0 comm=\x1b]0;x\x07 data=6C730D\n' >osc.log
+"$RECAST" convert --list osc.log >list.out
+"$RECAST" convert --list --records osc.log >>list.out
+[ "$(raw_controls list.out)" = 0 ] || fail "convert --list/--records printed the audit comm raw: $(cat -v list.out)"
+printf '{"version":2,"width":80,"height":24}\n[1,"o","x"]\n\x1b]52;c;aGk=\x07 oops\n' >"$(printf 'bad\x1b[2J.cast')"
+"$RECAST" cat "$(printf 'bad\x1b[2J.cast')" >/dev/null 2>err.out || true
+"$RECAST" $'\e]0;cmd\a' 2>>err.out || true
+"$RECAST" cat --from $'\e]0;fmt\a' osc.cast 2>>err.out || true
+"$RECAST" cat --bogus$'\e[2J' osc.cast 2>>err.out || true
+"$RECAST" validate $'nope\e[2J.cast' 2>>err.out || true
+[ "$(wc -l <err.out)" -ge 5 ] || fail "expected 5 error messages: $(cat -v err.out)"
+[ "$(raw_controls err.out)" = 0 ] || fail "error messages echo control characters: $(cat -v err.out)"
 echo ok
