@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // recssh: ssh, recorded. `recssh [recssh-options] [--] <ssh arguments>`.
 #include "cmd/cli.hpp"
-#include "core/printable.hpp"
 #include "cmd/record_session.hpp"
 #include "cmd/version.hpp"
 #include "core/errors.hpp"
+#include "core/printable.hpp"
+#include "record/nesting.hpp"
 #include "record/ssh_args.hpp"
 
 #include <cstdlib>
@@ -85,8 +86,19 @@ int main(int argc, char** argv) {
     auto cl = record::parse_ssh_args(ssh_args);
     std::vector<std::string> argv_run{ssh};
     argv_run.insert(argv_run.end(), ssh_args.begin(), ssh_args.end());
-    if (cl.info_only || cl.destination.empty()) {
+    const auto nested = record::nesting();
+    if (nested == record::Nesting::loop)
+      throw Error("the ssh that recssh runs (" + printable(ssh) + ") started recssh again (an ssh in PATH that runs "
+                  "recssh?); set RECSSH_SSH to the real ssh, e.g. RECSSH_SSH=/usr/bin/ssh");
+    if (nested == record::Nesting::inside_session && !cl.info_only && !cl.destination.empty()) {
+      if (!quiet)
+        std::fprintf(stderr, "recssh: note: inside recorded session %s; not recording this ssh a second time\n",
+                     printable(record::enclosing_session()).c_str());
+    }
+    if (cl.info_only || cl.destination.empty() || nested == record::Nesting::inside_session) {
       // ssh -V, -G, -Q or a usage error: ssh prints and exits; nothing to record.
+      // Inside a recorded session: the enclosing recording has it all.
+      record::mark_unrecorded_ssh();
       std::vector<char*> a;
       for (auto& s : argv_run) a.push_back(s.data());
       a.push_back(nullptr);

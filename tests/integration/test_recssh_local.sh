@@ -35,6 +35,20 @@ cp "$WORK/fake-ssh" "$WORK/bin2/ssh"
 out=$(env -u RECSSH_SSH PATH="$WORK/bin1:$WORK/bin2:$PATH" "$RECSSH" --dir "$R/self" somehost </dev/null)
 [ "$out" = somehost ] || fail "recssh did not skip itself in PATH: $out"
 
+# --- never starts itself without end: an ssh script in PATH that runs recssh ---------------
+mkdir -p "$WORK/bin3"
+printf '#!/bin/sh\nexec "%s" "$@"\n' "$RECSSH" >"$WORK/bin3/ssh"
+chmod +x "$WORK/bin3/ssh"
+rc=0; env -u RECSSH_SSH PATH="$WORK/bin3:$PATH" timeout 20 "$RECSSH" --dir "$R/loop" somehost true </dev/null \
+  >/dev/null 2>"$WORK/loop.err" || rc=$?
+[ "$rc" = 255 ] || fail "an ssh wrapper that runs recssh: rc $rc, want 255 (124: it ran without end): $(cat "$WORK/loop.err")"
+matches 'started recssh again.*RECSSH_SSH' "$WORK/loop.err" || fail "the loop error names no way out: $(cat "$WORK/loop.err")"
+# --- inside a recorded session: ssh runs, nothing is recorded twice -------------------------
+out=$(RECSSH_SESSION=outer-1 "$RECSSH" --dir "$R/nested" host echo hi </dev/null 2>"$WORK/nested.err")
+[ "$out" = "$(printf 'host\necho\nhi')" ] || fail "inside a session: ssh did not run as asked: $out"
+[ -z "$(find "$R/nested" -type f 2>/dev/null)" ] || fail "inside a session: recorded a second time"
+matches 'inside recorded session outer-1' "$WORK/nested.err" || fail "inside a session: no note"
+
 # --- exit status is ssh's --------------------------------------------------------------
 for st in 0 1 42 255; do
   rc=0; FAKE_STATUS=$st "$RECSSH" --dir "$R/s" host </dev/null >/dev/null || rc=$?
