@@ -152,6 +152,7 @@ SessionEnd record_pty(const std::vector<std::string>& argv, const EnvList& env, 
   std::vector<char> buf(k_read_size);
   std::string to_child; // typed bytes the pty has not taken yet
   bool stdin_open = true, stdout_ok = true, master_open = true, aborted = false;
+  int received = 0;
   Micros last_output{0};
   TermSize current = size;
 
@@ -181,6 +182,7 @@ SessionEnd record_pty(const std::vector<std::string>& argv, const EnvList& env, 
           }
         } else {
           if (sig->signo == SIGHUP) stdin_open = stdout_ok = false; // our terminal is gone
+          if (!received) received = sig->signo;                    // the end marker names it
           child.signal(sig->signo);
         }
       }
@@ -228,7 +230,7 @@ SessionEnd record_pty(const std::vector<std::string>& argv, const EnvList& env, 
   Micros end = clock.now();
   pipe.finish();
   raw.restore();
-  return {status, end, aborted};
+  return {status, end, aborted, received};
 }
 
 SessionEnd record_pipes(const std::vector<std::string>& argv, const EnvList& env,
@@ -260,6 +262,7 @@ SessionEnd record_pipes(const std::vector<std::string>& argv, const EnvList& env
   } streams[2] = {{out_pipe.native_source(), 1}, {err_pipe.native_source(), 2}};
   std::vector<char> buf(k_read_size);
   bool aborted = false;
+  int received = 0;
   Child child(pid);
   Micros last_output{0};
 
@@ -277,10 +280,11 @@ SessionEnd record_pipes(const std::vector<std::string>& argv, const EnvList& env
       while (auto sig = signals.read()) {
         if (sig->signo == SIGCHLD) {
           if (child.try_reap()) last_output = now;
-        } else if (!sig->from_terminal) {
+        } else {
+          if (!received) received = sig->signo; // the end marker names it
           // ^C at the terminal reached the child already (same process group); only
           // signals sent to us alone are passed on.
-          child.signal(sig->signo);
+          if (!sig->from_terminal) child.signal(sig->signo);
         }
       }
     }
@@ -310,7 +314,7 @@ SessionEnd record_pipes(const std::vector<std::string>& argv, const EnvList& env
   ExitStatus status = child.wait();
   Micros end = clock.now();
   pipe.finish();
-  return {status, end, aborted};
+  return {status, end, aborted, received};
 }
 
 } // namespace recssh::record

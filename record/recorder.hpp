@@ -22,6 +22,7 @@ struct SessionEnd {
   ExitStatus exit;
   Micros time{0};       // when the session ended, on the recording's clock
   bool aborted = false; // --on-error=abort ended it
+  int received = 0;     // the first INT, TERM, HUP or QUIT we were sent (and passed on)
 };
 
 // Interactive: argv runs on a new pty of `size`; the user's terminal (when stdin is

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <condition_variable>
 #include <csignal>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <pthread.h>
 #include <cstdlib>
 #include <cstring>
@@ -34,7 +36,13 @@ struct RecordingFile::Shared {
   bool last_write_ok = true;  // a gap marker now has a chance to land
   bool failed = false;
   bool broken = false;        // gzip after a loss: the deflate stream cannot go on
+  bool settled = false;       // the end markers: they may use the room kept for them
   std::string error;
+
+  // Room past the end of the file that the end markers can always use.
+  bool can_reserve = true; // false where fallocate(FALLOC_FL_KEEP_SIZE) is not supported
+  off_t reserved_to = 0;   // allocated up to here
+  off_t size_limit = -1;   // RLIMIT_FSIZE, where one is set: the same room is kept below it
 
   // Test hook: RECSSH_FAULT_WRITES="FIRST:COUNT" makes writes FIRST..FIRST+COUNT-1
   // (counted from 1) fail with ENOSPC, to exercise the gap path without a full disk.
@@ -43,16 +51,53 @@ struct RecordingFile::Shared {
   std::thread thread;
 
   void run();
-  bool write_batch(const std::string& batch, std::string& error_out);
+  bool write_batch(const std::string& batch, bool use_reserve, std::string& error_out);
+  bool keep_room(off_t at, std::size_t n, std::string& error_out);
 };
 
-bool RecordingFile::Shared::write_batch(const std::string& batch, std::string& error_out) {
+namespace {
+// What the end markers need (a gap marker, the end marker, v3's exit event: < 1 KiB),
+// rounded up to whole blocks; allocated ahead in steps so that this costs one
+// fallocate call per step of output, not one per write.
+constexpr off_t k_end_room = 16 << 10;
+constexpr off_t k_room_step = 256 << 10;
+// Under RLIMIT_FSIZE the limit is in bytes, not blocks: the markers' own size will do.
+constexpr off_t k_end_bytes = 1 << 10;
+} // namespace
+
+// Makes sure `n` bytes at `at` plus the end's room are allocated. False (and the
+// batch is to be counted lost) when the disk is too full for both.
+bool RecordingFile::Shared::keep_room(off_t at, std::size_t n, std::string& error_out) {
+  if (at < 0) return true;
+  if (size_limit >= 0 && at + off_t(n) + k_end_bytes > size_limit) {
+    error_out = std::strerror(EFBIG);
+    return false;
+  }
+  if (!can_reserve) return true;
+  const off_t need = at + off_t(n) + k_end_room;
+  if (need <= reserved_to) return true;
+  for (off_t len : {off_t(n) + k_end_room + k_room_step, off_t(n) + k_end_room}) {
+    if (::fallocate(fd.get(), FALLOC_FL_KEEP_SIZE, at, len) == 0) {
+      reserved_to = at + len;
+      return true;
+    }
+    if (errno != ENOSPC && errno != EDQUOT) {
+      can_reserve = false; // not supported here: writes fail where the disk does
+      return true;
+    }
+  }
+  error_out = std::strerror(ENOSPC);
+  return false;
+}
+
+bool RecordingFile::Shared::write_batch(const std::string& batch, bool use_reserve, std::string& error_out) {
   ++write_no;
   if (fault_count && write_no >= fault_first && write_no < fault_first + fault_count) {
     error_out = std::strerror(ENOSPC);
     return false;
   }
   off_t good = ::lseek(fd.get(), 0, SEEK_CUR);
+  if (!use_reserve && !keep_room(good, batch.size(), error_out)) return false;
   std::size_t done = 0;
   while (done < batch.size()) {
     ssize_t n = ::write(fd.get(), batch.data() + done, batch.size() - done);
@@ -72,6 +117,7 @@ bool RecordingFile::Shared::write_batch(const std::string& batch, std::string& e
 void RecordingFile::Shared::run() {
   std::string batch;
   for (;;) {
+    bool use_reserve = false;
     {
       std::unique_lock lock(mutex);
       writing = false;
@@ -81,9 +127,10 @@ void RecordingFile::Shared::run() {
       batch.swap(pending);
       in_flight = batch.size();
       writing = true;
+      use_reserve = settled;
     }
     std::string err;
-    bool ok = !broken && write_batch(batch, err);
+    bool ok = !broken && write_batch(batch, use_reserve, err);
     {
       std::lock_guard lock(mutex);
       in_flight = 0;
@@ -131,6 +178,8 @@ RecordingFile::RecordingFile(Fd fd, std::string name, RecordingFileOptions optio
   s.name = m_name;
   s.limit = options.buffer_limit;
   s.gzip = options.gzip;
+  if (rlimit lim{}; ::getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
+    s.size_limit = static_cast<off_t>(lim.rlim_cur);
   if (const char* f = std::getenv("RECSSH_FAULT_WRITES")) {
     char* end = nullptr;
     s.fault_first = std::strtoul(f, &end, 10);
@@ -195,6 +244,14 @@ void RecordingFile::tick(Micros now) {
   m_dirty = false;
 }
 
+std::uint64_t RecordingFile::settle() {
+  if (m_gzip) m_gzip->flush(); // what gzip holds back counts as handed over
+  std::unique_lock lock(m_shared->mutex);
+  m_shared->drained.wait(lock, [&] { return m_shared->pending.empty() && !m_shared->writing; });
+  m_shared->settled = true;
+  return m_shared->lost;
+}
+
 void RecordingFile::finish() {
   if (m_finished) return;
   m_finished = true;
@@ -206,6 +263,13 @@ void RecordingFile::finish() {
   }
   m_shared->wake.notify_all();
   m_shared->thread.join();
+  // Give back the room kept past the end (truncating to the size frees it).
+  if (m_shared->reserved_to > 0) {
+    off_t size = ::lseek(m_shared->fd.get(), 0, SEEK_CUR);
+    if (size >= 0 && ::ftruncate(m_shared->fd.get(), size) != 0) {
+      // The room stays allocated: harmless, the file's contents are complete.
+    }
+  }
   ::fsync(m_shared->fd.get()); // the session is over: make it durable
 }
 

@@ -6,6 +6,11 @@
 // again, a gap marker with the lost byte count goes into the cast. Every batch handed
 // to write(2) is whole lines; a failed or short write is cut back (ftruncate) to the
 // last whole line, so the file is a valid cast at every moment, kill -9 included.
+//
+// A full disk must not silence the end of the recording: on filesystems that can
+// (fallocate FALLOC_FL_KEEP_SIZE), room for the end markers is kept allocated past the
+// end of the file, and a batch that would eat into it is counted lost instead. Only
+// the lines written after settle() (the gap and end markers) may use that room.
 #include "core/event_writer.hpp"
 #include "core/fd.hpp"
 
@@ -35,6 +40,10 @@ public:
   void write(const Event& e);
   // Called from the poll loop now and then: gzip flush, deferred gap markers.
   void tick(Micros now);
+  // The session is over: waits until everything handed over so far is on the disk or
+  // counted lost, then lets the next lines use the room kept for the end. Returns
+  // the bytes lost in all, for the end marker.
+  std::uint64_t settle();
   // Writes everything still buffered and closes the stream. Throws Error if the file
   // could not be completed; the cast is still valid up to its last whole line.
   void finish();

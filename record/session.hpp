@@ -27,7 +27,10 @@ TermSize initial_size(const RecorderOptions& o);
 // with: the child's, signal n as 128+n. Throws Error when --on-error=abort ended it.
 int run_session(SessionSpec& spec, RecordingFile& file);
 
-// The end marker's text, e.g. "recssh: end: status=7 reason=exit".
-std::string end_label(const ExitStatus& st, bool ssh);
+// The end marker's text, e.g. "recssh: end: status=7 reason=exit". The reason is the
+// real one: a signal recssh was sent (sighup, sigterm, ...) or --on-error=abort
+// (write-error) come before what ssh made of it (255); `lost` bytes are named so that
+// the marker never claims a complete recording after a loss.
+std::string end_label(const SessionEnd& end, bool ssh, std::uint64_t lost = 0);
 
 } // namespace recssh::record

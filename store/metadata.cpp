@@ -110,8 +110,10 @@ std::optional<Metadata> read_metadata(const std::string& path) {
 
 std::string end_marker(const SessionEnd& end) {
   std::string s = std::string(k_end_prefix) + std::to_string(end.status);
-  if (end.signal) return s + " reason=signal signal=" + std::to_string(end.signal);
-  return s + " reason=" + (end.reason.empty() ? "exit" : end.reason);
+  s += " reason=" + (!end.reason.empty() ? end.reason : end.signal ? "signal" : "exit");
+  if (end.signal) s += " signal=" + std::to_string(end.signal);
+  if (end.lost) s += " lost=" + std::to_string(end.lost);
+  return s;
 }
 
 std::optional<SessionEnd> parse_end_marker(std::string_view text) {
@@ -126,6 +128,11 @@ std::optional<SessionEnd> parse_end_marker(std::string_view text) {
     std::string_view rest = text.substr(space + 1);
     end.reason = std::string(word_value(rest, "reason"));
     end.signal = parse_int(word_value(rest, "signal")).value_or(0);
+    if (auto lost = word_value(rest, "lost"); !lost.empty()) {
+      std::uint64_t n = 0;
+      auto [p, ec] = std::from_chars(lost.data(), lost.data() + lost.size(), n);
+      if (ec == std::errc() && p == lost.data() + lost.size()) end.lost = n;
+    }
   }
   return end;
 }

@@ -41,7 +41,11 @@ std::optional<Metadata> read_metadata(const std::string& path);
 struct SessionEnd {
   int status = 0;     // 0..255; a signal n as 128+n
   int signal = 0;     // the signal that ended it, or 0
-  std::string reason; // exit | signal | ssh-error
+  // exit | signal (the program died of `signal`) | ssh-error (ssh's own 255) |
+  // sighup | sigint | sigterm | sigquit (the recorder was sent it, and passed it on) |
+  // write-error (--on-error=abort ended the session)
+  std::string reason;
+  std::uint64_t lost = 0; // bytes of the session that the recording does not hold
 };
 std::string end_marker(const SessionEnd& end);
 std::optional<SessionEnd> parse_end_marker(std::string_view text);

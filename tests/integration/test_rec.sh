@@ -100,6 +100,48 @@ rc=0; (ulimit -f 4; "$RECAST" rec -q -c 'head -c 20000 /dev/zero | tr "\0" y; ec
 "$RECAST" validate f.cast >/dev/null || fail "cast under RLIMIT_FSIZE is invalid"
 grep -q 'were lost' f.err || fail "no loss warning under RLIMIT_FSIZE: $(cat f.err)"
 [ "$(stat -c %s f.cast)" -le 4096 ] || fail "file grew past the limit"
+tail -n 1 f.cast | matches -E 'recssh: end: status=0 reason=exit lost=[0-9]+' ||
+  fail "the end marker under RLIMIT_FSIZE hides the loss: $(tail -n 1 f.cast)"
+
+# A really full disk, many times (the loss falls at a different place each run): the end
+# marker is always written (room is kept for it) and always names the loss; never a
+# clean-looking end after lost output.
+full_disk_runs() { # DIR: a small filesystem
+  local i last
+  for i in 1 2 3 4 5 6 7 8; do
+    rm -f "$1"/*.cast
+    "$RECAST" rec -q -c 'head -c 2200000 /dev/urandom | base64 -w 100' "$1/x.cast" </dev/null >/dev/null 2>"$WORK/full.err" ||
+      fail "full disk run $i: the recorder failed: $(cat "$WORK/full.err")"
+    "$RECAST" validate "$1/x.cast" >/dev/null || fail "full disk run $i: invalid cast"
+    last=$(tail -n 1 "$1/x.cast")
+    matches -E 'recssh: end: status=0 reason=exit lost=[0-9]+' <<<"$last" ||
+      fail "full disk run $i: the end marker does not name the loss: $last"
+  done
+  # --on-error=abort says so in the end marker too
+  rm -f "$1"/*.cast
+  "$RECAST" rec -q --on-error abort -c 'head -c 2200000 /dev/urandom | base64 -w 100; sleep 2' "$1/a.cast" \
+    </dev/null >/dev/null 2>/dev/null && fail "--on-error=abort on a full disk exited 0"
+  tail -n 1 "$1/a.cast" | matches -E 'reason=write-error( signal=[0-9]+)? lost=[0-9]+' || fail "abort: end marker $(tail -n 1 "$1/a.cast")"
+}
+mkdir -p small
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1m tmpfs small 2>/dev/null; then
+  full_disk_runs small
+  umount small
+else
+  echo "note: cannot mount a small tmpfs here; the full disk is RLIMIT_FSIZE" >&2
+  (ulimit -f 1024; full_disk_runs small)
+fi
+
+# The end marker names a signal the recorder was sent, not what the shell made of it.
+for sig in TERM HUP INT; do
+  "$RECAST" rec -q -c 'trap "exit 3" '$sig'; echo ready; sleep 20 & wait' "sig$sig.cast" </dev/null >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do grep -q "\"o\", \"ready" "sig$sig.cast" 2>/dev/null && break; sleep 0.1; done
+  kill -"$sig" "$pid"
+  wait "$pid" || true
+  lower=$(tr A-Z a-z <<<"$sig")
+  tail -n 1 "sig$sig.cast" | matches "status=3 reason=sig$lower\"" || fail "SIG$sig: end marker $(tail -n 1 "sig$sig.cast")"
+done
 
 # the file is locked while recording (rotate and merge skip it)
 "$RECAST" rec -q -c 'sleep 1' lk.cast </dev/null &

@@ -56,6 +56,27 @@ for st in 0 1 42 255; do
 done
 grep -h -q 'status=42 reason=exit' "$R"/s/*/*.cast || fail "no end marker for status 42"
 grep -h -q 'status=255 reason=ssh-error' "$R"/s/*/*.cast || fail "255 is not reported as ssh's own error"
+# recssh itself sent SIGTERM or SIGHUP (a closed bastion connection): ssh exits 255, and the
+# end marker names the signal, not "ssh-error"
+cat >"$WORK/slow-ssh" <<'SH'
+#!/bin/sh
+trap 'exit 255' TERM HUP
+echo connected
+sleep 20 &
+wait
+SH
+chmod +x "$WORK/slow-ssh"
+for sig in TERM HUP; do
+  RECSSH_SSH="$WORK/slow-ssh" "$RECSSH" --dir "$R/sig$sig" host </dev/null >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do grep -qs connected "$R/sig$sig"/*/*.cast && break; sleep 0.1; done
+  kill -"$sig" "$pid"
+  rc=0; wait "$pid" || rc=$?
+  [ "$rc" = 255 ] || fail "SIG$sig: recssh exited $rc, want ssh's 255"
+  lower=$(tr A-Z a-z <<<"$sig")
+  grep -h 'recssh: end:' "$R/sig$sig"/*/*.cast | matches "status=255 reason=sig$lower\"" ||
+    fail "SIG$sig: end marker $(grep -h 'recssh: end:' "$R/sig$sig"/*/*.cast)"
+done
 
 # --- hostile arguments give safe names, inside ROOT ------------------------------------
 long=$(printf 'x%.0s' $(seq 500))

@@ -278,10 +278,21 @@ TEST_CASE("an echo may wrap, be redrawn or be completed", "[record][mask]") {
 }
 
 TEST_CASE("end markers say status and reason", "[record][session]") {
-  CHECK(end_label({7, 0}, true) == "recssh: end: status=7 reason=exit");
-  CHECK(end_label({255, 0}, true) == "recssh: end: status=255 reason=ssh-error");
-  CHECK(end_label({255, 0}, false) == "recssh: end: status=255 reason=exit");
-  CHECK(end_label({137, 9}, true) == "recssh: end: status=137 reason=signal signal=9");
+  auto ended = [](int status, int signal, bool aborted = false, int received = 0) {
+    return SessionEnd{ExitStatus{status, signal}, Micros{0}, aborted, received};
+  };
+  CHECK(end_label(ended(7, 0), true) == "recssh: end: status=7 reason=exit");
+  CHECK(end_label(ended(255, 0), true) == "recssh: end: status=255 reason=ssh-error");
+  CHECK(end_label(ended(255, 0), false) == "recssh: end: status=255 reason=exit");
+  CHECK(end_label(ended(137, 9), true) == "recssh: end: status=137 reason=signal signal=9");
+  // The real reason before what ssh made of it (ssh exits 255 when hung up).
+  CHECK(end_label(ended(255, 0, false, SIGTERM), true) == "recssh: end: status=255 reason=sigterm");
+  CHECK(end_label(ended(255, 0, false, SIGHUP), true) == "recssh: end: status=255 reason=sighup");
+  CHECK(end_label(ended(129, 1, false, SIGHUP), false) == "recssh: end: status=129 reason=sighup signal=1");
+  CHECK(end_label(ended(130, 2, false, SIGINT), false) == "recssh: end: status=130 reason=sigint signal=2");
+  CHECK(end_label(ended(255, 0, true), true) == "recssh: end: status=255 reason=write-error");
+  // A loss is never hidden behind a clean-looking end.
+  CHECK(end_label(ended(0, 0), true, 3145728) == "recssh: end: status=0 reason=exit lost=3145728");
   CHECK(ExitStatus::from_wait(7 << 8).status == 7);
   CHECK(ExitStatus::from_wait(15).status == 143);
 }

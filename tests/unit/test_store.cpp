@@ -245,6 +245,12 @@ TEST_CASE("end markers are written and read back, from plain and gzip casts", "[
   CHECK(e->status == 137);
   CHECK(e->signal == 9);
   CHECK(e->reason == "signal");
+  CHECK(end_marker({0, 0, "exit", 42}) == "recssh: end: status=0 reason=exit lost=42");
+  auto lossy = parse_end_marker("recssh: end: status=255 reason=sigterm lost=42");
+  REQUIRE(lossy);
+  CHECK(lossy->reason == "sigterm");
+  CHECK(lossy->lost == 42);
+  CHECK(parse_end_marker("recssh: end: status=0 reason=exit")->lost == 0);
   CHECK_FALSE(parse_end_marker("recssh: end: status=x"));
   CHECK_FALSE(parse_end_marker("a marker"));
 
