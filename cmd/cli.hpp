@@ -38,5 +38,7 @@ void add_rec(CLI::App& app, int& status);
 void add_append(CLI::App& app, int& status);
 void add_merge(CLI::App& app, int& status);
 void add_rotate(CLI::App& app, int& status);
+void add_seal(CLI::App& app, int& status);
+void add_verify(CLI::App& app, int& status);
 
 } // namespace recssh::cli

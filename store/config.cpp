@@ -74,6 +74,8 @@ const std::vector<Key>& keys() {
       {"merge-daily", [](Config& c, const std::string& v, const std::string& w) { c.merge_daily = parse_bool(v, w); }},
       {"compress-after", [](Config& c, const std::string& v, const std::string&) { c.compress_after = v; }},
       {"retain", [](Config& c, const std::string& v, const std::string&) { c.retain = v; }},
+      {"seal-key", [](Config& c, const std::string& v, const std::string&) { c.seal_key = v; }},
+      {"allowed-signers", [](Config& c, const std::string& v, const std::string&) { c.allowed_signers = v; }},
   };
   return k;
 }
