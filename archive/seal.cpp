@@ -72,7 +72,7 @@ const char* verdict_name(Verdict v) {
 }
 
 SealResult seal_file(const std::string& path, const SealOptions& options) {
-  if (store::is_being_recorded(path)) throw Error(path + ": still being recorded; seal it when it is finished");
+  if (!options.holding_lock && store::is_being_recorded(path)) throw Error(path + ": still being recorded; seal it when it is finished");
   SealResult result;
   result.seal = store::seal_path(path);
   Input in = open_input(path);

@@ -14,6 +14,7 @@ struct SealOptions {
   std::uint64_t every_lines = 1000; // a checkpoint every this many lines
   std::string key;                  // sign the final record with this key (empty: unsigned)
   bool overwrite = false;           // replace an existing seal
+  bool holding_lock = false;        // the caller is the recorder that holds the file's lock
 };
 struct SealResult {
   std::string seal;  // the sidecar written

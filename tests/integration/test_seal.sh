@@ -101,6 +101,31 @@ wait "$pid"
 head -c -3 a.orig >torn.cast
 expect_fail 1 'torn.cast:[0-9]+: the last line is unfinished' "$RECAST" seal torn.cast
 
+# sealing while recording (config: seal-key), plain and gzip'd; signed at the end
+printf 'seal-key = %s\n' "$WORK/k1" >seal.conf
+RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rec -q -c 'for i in $(seq 30); do echo "l $i"; sleep 0.01; done' \
+  sealed-live.cast </dev/null >/dev/null
+verdict sealed-live.cast ok 'signed by auditor@example.org'
+[ "$(stat -c %a sealed-live.cast.seal)" = 600 ] || fail "the live seal is not private like its cast"
+RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rec -q --gzip -c 'echo zipped' livez.cast.gz </dev/null >/dev/null
+verdict livez.cast.gz ok 'signed by auditor@example.org'
+# recssh too (a stand-in for ssh), in the day layout
+printf '#!/bin/sh\necho remote; exit 3\n' >fake-ssh; chmod +x fake-ssh
+rc=0; RECSSH_SSH=$WORK/fake-ssh RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECSSH" --dir R host </dev/null >/dev/null || rc=$?
+[ "$rc" = 3 ] || fail "recssh with sealing exited $rc"
+"$RECAST" verify --allowed-signers allowed R >r.out || fail "recssh's sealed recording: $(cat r.out)"
+# killed with -9 while sealing: verifies up to its last checkpoint, and says so
+printf 'seal = yes\nseal-every-lines = 10\nseal-every-seconds = 0\n' >cp.conf
+RECSSH_SYSTEM_CONFIG=$WORK/cp.conf "$RECAST" rec -q -c 'for i in $(seq 400); do echo "l $i"; sleep 0.01; done' \
+  killed.cast </dev/null >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 50); do [ "$(grep -c '"line"' killed.cast.seal 2>/dev/null)" -ge 3 ] && break; sleep 0.1; done
+kill -9 "$pid"; wait "$pid" 2>/dev/null || true
+verdict killed.cast incomplete-seal 'sealing stopped \(a crash\?\): verified through line [1-9][0-9]*, its last checkpoint'
+# ... and an edit before the last checkpoint is still found
+sed -i '5s/"l /"L /' killed.cast
+verdict killed.cast edited
+
 # sealed casts still play: the real asciinema reads them, byte for byte as recast does
 require asciinema
 require script
