@@ -10,7 +10,13 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <ctime>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <unistd.h>
 
 namespace recssh::archive {
@@ -247,6 +253,53 @@ VerifyResult verify_file(const std::string& path, const VerifyOptions& options) 
     return r;
   }
   return check_signature(r, seal, options);
+}
+
+void verify_files(const std::vector<std::string>& paths, const VerifyOptions& options, unsigned jobs,
+                  const std::function<void(const std::string& path, const VerifyResult& r)>& on_result) {
+  jobs = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(paths.size())));
+  if (jobs == 1) {
+    for (const auto& p : paths) on_result(p, verify_file(p, options));
+    return;
+  }
+  std::vector<std::optional<VerifyResult>> done(paths.size());
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::atomic<std::size_t> next{0};
+  std::size_t printed = 0;
+  auto work = [&] {
+    for (std::size_t i; (i = next++) < paths.size();) {
+      VerifyResult r;
+      try {
+        r = verify_file(paths[i], options);
+      } catch (const std::exception& e) { // e.g. ssh-keygen missing: reported per file
+        r.verdict = Verdict::unreadable;
+        r.message = e.what();
+      }
+      std::lock_guard lock(mutex);
+      done[i] = std::move(r);
+      ready.notify_all(); // results are small: workers may run ahead of the printing
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(work);
+  try {
+    for (; printed < paths.size(); ++printed) {
+      VerifyResult r;
+      {
+        std::unique_lock lock(mutex);
+        ready.wait(lock, [&] { return done[printed].has_value(); });
+        r = std::move(*done[printed]);
+        done[printed].reset();
+      }
+      on_result(paths[printed], r);
+    }
+  } catch (...) {
+    next = paths.size(); // the workers finish the file they have and stop
+    for (auto& t : threads) t.join();
+    throw;
+  }
+  for (auto& t : threads) t.join();
 }
 
 } // namespace recssh::archive

@@ -6,7 +6,9 @@
 #include "store/seal.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace recssh::archive {
 
@@ -60,5 +62,9 @@ struct VerifyResult {
   bool ok() const { return verdict == Verdict::ok; }
 };
 VerifyResult verify_file(const std::string& path, const VerifyOptions& options);
+// Several files on `jobs` threads (SHA-256 is the limit: one file per core), each
+// result handed to `on_result` on the calling thread, in the order of `paths`.
+void verify_files(const std::vector<std::string>& paths, const VerifyOptions& options, unsigned jobs,
+                  const std::function<void(const std::string& path, const VerifyResult& r)>& on_result);
 
 } // namespace recssh::archive

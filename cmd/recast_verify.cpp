@@ -7,8 +7,10 @@
 #include "store/config.hpp"
 #include "store/walk.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <sys/stat.h>
+#include <thread>
 
 namespace recssh::cli {
 
@@ -32,8 +34,7 @@ void add_verify(CLI::App& app, int& status) {
     vo.allowed_signers = !o->allowed.empty() ? o->allowed : store::load_config().allowed_signers.value_or("");
     vo.revoked = o->revoked;
     vo.allow_unsigned = o->allow_unsigned;
-    auto report = [&](const std::string& path) {
-      auto r = archive::verify_file(path, vo);
+    auto report = [&](const std::string& path, const archive::VerifyResult& r) {
       if (!r.ok()) status = 1;
       if (o->quiet && r.ok()) return;
       if (o->json) {
@@ -48,13 +49,15 @@ void add_verify(CLI::App& app, int& status) {
                     printable(r.message).c_str());
       }
     };
+    std::vector<std::string> files;
     for (const auto& p : o->paths) {
       struct stat st {};
       if (::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-        store::walk(p, [&](const store::Recording& r) { report(r.path); });
+        store::walk(p, [&](const store::Recording& r) { files.push_back(r.path); });
       else
-        report(p);
+        files.push_back(p);
     }
+    archive::verify_files(files, vo, std::max(1u, std::thread::hardware_concurrency()), report);
   });
 }
 
