@@ -9,7 +9,9 @@
 #include <openssl/evp.h>
 #include <simdjson.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace recssh::store {
 
@@ -86,6 +88,18 @@ std::optional<std::string> find_seal(const std::string& cast_path) {
     if (::lstat(plain.c_str(), &st) == 0) return plain;
   }
   return std::nullopt;
+}
+
+void remove_seals_of(int dirfd, const std::string& name, unsigned owner) {
+  std::vector<std::string> names{seal_path(name)};
+  constexpr std::string_view gz = ".gz";
+  if (name.size() > gz.size() && name.compare(name.size() - gz.size(), gz.size(), gz) == 0)
+    names.push_back(seal_path(name.substr(0, name.size() - gz.size())));
+  for (const auto& n : names) {
+    struct stat st {};
+    if (::fstatat(dirfd, n.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) && st.st_uid == owner)
+      ::unlinkat(dirfd, n.c_str(), 0);
+  }
 }
 
 std::string seal_head_line(const SealHead& head) {

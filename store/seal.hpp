@@ -75,6 +75,12 @@ struct Seal {
 std::string seal_path(const std::string& cast_path);
 std::optional<std::string> find_seal(const std::string& cast_path);
 
+// Removes the seals of recording `name` in the directory `dirfd` (NAME.seal, and for
+// NAME.gz also the seal it had before compression) when they are regular files of
+// `owner`: a recording that goes takes its seal along, and nothing else. Relative to
+// the held directory, never following a symlink (rotate runs as root in users' trees).
+void remove_seals_of(int dirfd, const std::string& name, unsigned owner);
+
 // Sidecar lines, each without its '\n'.
 std::string seal_head_line(const SealHead& head);
 std::string seal_checkpoint_line(const SealCheckpoint& c);

@@ -126,6 +126,19 @@ verdict killed.cast incomplete-seal 'sealing stopped \(a crash\?\): verified thr
 sed -i '5s/"l /"L /' killed.cast
 verdict killed.cast edited
 
+# rotation: a compressed recording still verifies with its seal; one that retention
+# deletes takes its seal along; merged inputs take theirs along
+old=$(date -d '-3 days' +%Y-%m-%d)
+mkdir -p T/"$old"
+cp a.cast T/"$old"/100000-a.cast; "$RECAST" seal -q -k k1 T/"$old"/100000-a.cast
+cp other.cast T/"$old"/110000-b.cast; "$RECAST" seal -q -k k1 T/"$old"/110000-b.cast
+touch -d '-3 days' T/"$old"/*.cast
+"$RECAST" rotate --compress-after 1d --min-age 0 T >rot.out || fail "rotate: $(cat rot.out)"
+[ -f T/"$old"/100000-a.cast.gz ] || fail "rotate did not compress: $(cat rot.out)"
+"$RECAST" verify --allowed-signers allowed T >rv.out || fail "compressed sealed recordings: $(cat rv.out)"
+"$RECAST" rotate --retain 2d --min-age 0 T >rot2.out || fail "rotate --retain: $(cat rot2.out)"
+[ -z "$(find T -name '*.seal')" ] || fail "retention left seals behind: $(find T -name '*.seal')"
+
 # sealed casts still play: the real asciinema reads them, byte for byte as recast does
 require asciinema
 require script
