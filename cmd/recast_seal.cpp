@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <sys/stat.h>
+#include <syslog.h>
 
 namespace recssh::cli {
 
@@ -17,7 +18,7 @@ void add_seal(CLI::App& app, int& status) {
     std::vector<std::string> paths;
     std::string key;
     std::uint64_t every = 1000;
-    bool overwrite = false, quiet = false, no_sign = false;
+    bool overwrite = false, quiet = false, no_sign = false, use_syslog = false;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("seal", "seal finished recordings: a SHA-256 chain in FILE.seal, signed with an SSH key");
@@ -27,17 +28,23 @@ void add_seal(CLI::App& app, int& status) {
   cmd->add_option("--every", o->every, "a checkpoint every N lines (1000)")->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
   cmd->add_flag("--overwrite", o->overwrite, "replace existing seals (a file that was changed on purpose)");
   cmd->add_flag("-q,--quiet", o->quiet, "print only problems");
+  cmd->add_flag("--syslog", o->use_syslog, "also send each final hash to syslog (authpriv; else the config's seal-syslog)");
   cmd->callback([o, &status] {
     status = 0;
     archive::SealOptions so;
     so.every_lines = o->every;
     so.overwrite = o->overwrite;
     if (!o->no_sign) so.key = !o->key.empty() ? o->key : store::load_config().seal_key.value_or("");
+    const bool to_syslog = o->use_syslog || store::load_config().seal_syslog.value_or(false);
     std::uint64_t sealed = 0, skipped = 0, failed = 0;
     auto one = [&](const std::string& path, bool from_walk) {
       try {
         auto r = archive::seal_file(path, so);
         ++sealed;
+        // A copy of the final hash where the recorded user cannot edit it.
+        if (to_syslog)
+          ::syslog(LOG_AUTHPRIV | LOG_INFO, "recssh-seal: %s final=%s lines=%llu", printable(path).c_str(),
+                   r.final.hash.c_str(), static_cast<unsigned long long>(r.final.lines));
         if (!o->quiet)
           std::printf("%s: sealed, %llu lines%s\n", printable(path).c_str(),
                       static_cast<unsigned long long>(r.final.lines), r.signed_ ? ", signed" : "");

@@ -48,6 +48,8 @@ void LiveSeal::written(const std::string& batch, int cast_fd) {
   append(store::seal_checkpoint_line(
       {m_chain.lines(), m_chain.bytes(), m_chain.hex(), static_cast<std::int64_t>(std::time(nullptr))}));
   ::fdatasync(m_fd.get());
+  if (m_options.anchor)
+    m_options.anchor(m_cast_name + " line=" + std::to_string(m_chain.lines()) + " hash=" + m_chain.hex());
   m_lines_at_checkpoint = m_chain.lines();
   m_last_checkpoint = now;
 }
@@ -58,6 +60,8 @@ store::SealFinal LiveSeal::close() {
   append(f.text);
   if (m_error.empty() && ::fsync(m_fd.get()) != 0) m_error = "cannot sync " + m_sidecar_name + ": " + errno_message();
   if (!m_error.empty()) throw Error(m_error);
+  if (m_options.anchor)
+    m_options.anchor(m_cast_name + " final=" + f.hash + " lines=" + std::to_string(f.lines));
   return f;
 }
 

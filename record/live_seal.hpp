@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace recssh::record {
@@ -19,6 +20,10 @@ namespace recssh::record {
 struct LiveSealOptions {
   std::uint64_t every_lines = 1000;
   std::chrono::seconds every{5};
+  // Told every checkpoint and the final record ("NAME line=N hash=H", "NAME final=H
+  // lines=N"), e.g. for syslog: a copy where the recorded user cannot edit it. Called
+  // on the writer thread.
+  std::function<void(const std::string&)> anchor;
 };
 
 class LiveSeal {

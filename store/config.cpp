@@ -82,6 +82,7 @@ const std::vector<Key>& keys() {
        }},
       {"seal-every-seconds",
        [](Config& c, const std::string& v, const std::string& w) { c.seal_every_seconds = parse_number(v, w); }},
+      {"seal-syslog", [](Config& c, const std::string& v, const std::string& w) { c.seal_syslog = parse_bool(v, w); }},
       {"seal-key", [](Config& c, const std::string& v, const std::string&) { c.seal_key = v; }},
       {"allowed-signers", [](Config& c, const std::string& v, const std::string&) { c.allowed_signers = v; }},
   };

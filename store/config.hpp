@@ -33,6 +33,7 @@ struct Config {
   std::optional<bool> seal;
   std::optional<std::uint64_t> seal_every_lines; // a checkpoint every N lines
   std::optional<double> seal_every_seconds;      // ... or S seconds
+  std::optional<bool> seal_syslog;               // every checkpoint and final hash to syslog
   std::optional<std::string> seal_key;        // ssh key that signs seals
   std::optional<std::string> allowed_signers; // OpenSSH allowed-signers file for verify
   std::vector<std::string> files_read;       // for messages
