@@ -173,6 +173,19 @@ VerifyResult verify_file(const std::string& path, const VerifyOptions& options) 
     r.message = std::string("broken seal: ") + e.what();
     return r;
   }
+  // The seal names the file it was made for: a recording swapped with another one
+  // together with its seal shows here (and in the day's manifest).
+  // Compared without .gz: compression after sealing keeps the recording's identity.
+  auto plain = [](std::string n) {
+    if (n.size() > 3 && n.compare(n.size() - 3, 3, ".gz") == 0) n.resize(n.size() - 3);
+    return n;
+  };
+  const std::string base = plain(base_name(path));
+  if (!seal.head.cast.empty() && plain(seal.head.cast) != base) {
+    r.verdict = Verdict::other_recording;
+    r.message = "the seal is for " + seal.head.cast + ", not for " + base;
+    return r;
+  }
   try {
     Input in = open_input(path);
     LineReader reader(*in.source, in.name);

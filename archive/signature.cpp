@@ -6,6 +6,7 @@
 #include <boost/process.hpp>
 
 #include <cstdlib>
+#include <mutex>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -30,6 +31,11 @@ struct Ran {
 // Runs ssh-keygen with `message` on its stdin. The message is small (one seal
 // record), so writing it all before reading cannot fill a pipe both ways.
 Ran run_keygen(const std::vector<std::string>& args, std::string_view message) {
+  // One at a time: Boost.Process's pipes are not close-on-exec, so a child started by
+  // another thread meanwhile would inherit this one's stdin pipe and keep it open, and
+  // ssh-keygen would wait for an end of input that never comes.
+  static std::mutex one_at_a_time;
+  std::lock_guard lock(one_at_a_time);
   bp::opstream in;
   bp::ipstream out, err;
   Ran r;

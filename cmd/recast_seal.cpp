@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // recast seal: hash chains (and SSH signatures) for finished recordings.
+#include "archive/manifest.hpp"
 #include "archive/seal.hpp"
 #include "cmd/cli.hpp"
 #include "core/errors.hpp"
@@ -18,7 +19,7 @@ void add_seal(CLI::App& app, int& status) {
     std::vector<std::string> paths;
     std::string key;
     std::uint64_t every = 1000;
-    bool overwrite = false, quiet = false, no_sign = false, use_syslog = false;
+    bool overwrite = false, quiet = false, no_sign = false, use_syslog = false, day = false;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("seal", "seal finished recordings: a SHA-256 chain in FILE.seal, signed with an SSH key");
@@ -26,6 +27,7 @@ void add_seal(CLI::App& app, int& status) {
   cmd->add_option("-k,--key", o->key, "SSH key that signs (a private key, or a public key in ssh-agent; else the config's seal-key)");
   cmd->add_flag("--no-sign", o->no_sign, "chain only, even if the config names a key");
   cmd->add_option("--every", o->every, "a checkpoint every N lines (1000)")->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
+  cmd->add_flag("--day", o->day, "the paths are day directories: seal their recordings and write each day's manifest");
   cmd->add_flag("--overwrite", o->overwrite, "replace existing seals (a file that was changed on purpose)");
   cmd->add_flag("-q,--quiet", o->quiet, "print only problems");
   cmd->add_flag("--syslog", o->use_syslog, "also send each final hash to syslog (authpriv; else the config's seal-syslog)");
@@ -59,6 +61,21 @@ void add_seal(CLI::App& app, int& status) {
         std::fprintf(stderr, "recast: error: %s\n", printable(e.what()).c_str());
       }
     };
+    if (o->day) {
+      for (const auto& dir : o->paths) {
+        try {
+          auto r = archive::seal_day(dir, so);
+          if (!o->quiet)
+            std::printf("%s: manifest of %zu recordings (%zu sealed now)%s\n", printable(r.manifest).c_str(), r.files,
+                        r.newly_sealed, r.signed_ ? ", signed" : "");
+        } catch (const Error& e) {
+          ++failed;
+          std::fprintf(stderr, "recast: error: %s\n", printable(e.what()).c_str());
+        }
+      }
+      if (failed) status = 1;
+      return;
+    }
     for (const auto& p : o->paths) {
       struct stat st {};
       if (::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {

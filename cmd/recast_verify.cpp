@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 // recast verify: checks recordings against their seals, one line per file.
+#include "archive/manifest.hpp"
 #include "archive/seal.hpp"
 #include "cmd/cli.hpp"
 #include "core/json.hpp"
+#include "core/paths.hpp"
 #include "core/printable.hpp"
 #include "store/config.hpp"
 #include "store/walk.hpp"
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 #include <sys/stat.h>
 #include <thread>
 
@@ -58,6 +61,28 @@ void add_verify(CLI::App& app, int& status) {
         files.push_back(p);
     }
     archive::verify_files(files, vo, std::max(1u, std::thread::hardware_concurrency()), report);
+    // The days: every directory given or holding a recording that has a manifest.
+    std::set<std::string> dirs;
+    for (const auto& p : o->paths) {
+      struct stat st {};
+      if (::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) dirs.insert(p);
+    }
+    for (const auto& f : files) dirs.insert(dir_of(f));
+    for (const auto& d : dirs) {
+      struct stat st {};
+      if (::lstat(archive::manifest_path(d).c_str(), &st) != 0) continue;
+      auto day = archive::verify_day(d, vo);
+      if (!day.ok) status = 1;
+      if (o->quiet && day.ok) continue;
+      const std::string what = day.ok ? "day-ok" : "day-problem";
+      std::string msg = day.ok ? (day.signer.empty() ? std::string("manifest intact") : "manifest intact, signed by " + day.signer)
+                               : "";
+      for (const auto& p : day.problems) msg += (msg.empty() ? "" : "; ") + p;
+      if (o->json)
+        std::printf("%s\n", terminal_safe_json(JsonObject().str("day", d).str("verdict", what).str("message", msg).text()).c_str());
+      else
+        std::printf("%s: %s: %s\n", printable(d).c_str(), what.c_str(), printable(msg).c_str());
+    }
   });
 }
 

@@ -65,7 +65,7 @@ _recast() {
     append) opts="--gap" ;;
     merge) opts="-o --output --gap --allow-overlap --format --overwrite --gzip -v --verbose" ;;
     rotate) opts="--merge-daily --compress-after --retain --min-age -n --dry-run --syslog" ;;
-    seal) opts="-k --key --no-sign --every --overwrite --syslog -q --quiet" ;;
+    seal) opts="--day -k --key --no-sign --every --overwrite --syslog -q --quiet" ;;
     verify) opts="--allowed-signers --revoked --allow-unsigned --json -q --quiet" ;;
   esac
   case $prev in

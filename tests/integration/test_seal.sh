@@ -19,7 +19,8 @@ verdict() {
   [ -z "$pattern" ] || matches -E "$pattern" v.out || fail "verify $file: message /$pattern/: $(cat v.out)"
 }
 # copy NAME: a copy of the sealed a.cast and its seal, to tamper with
-copy() { cp a.cast "$1.cast"; cp a.cast.seal "$1.cast.seal"; }
+# (the seal names its file: the copy's names this one)
+copy() { cp a.cast "$1.cast"; sed "s/\"cast\":\"a.cast\"/\"cast\":\"$1.cast\"/" a.cast.seal >"$1.cast.seal"; }
 
 ssh-keygen -q -t ed25519 -N '' -C auditor -f k1
 ssh-keygen -q -t ed25519 -N '' -C other -f k2
@@ -50,8 +51,10 @@ cp a.cast noseal.cast
 verdict noseal.cast no-seal 'noseal.cast.seal is missing'
 "$RECAST" rec -q -c 'echo other' other.cast </dev/null >/dev/null
 "$RECAST" seal -q -k k1 other.cast
-cp a.cast swapped.cast; cp other.cast.seal swapped.cast.seal
+cp a.cast swapped.cast; sed 's/"cast":"other.cast"/"cast":"swapped.cast"/' other.cast.seal >swapped.cast.seal
 verdict swapped.cast other-recording 'the seal is for another recording'
+cp other.cast.seal renamed.cast.seal; cp other.cast renamed.cast
+verdict renamed.cast other-recording 'the seal is for other.cast, not for renamed.cast'
 # re-signed with another key: a key that is not allowed
 cp a.cast resigned.cast; "$RECAST" seal -q -k k2 resigned.cast
 verdict resigned.cast unknown-signer 'signed by a key not in allowed'
@@ -69,7 +72,7 @@ rc=0; "$RECAST" verify a.cast >v.out || rc=$?
 [ "$rc" = 1 ] && matches 'signature-unchecked' v.out || fail "verify without allowed signers: $rc $(cat v.out)"
 
 # compressed after sealing: the chain is over the uncompressed lines
-cp a.cast z.cast; cp a.cast.seal z.cast.seal; gzip z.cast
+copy z; gzip z.cast
 verdict z.cast.gz ok 'signed by auditor'
 # a whole directory, with --json; exit 1 because some are not OK
 mkdir -p D/2026-12-01
@@ -125,6 +128,43 @@ verdict killed.cast incomplete-seal 'sealing stopped \(a crash\?\): verified thr
 # ... and an edit before the last checkpoint is still found
 sed -i '5s/"l /"L /' killed.cast
 verdict killed.cast edited
+
+# day manifests: a deleted, added or swapped recording (with its seal) shows, and so
+# does a changed earlier day (the days are chained)
+mkdir -p Y/2026-12-01 Y/2026-12-02
+cp a.orig Y/2026-12-01/100000-a.cast
+RECSSH_SYSTEM_CONFIG=$WORK/none "$RECAST" rec -q -c 'echo b' Y/2026-12-01/110000-b.cast </dev/null >/dev/null
+RECSSH_SYSTEM_CONFIG=$WORK/none "$RECAST" rec -q -c 'echo c' Y/2026-12-01/120000-c.cast </dev/null >/dev/null
+cp a.orig Y/2026-12-02/090000-d.cast
+"$RECAST" seal --day -k k1 Y/2026-12-01 Y/2026-12-02 >day.out || fail "seal --day: $(cat day.out)"
+matches -F 'Y/2026-12-01/.recssh-manifest: manifest of 3 recordings (3 sealed now), signed' day.out || fail "seal --day said: $(cat day.out)"
+"$RECAST" verify --allowed-signers allowed Y >dv.out || fail "sealed days do not verify: $(cat dv.out)"
+matches 'Y/2026-12-02: day-ok: manifest intact, signed by auditor@example.org' dv.out || fail "day verdict: $(cat dv.out)"
+cp -a Y Y0
+# deleted, with its seal
+rm Y/2026-12-01/110000-b.cast Y/2026-12-01/110000-b.cast.seal
+rc=0; "$RECAST" verify -q --allowed-signers allowed Y >dv.out || rc=$?
+[ "$rc" = 1 ] && matches 'day-problem: missing: 110000-b.cast' dv.out || fail "a deleted recording: $rc $(cat dv.out)"
+rm -rf Y; cp -a Y0 Y
+# added, sealed like the others
+RECSSH_SYSTEM_CONFIG=$WORK/none "$RECAST" rec -q -c 'echo late' Y/2026-12-01/130000-z.cast </dev/null >/dev/null
+"$RECAST" seal -q -k k1 Y/2026-12-01/130000-z.cast
+rc=0; "$RECAST" verify -q --allowed-signers allowed Y >dv.out || rc=$?
+[ "$rc" = 1 ] && matches 'added: 130000-z.cast' dv.out || fail "an added recording: $rc $(cat dv.out)"
+rm -rf Y; cp -a Y0 Y
+# two swapped, each with its seal
+for x in cast cast.seal; do
+  mv Y/2026-12-01/110000-b.$x t.$x; mv Y/2026-12-01/120000-c.$x Y/2026-12-01/110000-b.$x; mv t.$x Y/2026-12-01/120000-c.$x
+done
+rc=0; "$RECAST" verify -q --allowed-signers allowed Y >dv.out || rc=$?
+[ "$rc" = 1 ] && matches '110000-b.cast: other-recording: the seal is for 120000-c.cast' dv.out &&
+  matches 'swapped or re-sealed: 110000-b.cast' dv.out || fail "swapped recordings: $rc $(cat dv.out)"
+rm -rf Y; cp -a Y0 Y
+# the earlier day's manifest rewritten (re-sealed by someone without the chain)
+"$RECAST" seal --day -q --no-sign Y/2026-12-01
+rc=0; "$RECAST" verify -q --allowed-signers allowed Y >dv.out || rc=$?
+[ "$rc" = 1 ] && matches 'Y/2026-12-02: day-problem: the chain of days is broken' dv.out &&
+  matches 'Y/2026-12-01: day-problem: the manifest is not signed' dv.out || fail "a re-made earlier day: $rc $(cat dv.out)"
 
 # rotation: a compressed recording still verifies with its seal; one that retention
 # deletes takes its seal along; merged inputs take theirs along

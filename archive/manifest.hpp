@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Day manifests: what a day directory held when it was sealed, so that a recording
+// deleted, added or swapped together with its seal is visible. DIR/.recssh-manifest
+// is JSON lines: a head (the day, and the SHA-256 of the previous day's manifest: the
+// days form a chain), one entry per sealed recording (name, final hash, lines,
+// bytes), tombstones for recordings deleted on purpose (name, final hash, time), then
+// {"manifest": SHA-256 of every byte before that line} and its SSH signature.
+#include "archive/seal.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace recssh::archive {
+
+inline constexpr const char* k_manifest_name = ".recssh-manifest";
+
+struct ManifestEntry {
+  std::string file, final;
+  std::uint64_t lines = 0, bytes = 0;
+};
+struct Tombstone {
+  std::string file, final;
+  std::int64_t time = 0;
+};
+struct Manifest {
+  std::string day, previous_day, previous; // previous: SHA-256 of that day's manifest
+  std::vector<ManifestEntry> files;
+  std::vector<Tombstone> deleted;
+  std::string hash;          // as written in the file
+  std::string computed_hash; // of the bytes before the hash line, as read
+  std::string hash_line;     // the exact line the signature covers
+  std::string signature;
+};
+
+std::string manifest_path(const std::string& dir);
+Manifest read_manifest(const std::string& path); // throws FormatError naming file:line
+
+struct DaySealResult {
+  std::string manifest;
+  std::size_t files = 0, newly_sealed = 0;
+  bool signed_ = false;
+};
+// Seals every finished recording in `dir` that is not sealed yet and (re)writes its
+// manifest: entries are only ever added (a recording that has gone stays listed, so
+// verify reports it), a changed final hash is refused unless options.overwrite.
+DaySealResult seal_day(const std::string& dir, const SealOptions& options);
+
+struct DayCheck {
+  bool ok = true;
+  std::vector<std::string> problems; // one line each, for people
+  std::string signer;
+};
+DayCheck verify_day(const std::string& dir, const VerifyOptions& options);
+
+} // namespace recssh::archive
