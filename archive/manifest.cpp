@@ -3,6 +3,7 @@
 
 #include "archive/signature.hpp"
 #include "core/atomic_file.hpp"
+#include "core/fd.hpp"
 #include "core/errors.hpp"
 #include "core/io.hpp"
 #include "core/json.hpp"
@@ -17,7 +18,9 @@
 #include <algorithm>
 #include <ctime>
 #include <dirent.h>
+#include <fcntl.h>
 #include <map>
+#include <optional>
 #include <set>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -211,6 +214,69 @@ DaySealResult seal_day(const std::string& dir, const SealOptions& options) {
   return result;
 }
 
+void add_tombstone(int dirfd, const std::string& shown_dir, const Tombstone& t, const std::string& key) {
+  std::string line = JsonObject().str("deleted", t.file).str("final", t.final).raw("time", std::to_string(t.time)).text();
+  std::string text = line + "\n";
+  if (!key.empty()) text += JsonObject().str("signature", ssh_sign(line, key)).text() + "\n";
+  Fd fd(::openat(dirfd, k_tombstones_name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
+  struct stat st {};
+  if (!fd.valid() || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+    throw Error("cannot write " + shown_dir + "/" + k_tombstones_name + ": " + errno_message());
+  if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()) || ::fsync(fd.get()) != 0)
+    throw Error("cannot write " + shown_dir + "/" + k_tombstones_name + ": " + errno_message());
+}
+
+namespace {
+// The tombstones of a day that count: signed by an allowed signer (or any, with
+// allow_unsigned); others are reported.
+std::map<std::string, Tombstone> read_tombstones(const std::string& dir, const VerifyOptions& options,
+                                                 const std::function<void(const std::string&)>& problem) {
+  std::map<std::string, Tombstone> out;
+  const std::string path = dir + "/" + k_tombstones_name;
+  if (!exists(path)) return out;
+  Input in = open_input(path);
+  LineReader lines(*in.source, in.name, 1 << 20);
+  simdjson::dom::parser parser;
+  std::string_view line;
+  std::optional<std::pair<Tombstone, std::string>> pending; // a tombstone and its line
+  auto settle = [&](const std::string& signature) {
+    if (!pending) return;
+    auto& [t, text] = *pending;
+    bool good = options.allow_unsigned && signature.empty();
+    if (!signature.empty() && !options.allowed_signers.empty())
+      good = ssh_verify(text, signature, options.allowed_signers, options.revoked).result ==
+             SignatureCheck::Result::good;
+    if (good)
+      out[t.file] = t;
+    else
+      problem("a tombstone for " + t.file + " that no allowed signer signed");
+    pending.reset();
+  };
+  while (lines.next(line)) {
+    if (!lines.terminated()) break;
+    simdjson::dom::object obj;
+    if (parser.parse(line.data(), line.size(), false).get_object().get(obj)) {
+      problem("broken tombstone record at " + lines.location());
+      continue;
+    }
+    std::string_view v;
+    if (!obj["signature"].get_string().get(v)) {
+      settle(std::string(v));
+      continue;
+    }
+    settle("");
+    Tombstone t;
+    if (!obj["deleted"].get_string().get(v)) t.file = std::string(v);
+    if (!obj["final"].get_string().get(v)) t.final = std::string(v);
+    std::int64_t time = 0;
+    if (!obj["time"].get_int64().get(time)) t.time = time;
+    pending = std::make_pair(t, std::string(line));
+  }
+  settle("");
+  return out;
+}
+} // namespace
+
 DayCheck verify_day(const std::string& dir, const VerifyOptions& options) {
   DayCheck check;
   auto problem = [&](const std::string& p) {
@@ -245,9 +311,15 @@ DayCheck verify_day(const std::string& dir, const VerifyOptions& options) {
             (prev_day == m.previous_day ? " has changed since" : " is gone"));
   std::set<std::string> listed;
   for (const auto& t : m.deleted) listed.insert(t.file);
+  const auto buried = read_tombstones(dir, options, problem);
   for (const auto& e : m.files) {
     listed.insert(e.file);
     auto path = present(dir, e.file);
+    if (auto t = buried.find(e.file); t != buried.end()) {
+      if (path) problem("deleted, yet present: " + e.file + " (it has a tombstone)");
+      else if (t->second.final != e.final) problem("the tombstone of " + e.file + " is for other contents");
+      continue;
+    }
     if (!path) {
       problem("missing: " + e.file + " (in the manifest, not in the directory)");
       continue;

@@ -16,6 +16,10 @@
 namespace recssh::archive {
 
 inline constexpr const char* k_manifest_name = ".recssh-manifest";
+// Deletions on purpose (retention) go into a file of their own, DIR/.recssh-tombstones,
+// one record per deleted recording, each followed by its signature: the manifest
+// itself never changes after it is written, since the next day's chains to its bytes.
+inline constexpr const char* k_tombstones_name = ".recssh-tombstones";
 
 struct ManifestEntry {
   std::string file, final;
@@ -54,5 +58,10 @@ struct DayCheck {
   std::string signer;
 };
 DayCheck verify_day(const std::string& dir, const VerifyOptions& options);
+
+// Appends a tombstone for `file` (sealed with `final`) to the day directory held open
+// as `dirfd` (relative to it, never following a symlink: rotate runs as root in
+// users' trees), signed with `key` when one is given. Throws Error.
+void add_tombstone(int dirfd, const std::string& shown_dir, const Tombstone& t, const std::string& key);
 
 } // namespace recssh::archive

@@ -149,6 +149,25 @@ void Rotation::stale_temp(const std::string& path) {
   }
 }
 
+// The tombstone for a recording about to be deleted, when its day has a manifest and
+// the recording a seal; read through the held directory (/proc/self/fd), never by path.
+std::optional<Tombstone> Rotation::tombstone_for(int dirfd, const Rec& f) {
+  struct stat st {};
+  if (::fstatat(dirfd, k_manifest_name, &st, AT_SYMLINK_NOFOLLOW) != 0) return std::nullopt;
+  const std::string held = "/proc/self/fd/" + std::to_string(dirfd) + "/";
+  std::string plain = f.name;
+  if (plain.size() > 3 && plain.compare(plain.size() - 3, 3, ".gz") == 0) plain.resize(plain.size() - 3);
+  auto seal = store::find_seal(held + f.name);
+  if (!seal) return std::nullopt;
+  try {
+    auto s = store::read_seal(*seal);
+    if (s.final) return Tombstone{plain, s.final->hash, m_now};
+  } catch (const Error& e) {
+    m_log("note: " + f.path + ": its seal cannot be read (" + e.what() + "); deleted without a tombstone");
+  }
+  return std::nullopt;
+}
+
 void Rotation::retain() {
   std::vector<Rec> keep;
   for (auto& f : m_files) {
@@ -161,6 +180,10 @@ void Rotation::retain() {
       try {
         Fd dir = open_dir(f.rel_dir);
         crash_point("retain-checked");
+        // In a day with a manifest, the deletion is recorded (a tombstone) before the
+        // file goes, so that it is never silently missing.
+        auto tomb = tombstone_for(dir.get(), f);
+        if (tomb) add_tombstone(dir.get(), shown_dir(f.rel_dir), *tomb, m_p.seal_key);
         if (!store::remove_if_same(dir.get(), f.name, f.id, f.path)) {
           m_log("note: " + f.path + " changed since it was checked; left alone");
           continue;

@@ -24,6 +24,7 @@ struct RotatePolicy {
   std::optional<std::int64_t> retain;         // seconds since last modification
   std::int64_t min_age = 60;                  // seconds: younger files are left alone
   bool dry_run = false;
+  std::string seal_key; // signs the tombstones of sealed recordings that retention deletes
 };
 
 struct RotateReport {

@@ -11,6 +11,7 @@
 // step that changes or reads a file works relative to a directory fd opened from the
 // held root fd without following symlinks (store/tree.hpp), and acts on a file only
 // while its name still leads to the inode that was checked.
+#include "archive/manifest.hpp"
 #include "archive/rotate.hpp"
 #include "core/fd.hpp"
 #include "store/lock.hpp"
@@ -18,6 +19,7 @@
 #include "store/walk.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -69,6 +71,7 @@ private:
   void scan();
   void stale_temp(const std::string& path);
   void retain();
+  std::optional<Tombstone> tombstone_for(int dirfd, const Rec& f);
   void remove_empty_days();
   // rotate_merge.cpp
   void remove_stale_views();

@@ -53,6 +53,7 @@ void add_rotate(CLI::App& app, int& status) {
     p.retain = age_option(o->retain, config.retain, "retain");
     p.min_age = o->min_age;
     p.dry_run = o->dry_run;
+    p.seal_key = config.seal_key.value_or("");
     std::string root = store::resolve_root(o->root, config);
     if (o->use_syslog) ::openlog("recast-rotate", LOG_PID, LOG_USER);
     auto log = [&](const std::string& raw) {

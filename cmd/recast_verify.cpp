@@ -53,20 +53,23 @@ void add_verify(CLI::App& app, int& status) {
       }
     };
     std::vector<std::string> files;
+    std::set<std::string> dirs; // every directory met: a day whose recordings all went still has a manifest
     for (const auto& p : o->paths) {
       struct stat st {};
-      if (::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-        store::walk(p, [&](const store::Recording& r) { files.push_back(r.path); });
-      else
+      if (::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        dirs.insert(p);
+        store::WalkOptions wo;
+        wo.enter = [&](const store::Directory& d) {
+          dirs.insert(d.path);
+          return true;
+        };
+        store::walk(p, [&](const store::Recording& r) { files.push_back(r.path); }, wo);
+      } else {
         files.push_back(p);
+      }
     }
     archive::verify_files(files, vo, std::max(1u, std::thread::hardware_concurrency()), report);
-    // The days: every directory given or holding a recording that has a manifest.
-    std::set<std::string> dirs;
-    for (const auto& p : o->paths) {
-      struct stat st {};
-      if (::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) dirs.insert(p);
-    }
+    // The days: every directory met or holding a recording, that has a manifest.
     for (const auto& f : files) dirs.insert(dir_of(f));
     for (const auto& d : dirs) {
       struct stat st {};

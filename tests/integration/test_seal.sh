@@ -166,6 +166,25 @@ rc=0; "$RECAST" verify -q --allowed-signers allowed Y >dv.out || rc=$?
 [ "$rc" = 1 ] && matches 'Y/2026-12-02: day-problem: the chain of days is broken' dv.out &&
   matches 'Y/2026-12-01: day-problem: the manifest is not signed' dv.out || fail "a re-made earlier day: $rc $(cat dv.out)"
 
+# retention in a sealed day leaves a signed tombstone, not silence; a forged (unsigned)
+# tombstone does not excuse a missing recording
+oldday=$(date -d '-10 days' +%Y-%m-%d)
+mkdir -p W/"$oldday"
+cp a.orig W/"$oldday"/100000-a.cast
+RECSSH_SYSTEM_CONFIG=$WORK/none "$RECAST" rec -q -c 'echo kept' W/"$oldday"/110000-k.cast </dev/null >/dev/null
+"$RECAST" seal --day -q -k k1 W/"$oldday"
+touch -d '-10 days' W/"$oldday"/100000-a.cast
+RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rotate --retain 5d --min-age 0 W >wr.out || fail "rotate: $(cat wr.out)"
+[ ! -e W/"$oldday"/100000-a.cast ] || fail "retention did not delete: $(cat wr.out)"
+matches '"deleted":"100000-a.cast"' W/"$oldday"/.recssh-tombstones || fail "no tombstone: $(ls -a W/"$oldday")"
+"$RECAST" verify --allowed-signers allowed W >wv.out || fail "a day with a tombstone: $(cat wv.out)"
+matches 'day-ok' wv.out || fail "day verdict with a tombstone: $(cat wv.out)"
+rm W/"$oldday"/110000-k.cast W/"$oldday"/110000-k.cast.seal
+printf '{"deleted":"110000-k.cast","final":"%s","time":1}\n' "$(printf '0%.0s' $(seq 64))" >>W/"$oldday"/.recssh-tombstones
+rc=0; "$RECAST" verify -q --allowed-signers allowed W >wv.out || rc=$?
+[ "$rc" = 1 ] && matches 'a tombstone for 110000-k.cast that no allowed signer signed' wv.out &&
+  matches 'missing: 110000-k.cast' wv.out || fail "a forged tombstone: $rc $(cat wv.out)"
+
 # rotation: a compressed recording still verifies with its seal; one that retention
 # deletes takes its seal along; merged inputs take theirs along
 old=$(date -d '-3 days' +%Y-%m-%d)
