@@ -30,7 +30,7 @@ void add_play(CLI::App& app, int& status) {
     bool no_wait = false;
     double idle = 0;
     bool loop = false, pause_on_markers = false, follow = false, no_index = false;
-    std::optional<bool> safe;
+    bool safe = false, no_safe = false;
     std::string at, until, at_marker;
     std::string stream = "o";
     std::uint64_t keyframe_interval = std::uint64_t(4) << 20;
@@ -51,9 +51,10 @@ void add_play(CLI::App& app, int& status) {
   cmd->add_option("--until", o->until, "stop after TIME")->check(time_spec_check());
   cmd->add_option("--stream", o->stream, "events to play: o (output, default) or e (stderr of exec sessions)")
       ->check(CLI::IsMember({"o", "e"}));
-  cmd->add_flag("--safe,!--no-safe", o->safe,
-                "drop escape sequences a recording could use against the viewer (default: on for a file "
-                "you do not own)");
+  auto* safe = cmd->add_flag("--safe", o->safe,
+                             "drop escape sequences a recording could use against the viewer (default: on for "
+                             "a file you do not own)");
+  cmd->add_flag("--no-safe", o->no_safe, "play every escape sequence as recorded")->excludes(safe);
   cmd->add_flag("-f,--follow", o->follow, "follow a recording still being written, like tail -f");
   cmd->add_flag("--no-index", o->no_index, "neither read nor write the keyframe index in $XDG_CACHE_HOME/recssh/play");
   cmd->add_option("--keyframe-interval", o->keyframe_interval, "bytes of output between keyframes (default 4 MiB)")
@@ -87,7 +88,7 @@ void add_play(CLI::App& app, int& status) {
     // A recording someone else made may have been made to attack whoever plays it.
     struct stat st {};
     bool foreign = o->file != "-" && ::stat(o->file.c_str(), &st) == 0 && st.st_uid != ::geteuid();
-    p.safe = o->safe.value_or(foreign);
+    p.safe = o->safe || (foreign && !o->no_safe);
     bool interactive = ::isatty(1) == 1;
     p.interactive = interactive && !p.no_wait;
     PlayTerminal term(p.interactive);

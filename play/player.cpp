@@ -447,6 +447,13 @@ void Player::run() {
     if (m_opts.until) until = m_opts.until->resolve(m_opts.until->needs_duration() ? duration() : Micros(0));
     while (!m_quit) {
       if (!fetch() || (until && m_ev.time > *until)) {
+        if (m_paused && m_opts.interactive) {
+          // Paused at the end (a jump there): the viewer looks until they go on.
+          if (m_status && m_overlay) show_status();
+          m_io.flush();
+          handle(m_io.wait(std::nullopt));
+          continue;
+        }
         if (at_end()) break;
         continue;
       }

@@ -3,6 +3,7 @@
 
 #include "core/errors.hpp"
 
+#include <algorithm>
 #include <vector>
 #include <vterm.h>
 
@@ -264,6 +265,14 @@ struct Screen::Impl {
     saved.valid = true;
   }
 
+  // libvterm 0.1.4 decodes a run of text into an array on the stack (one uint32_t per
+  // character): megabytes of text in one write overflow it. Pieces keep it small;
+  // the parser carries sequences and UTF-8 across them.
+  void write(const char* p, std::size_t n) {
+    constexpr std::size_t k_piece = 16 << 10;
+    for (std::size_t done = 0; done < n; done += k_piece) vterm_input_write(vt, p + done, std::min(k_piece, n - done));
+  }
+
   // Feeds bytes, stopping just before the final byte of a DECSET that enters the
   // alternate screen (1047, 1049) to keep the primary screen first, and noting the
   // state libvterm cannot give back (DECSC, DECSTBM, modes).
@@ -276,7 +285,7 @@ struct Screen::Impl {
       case Scan::esc:
         if (ch == '7') {
           // DECSC: what it saved is read back right after it.
-          vterm_input_write(vt, b.data() + from, i + 1 - from);
+          write(b.data() + from, i + 1 - from);
           from = i + 1;
           save_cursor();
         }
@@ -314,7 +323,7 @@ struct Screen::Impl {
         if ((ch == 'h' || ch == 'l') && has_param("7")) autowrap = ch == 'h';
         if (ch == 'h' && enters_alternate()) {
           // Everything before it first: it may have left the alternate screen.
-          vterm_input_write(vt, b.data() + from, i - from);
+          write(b.data() + from, i - from);
           from = i;
           // 1049 saves the cursor as DECSC does, even on the alternate screen.
           if (has_param("1049")) save_cursor();
@@ -323,7 +332,7 @@ struct Screen::Impl {
         break;
       }
     }
-    vterm_input_write(vt, b.data() + from, b.size() - from);
+    write(b.data() + from, b.size() - from);
   }
 
   bool has_param(std::string_view want) const {
