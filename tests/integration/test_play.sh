@@ -140,6 +140,24 @@ for i in 1 2 3 4; do matches -a "live-line-$i" <follow.out || fail "--follow mis
 "$RECAST" cat live.cast >live.cat
 cmp -s follow.out live.cat || fail "--follow output differs from cat"
 
+# --follow --at end: the screen as it is now, then what comes
+"$RECAST" rec -q --cols 40 --rows 6 -c 'for i in 1 2 3 4 5 6 7 8; do echo edge-$i; sleep 0.3; done' edge.cast </dev/null >/dev/null &
+rec_pid=$!
+for i in $(seq 100); do grep -q edge-3 edge.cast 2>/dev/null && break; sleep 0.05; done
+timeout 20 "$RECAST" play -f --no-wait --at end edge.cast >edge.out || fail "play -f --at end did not end"
+wait "$rec_pid"
+shows_cast_at edge.out edge.cast end
+matches -a 'edge-8' <edge.out || fail "--follow --at end missed what came after the live edge"
+# started at the edge: the first lines come in the painted screen, not one by one
+[ "$(grep -a -c $'edge-1\r' edge.out)" = 0 ] || fail "--at end replayed the start: $(cat -A edge.out | head -5)"
+
+# v3 (intervals) read from a keyframe's byte offset keeps its times
+"$RECAST" convert --to v3 nor.cast v3.cast
+for i in 1 2; do
+  play --no-wait --keyframe-interval 65536 --at 75% --until 75% v3.cast >v3.out
+  shows_cast_at v3.out v3.cast 75%
+done
+
 # Keys and terminal restoration through a real terminal.
 require tmux
 . "$HERE/pty.sh"
