@@ -22,7 +22,7 @@ cast=$data/play-$size.cast
 [ -s "$cast" ] || build/bench/gen_cast "$cast" "$size" 3 mixed >/dev/null
 bytes=$(stat -c %s "$cast")
 echo "input: $cast, $(awk "BEGIN{print $bytes/1048576}") MiB"
-export XDG_CACHE_HOME=$data/play-cache
+export XDG_CACHE_HOME=$PWD/$data/play-cache
 rm -rf "$XDG_CACHE_HOME"
 TIMEFORMAT='%3R'
 # timed NAME SHARE CMD...: one run; SHARE = the part of the file the command reads (for MB/s)

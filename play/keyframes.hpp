@@ -29,11 +29,13 @@ struct Marker {
 };
 
 // Keyframes in order of `consumed`, at least `interval` bytes of output apart, at most
-// `max` of them: when full, every second one goes and the interval doubles, so memory
-// stays bounded on any size of recording while the snapshots stay spread over it.
+// `max` of them holding at most `max_bytes` of paint: when full, every second one goes
+// and the interval doubles, so memory stays bounded on any size of recording while
+// the snapshots stay spread over it.
 class KeyframeSet {
 public:
-  KeyframeSet(std::uint64_t interval, std::size_t max) : m_interval(interval), m_max(max < 2 ? 2 : max) {}
+  KeyframeSet(std::uint64_t interval, std::size_t max, std::size_t max_bytes = std::size_t(16) << 20)
+      : m_interval(interval), m_max(max < 2 ? 2 : max), m_max_bytes(max_bytes) {}
   // Whether a snapshot at out_bytes is due (cheap; called after every event).
   bool due(std::uint64_t out_bytes) const {
     return out_bytes >= (m_frames.empty() ? 0 : m_frames.back().out_bytes) + m_interval;
@@ -52,6 +54,8 @@ public:
 private:
   std::uint64_t m_interval;
   std::size_t m_max;
+  std::size_t m_max_bytes;
+  std::size_t m_bytes = 0; // of the paints kept
   std::vector<Keyframe> m_frames;
 };
 

@@ -34,7 +34,7 @@ struct PlayOptions {
   std::optional<TimeSpec> at, until;
   std::optional<std::string> at_marker; // a number (1 = first) or text in a label
   std::uint64_t keyframe_bytes = std::uint64_t(4) << 20;
-  std::size_t max_keyframes = 64;
+  std::size_t max_keyframes = 1024;     // and at most 16 MiB of them (KeyframeSet)
   std::string index_dir;            // empty: no index
   int viewer_rows = 0;              // for the status line; 0: the recording's
   Diagnostics* diag = nullptr;

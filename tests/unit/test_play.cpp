@@ -201,6 +201,20 @@ TEST_CASE("keyframes: bounded, thinned evenly, found by events and time") {
   REQUIRE(k);
   CHECK(k->time <= Micros(50'500));
   CHECK(s.at_or_before(k->consumed) == k);
+
+  // The paints' bytes are bounded too.
+  KeyframeSet b(1, 1000, 1000);
+  for (std::uint64_t i = 1; i <= 200; ++i) {
+    if (!b.due(i * 10)) continue;
+    Keyframe k;
+    k.consumed = i;
+    k.out_bytes = i * 10;
+    k.paint.assign(100, 'x');
+    b.add(k);
+  }
+  CHECK(b.frames().size() <= 10);
+  CHECK(b.frames().size() >= 5);
+  CHECK(b.frames().front().consumed == 1);
 }
 
 namespace {
