@@ -92,7 +92,10 @@ void add_play(CLI::App& app, int& status) {
     bool interactive = ::isatty(1) == 1;
     p.interactive = interactive && !p.no_wait;
     PlayTerminal term(p.interactive);
-    if (auto size = terminal_size(1)) p.viewer_rows = size->rows;
+    if (auto size = terminal_size(1)) {
+      p.viewer_rows = size->rows;
+      if (p.interactive) p.viewer = size;
+    }
     play::Player player(p, term);
     player.run();
     status = 0;

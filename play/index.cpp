@@ -120,9 +120,11 @@ std::string default_cache_dir() {
   return {};
 }
 
-std::string index_path(const std::string& cache_dir, const std::string& path) {
+std::string index_path(const std::string& cache_dir, const std::string& path, const std::string& stream,
+                       const std::string& from) {
   char real[PATH_MAX];
   std::string key = ::realpath(path.c_str(), real) ? std::string(real) : path;
+  key += '\0' + stream + '\0' + from;
   Sha256 h;
   h.update(key.data(), key.size());
   return cache_dir + "/" + h.hex().substr(0, 32) + ".idx";

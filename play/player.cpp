@@ -49,6 +49,9 @@ void Player::open() {
   m_src = std::make_unique<Source>(std::move(so));
   const Header& h = m_src->header();
   m_screen = std::make_unique<Screen>(h.size);
+  if (m_opts.viewer && (m_opts.viewer->cols < h.size.cols || m_opts.viewer->rows < h.size.rows))
+    m_io.notice("this terminal (" + format_size(*m_opts.viewer) + ") is smaller than the recording (" +
+                format_size(h.size) + "): lines will wrap and scroll; make the window larger to see it as recorded");
   if (!m_opts.idle_limit && h.idle_time_limit && *h.idle_time_limit > 0)
     m_opts.idle_limit = Micros(std::llround(*h.idle_time_limit * 1e6));
   load_index();
@@ -58,7 +61,7 @@ void Player::load_index() {
   if (m_opts.index_dir.empty() || m_opts.path == "-" || m_opts.follow) return;
   m_identity = identify(m_opts.path);
   if (!m_identity) return;
-  m_index_file = index_path(m_opts.index_dir, m_opts.path);
+  m_index_file = index_path(m_opts.index_dir, m_opts.path, m_opts.stream, m_opts.from);
   IndexState state = IndexState::missing;
   std::optional<Index> ix = play::load_index(m_index_file, *m_identity, state);
   if (state == IndexState::stale)

@@ -37,6 +37,7 @@ struct PlayOptions {
   std::size_t max_keyframes = 1024;     // and at most 16 MiB of them (KeyframeSet)
   std::string index_dir;            // empty: no index
   int viewer_rows = 0;              // for the status line; 0: the recording's
+  std::optional<TermSize> viewer;   // the viewer's terminal, when playing to one
   Diagnostics* diag = nullptr;
 };
 

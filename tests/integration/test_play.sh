@@ -170,7 +170,9 @@ require tmux
   done
   echo '[30.5, "o", "\u001b[?1049h\u001b[Halternate screen"]'
 } >keys.cast
+printf '%s\n' '{"version": 2, "width": 200, "height": 50}' '[0.1, "o", "wide"]' >wide.cast
 cat >driver.sh <<DRIVER
+"$RECAST" play "$WORK/wide.cast" 2>"$WORK/wide.err"
 stty -g >"$WORK/stty.before"
 # In the background of a shell without job control: still in the terminal's
 # foreground group, and its pid known for the SIGTERM below.
@@ -183,6 +185,8 @@ sleep 30
 DRIVER
 tmux_start 80 12 "bash $WORK/driver.sh"
 wait_for_text 'tick 1'
+matches -F 'this terminal (80x12) is smaller than the recording (200x50)' "$WORK/wide.err" ||
+  fail "no word about a terminal smaller than the recording: $(cat "$WORK/wide.err")"
 keys t
 wait_for_text '/ 0:30.*1x'
 keys ' '
