@@ -171,9 +171,16 @@ require tmux
   echo '[30.5, "o", "\u001b[?1049h\u001b[Halternate screen"]'
 } >keys.cast
 printf '%s\n' '{"version": 2, "width": 200, "height": 50}' '[0.1, "o", "wide"]' >wide.cast
+printf '%s\n' '{"version": 2, "width": 20, "height": 5}' '[0.1, "o", "\u001b[?1049h\u001b[?25lgood"]' \
+  '[0.2, "o", "more"]' '[0.3, "o", "bad' >bad.cast
 cat >driver.sh <<DRIVER
-"$RECAST" play "$WORK/wide.cast" 2>"$WORK/wide.err"
 stty -g >"$WORK/stty.before"
+# the end of the file, then an error in it: the terminal comes back both times
+"$RECAST" play "$WORK/wide.cast" 2>"$WORK/wide.err"
+stty -g >"$WORK/stty.end"
+"$RECAST" play "$WORK/bad.cast" 2>"$WORK/bad.err"
+echo "status=\$?" >"$WORK/bad.status"
+stty -g >"$WORK/stty.error"
 # In the background of a shell without job control: still in the terminal's
 # foreground group, and its pid known for the SIGTERM below.
 "$RECAST" play "$WORK/keys.cast" &
@@ -185,6 +192,10 @@ sleep 30
 DRIVER
 tmux_start 80 12 "bash $WORK/driver.sh"
 wait_for_text 'tick 1'
+cmp -s "$WORK/stty.before" "$WORK/stty.end" || fail "terminal modes not restored at the end of a file"
+cmp -s "$WORK/stty.before" "$WORK/stty.error" || fail "terminal modes not restored after an error"
+matches -x 'status=1' <"$WORK/bad.status" || fail "an error in the file: $(cat "$WORK/bad.status")"
+matches 'error: .*bad.cast:4' "$WORK/bad.err" || fail "the error does not name file:line: $(cat "$WORK/bad.err")"
 matches -F 'this terminal (80x12) is smaller than the recording (200x50)' "$WORK/wide.err" ||
   fail "no word about a terminal smaller than the recording: $(cat "$WORK/wide.err")"
 keys t
