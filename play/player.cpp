@@ -334,6 +334,12 @@ void Player::show_status() {
   std::string line = " " + format_clock(current_raw()) + " / " + (m_duration ? format_clock(*m_duration) : "?") +
                      "  " + speed + (m_paused ? "  paused" : "");
   if (!m_marker_label.empty()) line += "  marker: " + printable(m_marker_label);
+  if (m_help) line = " " + std::string(key_help()); // until the next key
+  overlay_line(line);
+}
+
+void Player::overlay_line(const std::string& line) {
+  // Saved and restored around it (DECSC/DECRC), so the recording's cursor and pen stay.
   int rows = m_opts.viewer_rows > 0 ? m_opts.viewer_rows : m_screen->size().rows;
   out("\x1b" "7\x1b[" + std::to_string(rows) + ";1H\x1b[0;7m" + line + "\x1b[K\x1b[0m\x1b" "8");
   m_overlay = true;
@@ -345,7 +351,10 @@ void Player::hide_overlay() {
 }
 
 bool Player::handle(Key k) {
-  if (m_overlay && !m_status && k != Key::help) hide_overlay();
+  if (k != Key::none && k != Key::help && m_help) {
+    m_help = false;
+    if (!m_status) hide_overlay();
+  }
   switch (k) {
   case Key::none: return false;
   case Key::quit: m_quit = true; break;
@@ -391,9 +400,8 @@ bool Player::handle(Key k) {
     break;
   }
   case Key::help:
-    out("\x1b" "7\x1b[" + std::to_string(m_opts.viewer_rows > 0 ? m_opts.viewer_rows : m_screen->size().rows) +
-        ";1H\x1b[0;7m " + std::string(key_help()) + "\x1b[K\x1b[0m\x1b" "8");
-    m_overlay = true;
+    m_help = true;
+    overlay_line(" " + std::string(key_help()));
     return true;
   case Key::status:
     m_status = !m_status;
@@ -483,6 +491,8 @@ void Player::run() {
     }
   } catch (const QuitRequested&) {
   }
+  // The recording's screen is left as it was, without the status or help line.
+  if (m_overlay) hide_overlay();
   m_io.flush();
   save_index();
 }

@@ -103,6 +103,7 @@ private:
   bool handle(Key k);
   void show_status();
   void hide_overlay();
+  void overlay_line(const std::string& line);
   void out(std::string_view bytes);
   void start_position();
 
@@ -133,6 +134,7 @@ private:
   Micros m_last_poll{0};
   bool m_status = false;      // the status line is shown
   bool m_overlay = false;     // something (status, help) covers the recorded screen
+  bool m_help = false;        // the help line is shown, until the next key
   std::string m_marker_label; // the last marker passed
   bool m_quit = false;
   bool m_seek_live_edge = false; // --follow --at end: paint once the live edge is reached
