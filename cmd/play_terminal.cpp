@@ -64,7 +64,14 @@ play::Key PlayTerminal::wait(std::optional<Micros> deadline) {
     if (r < 0) throw_errno("poll");
     if (r == 0) return play::Key::none;
     if (fds[1].revents & POLLIN) {
-      while (auto s = m_signals->read()) m_pending.push_back(s->signo == SIGTSTP ? play::Key::suspend : play::Key::quit);
+      while (auto s = m_signals->read()) {
+        if (s->signo == SIGTSTP) {
+          m_pending.push_back(play::Key::suspend);
+        } else {
+          m_pending.push_back(play::Key::quit);
+          if (!m_quit_signal) m_quit_signal = s->signo;
+        }
+      }
       continue;
     }
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {

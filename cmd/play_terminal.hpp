@@ -21,6 +21,8 @@ public:
   explicit PlayTerminal(bool interactive);
   ~PlayTerminal() override;
   bool has_keys() const { return m_keys.valid(); }
+  // The signal that ended playing (SIGTERM, SIGHUP, SIGINT from kill), or 0.
+  int quit_signal() const { return m_quit_signal; }
 
   Micros now() override;
   play::Key wait(std::optional<Micros> deadline) override;
@@ -38,6 +40,7 @@ private:
   std::unique_ptr<RawModeGuard> m_raw;
   play::KeyDecoder m_decoder;
   std::deque<play::Key> m_pending;
+  int m_quit_signal = 0;
 };
 
 } // namespace recssh::cli

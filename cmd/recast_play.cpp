@@ -98,7 +98,8 @@ void add_play(CLI::App& app, int& status) {
     }
     play::Player player(p, term);
     player.run();
-    status = 0;
+    // Ended by a signal: the status a shell gives a process killed by it.
+    status = term.quit_signal() ? 128 + term.quit_signal() : 0;
   });
 }
 

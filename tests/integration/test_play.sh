@@ -240,6 +240,7 @@ keys ' ' '>' '>' '>' '>' '>' '>' '>' '>' '>' '>' '>'
 wait_for_text 'alternate screen'
 kill -TERM "$(cat "$WORK/play.pid")"
 wait_for_file "$WORK/stty.after"
+matches -x 'status=143' <"$WORK/play.status" || fail "SIGTERM: $(cat "$WORK/play.status")"
 cmp -s "$WORK/stty.before" "$WORK/stty.after" || fail "terminal modes not restored after SIGTERM"
 sleep 0.3
 pane_text | matches 'alternate screen' && fail "the alternate screen was left on after SIGTERM"
