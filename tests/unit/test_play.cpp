@@ -3,6 +3,7 @@
 // and the player's timing and seeking driven by a manual clock.
 #include "core/printable.hpp"
 #include "helpers.hpp"
+#include "play/index.hpp"
 #include "play/keyframes.hpp"
 #include "play/keys.hpp"
 #include "play/player.hpp"
@@ -218,6 +219,66 @@ TEST_CASE("keyframes: bounded, thinned evenly, found by events and time") {
 }
 
 namespace {
+std::string cast(const std::string& events, const std::string& extra_header = "") {
+  return "{\"version\": 2, \"width\": 20, \"height\": 5" + extra_header + "}\n" + events;
+}
+} // namespace
+
+TEST_CASE("index: round trip, stale on any change of the file, damaged means stale") {
+  test::TempPath f(".cast");
+  test::write_file(f.path, cast("[1.0, \"o\", \"a\"]\n"));
+  auto id = identify(f.path);
+  REQUIRE(id);
+  char dir_template[] = "/tmp/recssh-test-idx-XXXXXX";
+  std::string dir = mkdtemp(dir_template);
+  std::string file = index_path(dir + "/a/b", f.path, "o", "");
+  CHECK(file != index_path(dir + "/a/b", f.path, "e", ""));
+  Index ix;
+  ix.file = *id;
+  ix.interval = 4096;
+  ix.duration = Micros(1'000'000);
+  Keyframe k;
+  k.consumed = 3;
+  k.time = Micros(5);
+  k.play = Micros(4);
+  k.out_bytes = 9;
+  k.line = 4;
+  k.offset = 10;
+  k.size = {20, 5};
+  k.paint = "\x1b[H\nwith\nnewlines\n";
+  ix.keyframes = {k, k};
+  ix.keyframes[1].consumed = 7;
+  ix.markers = {Marker{2, Micros(3), "label\nwith newline"}};
+  save_index(file, ix);
+  IndexState state = IndexState::missing;
+  auto back = load_index(file, *id, state);
+  REQUIRE(back);
+  CHECK(state == IndexState::fresh);
+  CHECK(back->keyframes.size() == 2);
+  CHECK(back->keyframes[1].consumed == 7);
+  CHECK(back->keyframes[0].paint == k.paint);
+  CHECK(back->markers[0].label == "label\nwith newline");
+  CHECK(back->duration == Micros(1'000'000));
+  // The file changed: stale.
+  test::write_file(f.path, cast("[1.0, \"o\", \"b\"]\n"));
+  auto id2 = identify(f.path);
+  REQUIRE(id2);
+  CHECK_FALSE(load_index(file, *id2, state));
+  CHECK(state == IndexState::stale);
+  // Every truncation of the index is stale, never a crash or a half index.
+  std::string bytes = test::read_file(file);
+  for (std::size_t n = 0; n < bytes.size(); n += 7) {
+    test::write_file(file, bytes.substr(0, n));
+    state = IndexState::missing;
+    CHECK_FALSE(load_index(file, *id, state));
+    CHECK(state == IndexState::stale);
+  }
+  test::write_file(file, std::string("recssh-play-index 1\nfile 1 2 x\n") + std::string(100, '\xff'));
+  CHECK_FALSE(load_index(file, *id, state));
+  std::system(("rm -rf " + dir).c_str());
+}
+
+namespace {
 // A clock that moves only when the player waits, and keys given at set times.
 class ManualIo final : public PlayerIo {
 public:
@@ -252,9 +313,6 @@ public:
   }
 };
 
-std::string cast(const std::string& events, const std::string& extra_header = "") {
-  return "{\"version\": 2, \"width\": 20, \"height\": 5" + extra_header + "}\n" + events;
-}
 } // namespace
 
 TEST_CASE("player: timing with speed and idle cap, from a manual clock") {
