@@ -4,6 +4,7 @@
 #include "archive/rotation.hpp"
 #include "core/io.hpp"
 #include "store/layout.hpp"
+#include "store/seal.hpp"
 #include "store/walk.hpp"
 
 #include <algorithm>
@@ -164,6 +165,7 @@ void Rotation::retain() {
           m_log("note: " + f.path + " changed since it was checked; left alone");
           continue;
         }
+        store::remove_seals_of(dir.get(), f.name, f.uid); // a seal of nothing is clutter
         m_touched_dirs.insert(f.rel_dir);
       } catch (const Error& e) {
         failure(e.what());

@@ -18,6 +18,7 @@
 #include "core/names.hpp"
 #include "store/layout.hpp"
 #include "store/metadata.hpp"
+#include "store/seal.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -275,6 +276,8 @@ Rotation::Rec Rotation::merge_group(const std::string& rel_dir, const std::strin
       if (in.name == final_name) continue;
       if (!store::remove_if_same(dir.get(), in.name, in.id, shown + "/" + in.name))
         m_log("note: " + shown + "/" + in.name + " changed since it was merged; left alone");
+      else
+        store::remove_seals_of(dir.get(), in.name, owner); // merged away: its seal proves nothing now
       if (first) crash_point("merge-removed-one");
       first = false;
     }

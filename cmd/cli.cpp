@@ -77,6 +77,15 @@ CLI::Validator positive_number() { return number_check(false); }
 CLI::Validator non_negative_number() { return number_check(true); }
 
 std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
+  // An abbreviation of exactly one candidate (--fo for --format) is that one.
+  std::string prefixed;
+  int prefix_count = 0;
+  for (const auto& c : candidates)
+    if (word.size() >= 3 && c.size() > word.size() && c.compare(0, word.size(), word) == 0) {
+      prefixed = c;
+      ++prefix_count;
+    }
+  if (prefix_count == 1) return prefixed;
   std::string best;
   std::size_t best_d = std::string::npos;
   for (const auto& c : candidates) {

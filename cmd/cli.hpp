@@ -21,8 +21,8 @@ int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int
 CLI::Validator positive_number();     // > 0
 CLI::Validator non_negative_number(); // >= 0
 
-// The candidate closest to `word` by edit distance, when it is close enough to be a
-// likely typo; empty otherwise.
+// The one candidate that `word` abbreviates, else the one closest by edit distance
+// when it is close enough to be a likely typo; empty otherwise.
 std::string closest(const std::string& word, const std::vector<std::string>& candidates);
 
 // For commands that open thousands of files (merge, rotate): reuse big buffers.
@@ -39,5 +39,7 @@ void add_rec(CLI::App& app, int& status);
 void add_append(CLI::App& app, int& status);
 void add_merge(CLI::App& app, int& status);
 void add_rotate(CLI::App& app, int& status);
+void add_seal(CLI::App& app, int& status);
+void add_verify(CLI::App& app, int& status);
 
 } // namespace recssh::cli

@@ -5,8 +5,8 @@
 #include "convert/registry.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"recast: record, play, print, inspect, validate, convert, append, merge and rotate terminal recordings\n"
-               "(asciicast v1/v2/v3 and legacy terminal logs)"};
+  CLI::App app{"recast: record, play, print, inspect, validate, convert, append, merge, rotate, seal and verify\n"
+               "terminal recordings (asciicast v1/v2/v3 and legacy terminal logs)"};
   app.set_version_flag("--version", "recast " RECSSH_VERSION);
   app.require_subcommand(1);
   app.footer("Examples:\n"
@@ -27,5 +27,7 @@ int main(int argc, char** argv) {
   recssh::cli::add_append(app, status);
   recssh::cli::add_merge(app, status);
   recssh::cli::add_rotate(app, status);
+  recssh::cli::add_seal(app, status);
+  recssh::cli::add_verify(app, status);
   return recssh::cli::run("recast", app, argc, argv, status);
 }

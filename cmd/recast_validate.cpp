@@ -3,6 +3,7 @@
 #include "core/printable.hpp"
 #include "core/errors.hpp"
 #include "core/stats.hpp"
+#include "store/metadata.hpp"
 
 #include <cstdio>
 
@@ -29,8 +30,19 @@ void add_validate(CLI::App& app, int& status) {
       if (!problems.empty()) {
         status = 1;
         if (!o->all) return;
-      } else if (!o->quiet) {
-        std::printf("%s: ok, %llu events\n", printable(path).c_str(), static_cast<unsigned long long>(events));
+      } else {
+        // A valid file may still not hold the whole session: the end marker says so
+        // (a full disk), and "ok" alone would claim a complete recording.
+        std::string incomplete;
+        if (path != "-")
+          if (auto end = store::read_session_end(path); end && end->lost)
+            incomplete = std::to_string(end->lost) + " bytes of the session were lost while recording";
+        if (!o->quiet)
+          std::printf("%s: ok, %llu events%s\n", printable(path).c_str(), static_cast<unsigned long long>(events),
+                      incomplete.empty() ? "" : ("; incomplete: " + incomplete).c_str());
+        else if (!incomplete.empty())
+          std::fprintf(stderr, "%s: warning: %s: %s\n", program_name().c_str(), printable(path).c_str(),
+                       incomplete.c_str());
       }
     }
   });

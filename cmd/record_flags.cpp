@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <syslog.h>
 
 namespace recssh::cli {
 
@@ -73,6 +74,13 @@ ResolvedRecording resolve_recording(const RecordFlags& f, const store::Config& c
     r.header.idle_time_limit = f.idle_time_limit;
   else if (c.idle_time_limit)
     r.header.idle_time_limit = c.idle_time_limit;
+  r.seal_key = c.seal_key.value_or("");
+  r.seal = c.seal.value_or(!r.seal_key.empty());
+  if (c.seal_syslog.value_or(false))
+    r.seal_every.anchor = [](const std::string& line) { ::syslog(LOG_AUTHPRIV | LOG_INFO, "recssh-seal: %s", line.c_str()); };
+  if (c.seal_every_lines) r.seal_every.every_lines = std::max<std::uint64_t>(1, *c.seal_every_lines);
+  if (c.seal_every_seconds)
+    r.seal_every.every = std::chrono::seconds(std::max<std::int64_t>(0, std::llround(*c.seal_every_seconds)));
   return r;
 }
 

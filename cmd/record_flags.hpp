@@ -28,6 +28,9 @@ struct ResolvedRecording {
   record::RecorderOptions recorder;
   record::RecordingFileOptions file;
   Header header; // env, title, idle_time_limit
+  bool seal = false;    // the config's seal = yes, or a seal-key
+  std::string seal_key; // signs the seal when the session ends
+  record::LiveSealOptions seal_every;
 };
 
 ResolvedRecording resolve_recording(const RecordFlags& f, const store::Config& config);

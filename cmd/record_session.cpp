@@ -3,15 +3,19 @@
 #include "core/printable.hpp"
 
 #include "archive/append.hpp"
+#include "archive/seal.hpp"
+#include "archive/signature.hpp"
 #include "cmd/version.hpp"
 #include "core/errors.hpp"
 #include "core/format.hpp"
+#include "core/paths.hpp"
 #include "record/session.hpp"
 #include "store/metadata.hpp"
 #include "store/placement.hpp"
 
 #include <cstdio>
 #include <ctime>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,6 +70,50 @@ void finish_append(const AppendPlan& plan, bool quiet) {
   if (!quiet) std::fprintf(stderr, "%s: appended the session to %s\n", program_name().c_str(), printable(plan.target).c_str());
 }
 
+void warn(const std::string& what) {
+  std::fprintf(stderr, "%s: warning: %s\n", program_name().c_str(), printable(what).c_str());
+}
+
+// The sidecar of a cast that was just created: a seal left by a file that was at this
+// path before belongs to nothing now.
+Fd create_sidecar(const std::string& cast) {
+  const std::string path = store::seal_path(cast);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == EEXIST && ::unlink(path.c_str()) == 0)
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) throw_errno("cannot create " + path);
+  return Fd(fd);
+}
+
+void sign_sidecar(const std::string& cast, const store::SealFinal& final, const std::string& key) {
+  const std::string path = store::seal_path(cast);
+  std::string line = store::seal_signature_line(archive::ssh_sign(final.text, key)) + "\n";
+  Fd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.valid() || ::write(fd.get(), line.data(), line.size()) != static_cast<ssize_t>(line.size()) ||
+      ::fsync(fd.get()) != 0)
+    throw_errno("cannot write " + path);
+}
+
+// Seals the finished session: what was sealed as it was written gets its signature;
+// anything else (gzip, appended sessions) is sealed now by reading the file back.
+void seal_session(const ResolvedRecording& rec, const record::RecordingFile& file, const std::string& path,
+                  bool appended) {
+  try {
+    if (file.seal_final()) {
+      if (!rec.seal_key.empty()) sign_sidecar(path, *file.seal_final(), rec.seal_key);
+      return;
+    }
+    if (!file.seal_error().empty()) throw Error(file.seal_error());
+    archive::SealOptions so;
+    so.key = rec.seal_key;
+    so.overwrite = appended; // the seal of what was there before the append is outgrown
+    so.holding_lock = !appended; // our own lock, still held by `file`
+    archive::seal_file(path, so);
+  } catch (const Error& e) {
+    warn(std::string("the recording is complete but not sealed: ") + e.what());
+  }
+}
+
 } // namespace
 
 SessionResult record_session(const ResolvedRecording& rec, const SessionRequest& req,
@@ -99,10 +147,18 @@ SessionResult record_session(const ResolvedRecording& rec, const SessionRequest&
   spec.header.set_extra("recssh", meta.json());
   on_start(plan.via_temp ? plan.target : plan.created.path);
   record::RecordingFile file(std::move(plan.created.fd), plan.created.path, rec.file);
+  struct stat st {};
+  const bool seal = rec.seal && rec.file.format != "raw" && // raw output is not a cast
+                    ::stat(plan.created.path.c_str(), &st) == 0 && S_ISREG(st.st_mode); // nor is /dev/null
+  if (seal && !rec.file.gzip && !plan.via_temp)
+    file.seal_as_written(std::make_unique<record::LiveSeal>(create_sidecar(plan.created.path),
+                                                            store::seal_path(plan.created.path),
+                                                            base_of(plan.created.path), rec.seal_every));
   SessionResult result;
   result.status = record::run_session(spec, file);
   finish_append(plan, req.quiet);
   result.path = plan.target.empty() ? plan.created.path : plan.target;
+  if (seal) seal_session(rec, file, result.path, plan.via_temp);
   return result;
 }
 

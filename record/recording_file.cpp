@@ -48,6 +48,8 @@ struct RecordingFile::Shared {
   // (counted from 1) fail with ENOSPC, to exercise the gap path without a full disk.
   unsigned long fault_first = 0, fault_count = 0, write_no = 0;
 
+  std::unique_ptr<LiveSeal> seal; // used by the writer thread until it is joined
+
   std::thread thread;
 
   void run();
@@ -131,6 +133,7 @@ void RecordingFile::Shared::run() {
     }
     std::string err;
     bool ok = !broken && write_batch(batch, use_reserve, err);
+    if (ok && seal) seal->written(batch, fd.get()); // only what the file holds is sealed
     {
       std::lock_guard lock(mutex);
       in_flight = 0;
@@ -213,6 +216,12 @@ RecordingFile::~RecordingFile() {
   if (m_shared->thread.joinable()) m_shared->thread.join();
 }
 
+void RecordingFile::seal_as_written(std::unique_ptr<LiveSeal> seal) {
+  if (m_gzip) throw Error(m_name + ": a gzip'd recording is sealed when it ends, not as it is written");
+  std::lock_guard lock(m_shared->mutex);
+  m_shared->seal = std::move(seal);
+}
+
 void RecordingFile::begin(const Header& h) {
   m_writer->begin(h);
   if (m_gzip) m_gzip->flush(); // the header is readable at once
@@ -271,6 +280,14 @@ void RecordingFile::finish() {
     }
   }
   ::fsync(m_shared->fd.get()); // the session is over: make it durable
+  if (auto& seal = m_shared->seal) {
+    try {
+      if (!seal->error().empty()) throw Error(seal->error());
+      m_seal_final = seal->close();
+    } catch (const Error& e) {
+      m_seal_error = e.what(); // the recording itself is complete: reported, not fatal
+    }
+  }
 }
 
 bool RecordingFile::failed() const {

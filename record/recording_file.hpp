@@ -13,6 +13,7 @@
 // the lines written after settle() (the gap and end markers) may use that room.
 #include "core/event_writer.hpp"
 #include "core/fd.hpp"
+#include "record/live_seal.hpp"
 
 #include <memory>
 #include <string>
@@ -36,6 +37,8 @@ public:
   RecordingFile(const RecordingFile&) = delete;
   RecordingFile& operator=(const RecordingFile&) = delete;
 
+  // Seal as the lines reach the disk (live_seal.hpp); before begin(), plain casts only.
+  void seal_as_written(std::unique_ptr<LiveSeal> seal);
   void begin(const Header& h);
   void write(const Event& e);
   // Called from the poll loop now and then: gzip flush, deferred gap markers.
@@ -55,6 +58,9 @@ public:
   bool failed() const;
   std::string last_error() const;
   std::uint64_t lost_bytes() const;
+  // After finish(): the seal's final record, or the reason there is none.
+  const std::optional<store::SealFinal>& seal_final() const { return m_seal_final; }
+  const std::string& seal_error() const { return m_seal_error; }
 
 private:
   struct Shared;
@@ -70,6 +76,8 @@ private:
   std::uint64_t m_reported_lost = 0;
   bool m_finished = false;
   bool m_dirty = false;
+  std::optional<store::SealFinal> m_seal_final;
+  std::string m_seal_error;
 };
 
 } // namespace recssh::record

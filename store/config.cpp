@@ -3,6 +3,7 @@
 
 #include "core/errors.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -74,6 +75,16 @@ const std::vector<Key>& keys() {
       {"merge-daily", [](Config& c, const std::string& v, const std::string& w) { c.merge_daily = parse_bool(v, w); }},
       {"compress-after", [](Config& c, const std::string& v, const std::string&) { c.compress_after = v; }},
       {"retain", [](Config& c, const std::string& v, const std::string&) { c.retain = v; }},
+      {"seal", [](Config& c, const std::string& v, const std::string& w) { c.seal = parse_bool(v, w); }},
+      {"seal-every-lines",
+       [](Config& c, const std::string& v, const std::string& w) {
+         c.seal_every_lines = static_cast<std::uint64_t>(std::min(parse_number(v, w), 1e12)); // no overflow
+       }},
+      {"seal-every-seconds",
+       [](Config& c, const std::string& v, const std::string& w) { c.seal_every_seconds = parse_number(v, w); }},
+      {"seal-syslog", [](Config& c, const std::string& v, const std::string& w) { c.seal_syslog = parse_bool(v, w); }},
+      {"seal-key", [](Config& c, const std::string& v, const std::string&) { c.seal_key = v; }},
+      {"allowed-signers", [](Config& c, const std::string& v, const std::string&) { c.allowed_signers = v; }},
   };
   return k;
 }

@@ -29,6 +29,13 @@ struct Config {
   std::optional<bool> merge_daily;
   std::optional<std::string> compress_after; // an age, e.g. 1d
   std::optional<std::string> retain;         // an age, e.g. 90d
+  // Sealing (recssh and recast rec as they record; recast seal, verify).
+  std::optional<bool> seal;
+  std::optional<std::uint64_t> seal_every_lines; // a checkpoint every N lines
+  std::optional<double> seal_every_seconds;      // ... or S seconds
+  std::optional<bool> seal_syslog;               // every checkpoint and final hash to syslog
+  std::optional<std::string> seal_key;        // ssh key that signs seals
+  std::optional<std::string> allowed_signers; // OpenSSH allowed-signers file for verify
   std::vector<std::string> files_read;       // for messages
 };
 

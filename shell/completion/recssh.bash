@@ -50,7 +50,7 @@ complete -F _recssh recssh
 
 _recast() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-  local cmds="rec cat play info validate convert formats append merge rotate"
+  local cmds="rec cat play info validate convert formats append merge rotate seal verify"
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W "$cmds --help --version" -- "$cur"))
     return
@@ -66,6 +66,8 @@ _recast() {
     append) opts="--gap" ;;
     merge) opts="-o --output --gap --allow-overlap --format --overwrite --gzip -v --verbose" ;;
     rotate) opts="--merge-daily --compress-after --retain --min-age -n --dry-run --syslog" ;;
+    seal) opts="-k --key --no-sign --every --overwrite --syslog -q --quiet" ;;
+    verify) opts="--allowed-signers --revoked --allow-unsigned --json -q --quiet" ;;
   esac
   case $prev in
     --to | --format) COMPREPLY=($(compgen -W "v2 v3" -- "$cur")); return ;;

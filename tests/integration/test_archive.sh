@@ -274,6 +274,29 @@ for point in retain-checked compress-checked; do
   [ -z "$(ls "$S/decoy" | grep -v '^090000-d.cast$')" ] || fail "A3 ($point): rotate wrote outside the root: $(ls -a "$S/decoy")"
   rm -rf "$S/decoy"
 done
+# ... and the same while merging: the day directory is swapped after the daily file is
+# staged; the inputs are removed through the held directory, not by name
+fresh_shared
+mkdir "$J/$yday" "$S/decoy"
+for n in 100000-a 110000-b; do
+  cast "$J/$yday/$n.cast" 500 80x24 u web "0.1 user-$n"
+  cast "$S/decoy/$n.cast" 500 80x24 u web "0.1 decoy-$n"
+done
+touch -d '-26 hours' "$J/$yday"/*
+chown -R 65534:65534 "$J/$yday"
+RECSSH_ROTATE_STOP_AT=merge-staged "$RECAST" rotate --merge-daily --min-age 0 "$J" >a3m 2>&1 &
+rpid=$!
+stopped "$rpid"
+as_user 65534 sh -c "mv '$J/$yday' '$J/moved' && ln -s '$S/decoy' '$J/$yday'"
+kill -CONT "$rpid"
+wait "$rpid" || true
+for n in 100000-a 110000-b; do
+  grep -q "decoy-$n" "$S/decoy/$n.cast" 2>/dev/null || fail "A3 (merge): rotate removed or changed $S/decoy/$n.cast: $(cat a3m)"
+done
+[ "$(ls -A "$S/decoy" | wc -l)" = 2 ] || fail "A3 (merge): rotate wrote outside the root: $(ls -a "$S/decoy")"
+[ -f "$J/moved/daily-nobody-web.cast" ] && [ ! -e "$J/moved/100000-a.cast" ] ||
+  fail "A3 (merge): the merge did not finish in the directory it held: $(cat a3m; ls -a "$J/moved")"
+rm -rf "$S/decoy"
 
 # A4: headers are not identity: a user's day directory claiming alice makes that
 # user's daily file; another owner's file in it is not merged in

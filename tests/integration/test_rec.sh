@@ -112,7 +112,9 @@ full_disk_runs() { # DIR: a small filesystem
     rm -f "$1"/*.cast
     "$RECAST" rec -q -c 'head -c 2200000 /dev/urandom | base64 -w 100' "$1/x.cast" </dev/null >/dev/null 2>"$WORK/full.err" ||
       fail "full disk run $i: the recorder failed: $(cat "$WORK/full.err")"
-    "$RECAST" validate "$1/x.cast" >/dev/null || fail "full disk run $i: invalid cast"
+    "$RECAST" validate "$1/x.cast" >"$WORK/full.val" || fail "full disk run $i: invalid cast"
+    matches -E 'ok, [0-9]+ events; incomplete: [0-9]+ bytes of the session were lost' "$WORK/full.val" ||
+      fail "full disk run $i: validate calls it complete: $(cat "$WORK/full.val")"
     last=$(tail -n 1 "$1/x.cast")
     matches -E 'recssh: end: status=0 reason=exit lost=[0-9]+' <<<"$last" ||
       fail "full disk run $i: the end marker does not name the loss: $last"

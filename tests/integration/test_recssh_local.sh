@@ -175,6 +175,7 @@ grep -qF 'curl -u a:*** -H \"Authorization: Bearer ***\" x; mysql -p***' <<<"$h"
 expect_fail 2 'no ssh arguments' "$RECSSH" --dir "$R/u"
 # ssh has no long options: a mistyped recssh option is named, not passed to ssh.
 expect_fail 2 'unknown recssh option --fromat \(did you mean --format\?\)' "$RECSSH" --dir "$R/u" --fromat v3 host true
+expect_fail 2 'unknown recssh option --fo \(did you mean --format\?\)' "$RECSSH" --dir "$R/u" --fo v3 host true
 [ ! -e "$R/u" ] || fail "a mistyped option still recorded"
 # --stdin on a session without a terminal: said, not silently ignored.
 "$RECSSH" --dir "$R/s" --stdin host true </dev/null 2>"$WORK/err" >/dev/null

@@ -1,0 +1,175 @@
+# recast seal / verify: every kind of tampering gets its own verdict and a non-zero
+# exit, signatures are OpenSSH's (ssh-keygen -Y) with real keys, and a sealed cast is
+# still byte for byte what asciinema reads.
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/common.sh"
+export RECSSH_SYSTEM_CONFIG="$WORK/none" HOME="$WORK/home"
+mkdir -p "$HOME"
+require ssh-keygen
+
+# verdict FILE WORD [PATTERN] [VERIFY-OPTS...]: recast verify FILE exits 1 (0 for ok)
+# with that verdict, and the message matches PATTERN.
+verdict() {
+  local file=$1 want=$2 pattern=${3:-} rc=0
+  shift 3 || shift $#
+  "$RECAST" verify --allowed-signers allowed "$@" "$file" >v.out 2>v.err || rc=$?
+  local want_rc=1; [ "$want" = ok ] && want_rc=0
+  [ "$rc" = "$want_rc" ] || fail "verify $file: exit $rc, want $want_rc: $(cat v.out v.err)"
+  matches "^$file: $want: " v.out || fail "verify $file: want '$want': $(cat v.out v.err)"
+  [ -z "$pattern" ] || matches -E "$pattern" v.out || fail "verify $file: message /$pattern/: $(cat v.out)"
+}
+# copy NAME: a copy of the sealed a.cast and its seal, to tamper with
+copy() { cp a.cast "$1.cast"; cp a.cast.seal "$1.cast.seal"; }
+
+ssh-keygen -q -t ed25519 -N '' -C auditor -f k1
+ssh-keygen -q -t ed25519 -N '' -C other -f k2
+echo "auditor@example.org $(cut -d' ' -f1,2 k1.pub)" >allowed
+
+"$RECAST" rec -q -c 'for i in $(seq 40); do echo "line $i"; sleep 0.01; done' a.cast </dev/null >/dev/null
+n=$(wc -l <a.cast)
+[ "$n" -ge 20 ] || fail "the recording has too few lines to test with ($n)"
+cp a.cast a.orig
+"$RECAST" seal --every 5 -k k1 a.cast >seal.out || fail "seal: $(cat seal.out)"
+matches "a.cast: sealed, $n lines, signed" seal.out || fail "seal said: $(cat seal.out)"
+cmp -s a.cast a.orig || fail "sealing changed the cast"
+verdict a.cast ok "$n lines intact, signed by auditor@example.org"
+expect_fail 1 'a.cast.seal: file exists' "$RECAST" seal a.cast
+
+# tampering, one kind at a time
+copy flip; sed -i '12s/line/lime/' flip.cast
+verdict flip.cast edited 'edited in lines 11-15 \(the first 10 lines are intact\)'
+copy dropmid; sed -i '8d' dropmid.cast
+verdict dropmid.cast edited 'edited in lines 6-10'
+copy droplast; sed -i '$d' droplast.cast
+verdict droplast.cast truncated "truncated after line $((n - 1)) \(1 line missing\)"
+copy crash; head -c -3 a.cast >crash.cast
+verdict crash.cast truncated 'only the last line, cut short'
+copy app; echo '[99.0, "o", "appended\r\n"]' >>app.cast
+verdict app.cast appended "1 line appended after sealing \(line $n was the sealed end\)"
+cp a.cast noseal.cast
+verdict noseal.cast no-seal 'noseal.cast.seal is missing'
+"$RECAST" rec -q -c 'echo other' other.cast </dev/null >/dev/null
+"$RECAST" seal -q -k k1 other.cast
+cp a.cast swapped.cast; cp other.cast.seal swapped.cast.seal
+verdict swapped.cast other-recording 'the seal is for another recording'
+# re-signed with another key: a key that is not allowed
+cp a.cast resigned.cast; "$RECAST" seal -q -k k2 resigned.cast
+verdict resigned.cast unknown-signer 'signed by a key not in allowed'
+# the final record changed after signing
+copy badsig; sed -i 's/"lines":'"$n"',/"lines":'"$n"' ,/' badsig.cast.seal
+verdict badsig.cast bad-signature 'incorrect signature'
+verdict a.cast revoked 'signing key \(auditor@example.org\) is revoked' --revoked k1.pub
+verdict a.cast ok '' --revoked k2.pub
+# unsigned: an intact chain is not OK unless asked
+cp a.cast plain.cast; "$RECAST" seal -q plain.cast
+verdict plain.cast unsigned 'chain intact'
+verdict plain.cast ok '' --allow-unsigned
+# signed, but nothing to check the signature against
+rc=0; "$RECAST" verify a.cast >v.out || rc=$?
+[ "$rc" = 1 ] && matches 'signature-unchecked' v.out || fail "verify without allowed signers: $rc $(cat v.out)"
+
+# compressed after sealing: the chain is over the uncompressed lines
+cp a.cast z.cast; cp a.cast.seal z.cast.seal; gzip z.cast
+verdict z.cast.gz ok 'signed by auditor'
+# a whole directory, with --json; exit 1 because some are not OK
+mkdir -p D/2026-12-01
+cp a.cast a.cast.seal D/2026-12-01/
+cp flip.cast flip.cast.seal D/2026-12-01/
+rc=0; "$RECAST" verify --json --allowed-signers allowed D >d.json || rc=$?
+[ "$rc" = 1 ] || fail "verify over a directory with an edited file exited $rc"
+python3 - d.json <<'PY' || fail "verify --json: $(cat d.json)"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+verdicts = {r["file"].split("/")[-1]: r["verdict"] for r in rows}
+assert verdicts == {"a.cast": "ok", "flip.cast": "edited"}, verdicts
+PY
+# seal over a directory seals what is not sealed yet; a second run seals nothing
+mkdir -p E/2026-12-02
+cp a.orig E/2026-12-02/120000-x.cast; cp other.cast E/2026-12-02/130000-y.cast
+"$RECAST" seal E >e1.out || fail "seal over a directory: $(cat e1.out)"
+"$RECAST" seal E >e2.out || fail "second seal over a directory: $(cat e2.out)"
+matches 'recast: 0 sealed, 2 already sealed, 0 failed' e2.out || fail "second run: $(cat e2.out)"
+"$RECAST" verify --allow-unsigned E >/dev/null || fail "a directory sealed by recast seal does not verify"
+
+# a recording still being recorded is not sealed
+"$RECAST" rec -q -c 'sleep 2' live.cast </dev/null >/dev/null &
+pid=$!
+sleep 0.5
+expect_fail 1 'still being recorded' "$RECAST" seal live.cast
+wait "$pid"
+# an unfinished last line (a crashed recorder) is not sealed as if it were whole
+head -c -3 a.orig >torn.cast
+expect_fail 1 'torn.cast:[0-9]+: the last line is unfinished' "$RECAST" seal torn.cast
+
+# sealing while recording (config: seal-key), plain and gzip'd; signed at the end
+printf 'seal-key = %s\n' "$WORK/k1" >seal.conf
+RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rec -q -c 'for i in $(seq 30); do echo "l $i"; sleep 0.01; done' \
+  sealed-live.cast </dev/null >/dev/null
+verdict sealed-live.cast ok 'signed by auditor@example.org'
+[ "$(stat -c %a sealed-live.cast.seal)" = 600 ] || fail "the live seal is not private like its cast"
+RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rec -q --gzip -c 'echo zipped' livez.cast.gz </dev/null >/dev/null
+verdict livez.cast.gz ok 'signed by auditor@example.org'
+# recssh too (a stand-in for ssh), in the day layout
+printf '#!/bin/sh\necho remote; exit 3\n' >fake-ssh; chmod +x fake-ssh
+rc=0; RECSSH_SSH=$WORK/fake-ssh RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECSSH" --dir R host </dev/null >/dev/null || rc=$?
+[ "$rc" = 3 ] || fail "recssh with sealing exited $rc"
+"$RECAST" verify --allowed-signers allowed R >r.out || fail "recssh's sealed recording: $(cat r.out)"
+# killed with -9 while sealing: verifies up to its last checkpoint, and says so
+printf 'seal = yes\nseal-every-lines = 10\nseal-every-seconds = 0\n' >cp.conf
+RECSSH_SYSTEM_CONFIG=$WORK/cp.conf "$RECAST" rec -q -c 'for i in $(seq 400); do echo "l $i"; sleep 0.01; done' \
+  killed.cast </dev/null >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 50); do [ "$(grep -c '"line"' killed.cast.seal 2>/dev/null)" -ge 3 ] && break; sleep 0.1; done
+kill -9 "$pid"; wait "$pid" 2>/dev/null || true
+verdict killed.cast incomplete-seal 'sealing stopped \(a crash\?\): verified through line [1-9][0-9]*, its last checkpoint'
+# ... and an edit before the last checkpoint is still found
+sed -i '5s/"l /"L /' killed.cast
+verdict killed.cast edited
+
+# rotation: a compressed recording still verifies with its seal; one that retention
+# deletes takes its seal along; merged inputs take theirs along
+old=$(date -d '-3 days' +%Y-%m-%d)
+mkdir -p T/"$old"
+cp a.cast T/"$old"/100000-a.cast; "$RECAST" seal -q -k k1 T/"$old"/100000-a.cast
+cp other.cast T/"$old"/110000-b.cast; "$RECAST" seal -q -k k1 T/"$old"/110000-b.cast
+touch -d '-3 days' T/"$old"/*.cast
+"$RECAST" rotate --compress-after 1d --min-age 0 T >rot.out || fail "rotate: $(cat rot.out)"
+[ -f T/"$old"/100000-a.cast.gz ] || fail "rotate did not compress: $(cat rot.out)"
+"$RECAST" verify --allowed-signers allowed T >rv.out || fail "compressed sealed recordings: $(cat rv.out)"
+"$RECAST" rotate --retain 2d --min-age 0 T >rot2.out || fail "rotate --retain: $(cat rot2.out)"
+[ -z "$(find T -name '*.seal')" ] || fail "retention left seals behind: $(find T -name '*.seal')"
+
+# --syslog: the final hash goes to syslog (/dev/log), where the recorded user cannot
+# edit it. CI has no syslog daemon: a listener on /dev/log in a private mount namespace.
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+  cp a.orig slog.cast
+  cat >listen.py <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+open(sys.argv[1] + ".ready", "w").close()
+with open(sys.argv[1], "wb") as out:
+    while True:
+        out.write(s.recv(65536) + b"\n"); out.flush()
+PY
+  unshare -m bash -c '
+    set -e
+    mkdir -p realdev && mount --bind /dev realdev && mount -t tmpfs tmpfs /dev
+    for d in null zero urandom random; do touch /dev/$d; mount --bind realdev/$d /dev/$d; done
+    python3 listen.py "$PWD/syslog.out" & lp=$!
+    for _ in $(seq 50); do [ -e syslog.out.ready ] && break; sleep 0.1; done
+    "$RECAST" seal -q --syslog slog.cast
+    sleep 0.3; kill $lp' || fail "the syslog namespace could not be set up"
+  final=$(grep -o '"final":"[0-9a-f]*"' slog.cast.seal | cut -d'"' -f4)
+  matches "recssh-seal: slog.cast final=$final lines=$n" syslog.out || fail "no final hash in syslog: $(cat syslog.out)"
+else
+  echo "note: not root or no mount namespaces: --syslog untested here" >&2
+fi
+
+# sealed casts still play: the real asciinema reads them, byte for byte as recast does
+require asciinema
+require script
+asciinema_cat a.cast asc.out
+"$RECAST" cat a.cast >rc.out
+[ -s rc.out ] && cmp -s asc.out rc.out || fail "asciinema cat and recast cat differ on a sealed cast"
+echo "test_seal: ok"
