@@ -30,6 +30,7 @@ void tune_malloc_for_many_files();
 
 // The subcommands of recast, one file each.
 void add_cat(CLI::App& app, int& status);
+void add_play(CLI::App& app, int& status);
 void add_info(CLI::App& app, int& status);
 void add_validate(CLI::App& app, int& status);
 void add_convert(CLI::App& app, int& status);

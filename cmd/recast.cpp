@@ -5,12 +5,13 @@
 #include "convert/registry.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"recast: record, print, inspect, validate, convert, append, merge, rotate, seal and verify\n"
+  CLI::App app{"recast: record, play, print, inspect, validate, convert, append, merge, rotate, seal and verify\n"
                "terminal recordings (asciicast v1/v2/v3 and legacy terminal logs)"};
   app.set_version_flag("--version", "recast " RECSSH_VERSION);
   app.require_subcommand(1);
   app.footer("Examples:\n"
              "  recast cat session.cast | less -R\n"
+             "  recast play --at 50% session.cast\n"
              "  recast info --json 2026-11-22/*.cast\n"
              "  recast validate --all archive/*.cast.gz\n"
              "  recast convert old-v1.json new.cast");
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   int status = 0;
   recssh::cli::add_rec(app, status);
   recssh::cli::add_cat(app, status);
+  recssh::cli::add_play(app, status);
   recssh::cli::add_info(app, status);
   recssh::cli::add_validate(app, status);
   recssh::cli::add_convert(app, status);

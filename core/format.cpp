@@ -155,9 +155,16 @@ std::unique_ptr<EventReader> open_reader(const std::string& path, const std::str
     if (detected) *detected = f;
     return f->open_dir(path, opts);
   }
-  Input in = open_input(path, options.diag);
+  return open_reader(open_input(path, options.diag), from, opts, detected);
+}
+
+std::unique_ptr<EventReader> open_reader(Input in, const std::string& from, const ReadOptions& options,
+                                         const FormatInfo** detected) {
+  const FormatInfo* f = from.empty() ? nullptr : &formats().get(from, false);
+  ReadOptions opts = options;
+  if (opts.convert.path.empty()) opts.convert.path = in.name;
   if (!f) f = &formats().detect(in);
-  if (!f->open) throw Error(path + ": format " + f->name + " is a directory, not a file");
+  if (!f->open) throw Error(in.name + ": format " + f->name + " is a directory, not a file");
   if (detected) *detected = f;
   return f->open(std::move(in), opts);
 }

@@ -154,5 +154,8 @@ FormatRegistry& formats();
 std::unique_ptr<EventReader> open_reader(const std::string& path, const std::string& from,
                                          const ReadOptions& options,
                                          const FormatInfo** detected = nullptr);
+// The same over an input already opened (source_input); `from` empty: detected.
+std::unique_ptr<EventReader> open_reader(Input in, const std::string& from, const ReadOptions& options,
+                                         const FormatInfo** detected = nullptr);
 
 } // namespace recssh

@@ -73,6 +73,11 @@ Input memory_input(std::string name, std::string bytes, Diagnostics* diag) {
   return make_input(std::move(name), std::make_unique<StringSource>(std::move(bytes)), diag, size);
 }
 
+Input source_input(std::string name, std::unique_ptr<ByteSource> raw, Diagnostics* diag,
+                   std::optional<std::uint64_t> size) {
+  return make_input(std::move(name), std::move(raw), diag, size);
+}
+
 Output::Output(const std::string& path, Overwrite overwrite, bool gzip, mode_t mode) {
   if (path == "-") {
     m_name = "<stdout>";

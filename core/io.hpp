@@ -32,6 +32,10 @@ struct Input {
 Input open_input(const std::string& path, Diagnostics* diag = nullptr);
 // The same over bytes already in memory (fuzzing, tests).
 Input memory_input(std::string name, std::string bytes, Diagnostics* diag = nullptr);
+// The same over any byte source (a file followed while it grows, a file read from an
+// offset behind its header); `size` as in Input::size.
+Input source_input(std::string name, std::unique_ptr<ByteSource> raw, Diagnostics* diag = nullptr,
+                   std::optional<std::uint64_t> size = std::nullopt);
 
 // Where a command's output goes: stdout for "-", else an AtomicFile; gzip'd when asked
 // (or the path ends in .gz). commit() finishes and publishes it.

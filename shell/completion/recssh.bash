@@ -50,7 +50,7 @@ complete -F _recssh recssh
 
 _recast() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-  local cmds="rec cat info validate convert formats append merge rotate seal verify"
+  local cmds="rec cat play info validate convert formats append merge rotate seal verify"
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W "$cmds --help --version" -- "$cur"))
     return
@@ -59,6 +59,7 @@ _recast() {
   case $sub in
     rec) opts="-c --command --overwrite --append --raw -y --yes -q --quiet --cols --rows --stdin --no-mask --mask-window --on-error -e --env -t --title -i --idle-time-limit --dir --layout --format --gzip --coalesce-ms --coalesce-bytes" ;;
     cat) opts="--from --stream --skip-bad" ;;
+    play) opts="-s --speed --no-wait -i --idle-time-limit -l --loop -m --pause-on-markers --at --at-marker --until --stream --safe --no-safe -f --follow --no-index --keyframe-interval --from" ;;
     info) opts="--json --from --skip-bad" ;;
     validate) opts="--all -q --quiet --from" ;;
     convert) opts="--from --to --v3-precision --overwrite --gzip --skip-bad -v --verbose" ;;
@@ -75,6 +76,8 @@ _recast() {
     --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     -c | --command) COMPREPLY=($(compgen -c -- "$cur")); return ;;
     --gap) COMPREPLY=($(compgen -W "keep drop cap:" -- "$cur")); return ;;
+    --at | --until) COMPREPLY=($(compgen -W "0 10% 25% 50% 75% 90% end" -- "$cur")); return ;;
+    -s | --speed | -i | --idle-time-limit | --at-marker | --keyframe-interval) return ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$opts --help" -- "$cur"))

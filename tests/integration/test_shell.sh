@@ -62,6 +62,14 @@ complete_line recssh --dir /tmp alp | matches alpha-bastion || fail "host comple
 complete_line recssh --stdin -p 22 be | matches beta-db || fail "host completion after ssh options: $(complete_line recssh --stdin -p 22 be | tr '\n' ' ')"
 complete_line recast co | matches -x convert || fail "recast subcommand completion"
 complete_line recast convert --t | matches -x -- --to || fail "recast convert option completion"
+complete_line recast pl | matches -x play || fail "recast play completion"
+complete_line recast play --at-m | matches -x -- --at-marker || fail "recast play option completion"
+complete_line recast play --at "" | matches -x 50% || fail "recast play --at <TAB>"
+# Every option of play's --help is completed.
+for opt in $("$RECAST" play --help | grep -oE -- '--[a-z0-9-]+' | sort -u); do
+  [ "$opt" = --help ] && continue
+  complete_line recast play "$opt" | matches -x -- "$opt" || fail "bash completion lacks recast play $opt"
+done
 
 # --- the cron line and the systemd service run as written (paths swapped, dry run) ------------
 mkdir -p "$WORK/rotroot"

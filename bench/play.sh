@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# recast play: how long until the right screen is there, one run each (the files are
+# large: run it once, not in a loop). Needs a build (make build); asciinema 2.2 for
+# the reference line.
+#   bash bench/play.sh [SIZE_MB]   (default 256; the issue's target is measured on 1024)
+# Lines:
+#   first frame      play --until 0 (open, header, first event): the cost of starting
+#   cat              recast cat, the parse speed the emulation is compared with
+#   asciinema cat    the same file through asciinema 2.2's cat
+#   at 90% cold      --at 90% with no index: duration pass + emulation of 90%
+#   at 90% index     the same with the index the previous line wrote
+#   back 10% index   --at 80% with the index (a jump back by a keyframe)
+# Each play line prints wall seconds, peak RSS and, for the emulating lines, MB/s of
+# file emulated.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=${1:-256}
+recast=build/cmd/recast
+data=bench/data
+mkdir -p "$data"
+cast=$data/play-$size.cast
+[ -s "$cast" ] || build/bench/gen_cast "$cast" "$size" 3 mixed >/dev/null
+bytes=$(stat -c %s "$cast")
+echo "input: $cast, $(awk "BEGIN{print $bytes/1048576}") MiB"
+export XDG_CACHE_HOME=$PWD/$data/play-cache
+rm -rf "$XDG_CACHE_HOME"
+TIMEFORMAT='%3R'
+# timed NAME SHARE CMD...: one run; SHARE = the part of the file the command reads (for MB/s)
+timed() {
+  local name=$1 share=$2 w m; shift 2
+  { time /usr/bin/time -f "%M" -o "$data/time.out" "$@" >/dev/null 2>"$data/stderr.out"; } 2>"$data/wall.out"
+  read -r m <"$data/time.out"
+  read -r w <"$data/wall.out"
+  printf '%-18s %8.3f s  peak RSS %6.1f MiB' "$name" "$w" "$(awk "BEGIN{print $m/1024}")"
+  [ "$share" = 0 ] || printf '  %6.0f MB/s' "$(awk "BEGIN{w=$w; if (w<0.001) w=0.001; print $bytes*$share/1e6/w}")"
+  printf '\n'
+}
+cat "$cast" >/dev/null # the file in the page cache, as for every line below
+timed "first frame" 0 "$recast" play --no-wait --no-index --until 0 "$cast"
+timed "cat" 1 "$recast" cat "$cast"
+if command -v asciinema >/dev/null; then
+  timed "asciinema cat" 1 setsid script -qec "asciinema cat '$cast' > /dev/null" /dev/null
+fi
+timed "at 90% cold" 0.9 "$recast" play --no-wait --at 90% --until 90% "$cast"
+timed "at 90% index" 0 "$recast" play --no-wait --at 90% --until 90% "$cast"
+timed "back 10% index" 0 "$recast" play --no-wait --at 80% --until 80% "$cast"
+ls -l "$XDG_CACHE_HOME"/recssh/play/ | tail -n +2 | awk '{print "index: " $5 " bytes"}'

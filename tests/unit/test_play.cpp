@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: MIT
+// play/: time specs, keys, --safe, the emulated screen's paint round trip, keyframes,
+// and the player's timing and seeking driven by a manual clock.
+#include "core/printable.hpp"
+#include "helpers.hpp"
+#include "play/index.hpp"
+#include "play/keyframes.hpp"
+#include "play/keys.hpp"
+#include "play/player.hpp"
+#include "play/safe_filter.hpp"
+#include "play/screen.hpp"
+#include "play/time_spec.hpp"
+
+#include <catch2/catch.hpp>
+#include <random>
+
+using namespace recssh;
+using namespace recssh::play;
+
+TEST_CASE("time specs: seconds, clock forms, percent, end") {
+  auto t = [](std::string_view s) { return parse_time_spec(s); };
+  CHECK(t("90")->time == Micros(90'000'000));
+  CHECK(t("2.5")->time == Micros(2'500'000));
+  CHECK(t("1:30")->time == Micros(90'000'000));
+  CHECK(t("01:02:03.5")->time == Micros(3'723'500'000));
+  CHECK(t("0:00:00.000001")->time == Micros(1));
+  CHECK(t("50%")->kind == TimeSpec::Kind::percent);
+  CHECK(t("50%")->resolve(Micros(10'000'001)) == Micros(5'000'001)); // rounded
+  CHECK(t("12.5%")->resolve(Micros(8'000'000)) == Micros(1'000'000));
+  CHECK(t("end")->resolve(Micros(42)) == Micros(42));
+  CHECK(t("100%")->resolve(Micros(42)) == Micros(42));
+  for (const char* bad : {"", "abc", "1:75", "1:2:3:4", "-5", "1e3", "101%", "1e1%", ":30", "1:", "5s", "1::2", "+3"})
+    CHECK_FALSE(t(bad));
+  CHECK(format_clock(Micros(3'723'500'000)) == "1:02:03");
+  CHECK(format_clock(Micros(59'999'999)) == "0:59");
+}
+
+TEST_CASE("keys: plain, arrows with and without Shift, split sequences") {
+  KeyDecoder d;
+  std::vector<Key> k;
+  d.feed(" .][+-q?t<>\x03", k);
+  CHECK(k == std::vector<Key>{Key::pause, Key::step, Key::next_marker, Key::prev_marker, Key::faster, Key::slower,
+                              Key::quit, Key::help, Key::status, Key::back_pct, Key::forward_pct, Key::quit});
+  k.clear();
+  d.feed("\x1b[C\x1b[D\x1bOC\x1b[1;2C\x1b[1;2D", k);
+  CHECK(k == std::vector<Key>{Key::forward, Key::back, Key::forward, Key::forward_pct, Key::back_pct});
+  k.clear();
+  d.feed("\x1b[1;", k);
+  CHECK(k.empty());
+  d.feed("2C", k);
+  CHECK(k == std::vector<Key>{Key::forward_pct});
+  k.clear();
+  d.feed("\x1b[A", k); // up: nothing
+  CHECK(k.empty());
+}
+
+namespace {
+std::string safe(std::string_view in, std::size_t chunk = 0) {
+  SafeFilter f;
+  std::string out;
+  if (chunk == 0) {
+    f.filter(in, out);
+  } else {
+    for (std::size_t i = 0; i < in.size(); i += chunk) f.filter(in.substr(i, chunk), out);
+  }
+  return out;
+}
+} // namespace
+
+TEST_CASE("--safe drops what could act on the viewer, keeps how the screen is drawn") {
+  const std::string kept = "plain \x1b[1;31mred\x1b[0m \x1b[2J\x1b[H\x1b[?1049h\x1b[?25l caf\xc3\xa9 \xc2\xa9 \x1b(B\x1b" "7";
+  CHECK(safe(kept) == kept);
+  struct Case {
+    const char* what;
+    std::string in;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"OSC 52 clipboard (BEL)", "\x1b]52;c;ZWNobyBwd25lZA==\x07"},
+           {"OSC 52 clipboard (ST)", "\x1b]52;c;ZWNobw==\x1b\\"},
+           {"title", "\x1b]0;owned\x07"},
+           {"window title", "\x1b]2;owned\x1b\\"},
+           {"icon", "\x1b]1;owned\x07"},
+           {"palette", "\x1b]4;1;rgb:ff/00/00\x07"},
+           {"colour query", "\x1b]11;?\x07"},
+           {"file hyperlink", "\x1b]8;;file:///etc/passwd\x07"},
+           {"DCS DECRQSS", "\x1bP$qm\x1b\\"},
+           {"DCS tmux", "\x1bPtmux;\x1b\x1b]52;c;eA==\x07\x1b\\"},
+           {"APC", "\x1b_payload\x1b\\"},
+           {"PM", "\x1b^payload\x1b\\"},
+           {"SOS", "\x1bXpayload\x1b\\"},
+           {"DA", "\x1b[c"},
+           {"DA2", "\x1b[>c"},
+           {"DSR", "\x1b[6n"},
+           {"DECRQM", "\x1b[?2004$p"},
+           {"window ops", "\x1b[8;100;200t"},
+           {"title report", "\x1b[21t"},
+           {"bracketed paste on", "\x1b[?2004h"},
+           {"paste end marker", "\x1b[201~"},
+           {"C1 CSI", "\xc2\x9b" "6n"},
+           {"C1 OSC", "\xc2\x9d" "52;c;eA==\x07"},
+           {"C1 DCS", "\xc2\x90$qm\x1b\\"},
+       }) {
+    INFO(c.what);
+    CHECK(safe("a" + c.in + "b") == "ab");
+    CHECK(safe("a" + c.in + "b", 1) == "ab"); // split at every byte
+  }
+  // Hyperlinks to the web stay, and the sequence that ends one.
+  std::string link = "\x1b]8;;https://example.org/\x1b\\x\x1b]8;;\x1b\\";
+  CHECK(safe(link) == link);
+}
+
+namespace {
+// Random output a program could write: text (combining characters too), SGR, cursor
+// movement, erasing, scrolling regions, insert/delete, alternate screen, saved cursor,
+// modes, cursor visibility, title. Wide characters have their own test: random
+// erases cut them in half, a state libvterm keeps differently from terminals.
+std::string random_output(std::mt19937& rng, std::size_t pieces) {
+  static const std::vector<std::string> parts = {
+      "hello", "wörld", "e\xcc\x81", " ", "\r\n", "\n", "\r", "\t", "\b",
+      "\x1b[1m", "\x1b[3m", "\x1b[4m", "\x1b[7m", "\x1b[9m", "\x1b[0m", "\x1b[22m", "\x1b[31m", "\x1b[42m", "\x1b[95m",
+      "\x1b[38;5;208m", "\x1b[48;5;17m", "\x1b[38;2;10;20;30m", "\x1b[48;2;200;100;0m", "\x1b[39;49m",
+      "\x1b[H", "\x1b[5;10H", "\x1b[2A", "\x1b[3B", "\x1b[4C", "\x1b[2D", "\x1b[K", "\x1b[1K", "\x1b[2K", "\x1b[J",
+      "\x1b[1J", "\x1b[2J", "\x1b[2L", "\x1b[M", "\x1b[3P", "\x1b[2@", "\x1b[3X", "\x1b[3;8r", "\x1b[r", "\x1b[S",
+      "\x1b[T", "\x1bM", "\x1b" "7", "\x1b" "8", "\x1b[?25l", "\x1b[?25h", "\x1b[?1049h", "\x1b[?1049l",
+      "\x1b[?47h", "\x1b[?47l", "\x1b]2;t\xc3\xaftle\x07", "\x1b[?7l", "\x1b[?7h", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+      "\x1b[10;40H", "\x1b[?5h", "\x1b[?5l"};
+  std::string out;
+  for (std::size_t i = 0; i < pieces; ++i) out += parts[rng() % parts.size()];
+  return out;
+}
+} // namespace
+
+TEST_CASE("paint(screen) fed to a fresh emulator gives the same screen (random programs)") {
+  std::mt19937 rng(20261203);
+  for (int round = 0; round < 400; ++round) {
+    TermSize size{int(10 + rng() % 50), int(3 + rng() % 15)};
+    Screen a(size);
+    std::string program = random_output(rng, 1 + rng() % 120);
+    a.feed(program);
+    Screen b(size);
+    b.feed(a.paint());
+    INFO("round " << round << " size " << format_size(size) << " program " << recssh::printable(program));
+    CHECK(b.dump() == a.dump());
+    // And what comes next draws the same on both.
+    std::string more = random_output(rng, 20);
+    a.feed(more);
+    b.feed(more);
+    INFO("then " << recssh::printable(more));
+    CHECK(b.dump() == a.dump());
+  }
+}
+
+TEST_CASE("paint: wide characters, whole and written over") {
+  for (std::string program : {std::string("\xe4\xb8\xad\xe6\x96\x87 ok\r\n\x1b[31m\xe4\xb8\xad"),
+                               std::string("\xe4\xb8\xad\xe6\x96\x87\x1b[1;2Hw"), // the right half of 中
+                               std::string("abc\x1b[1;9H\xe4\xb8\xad\xe6\x96\x87xyz")}) {
+    Screen a({10, 2});
+    a.feed(program);
+    Screen b({10, 2});
+    b.feed(a.paint());
+    CHECK(b.dump() == a.dump());
+  }
+}
+
+TEST_CASE("paint keeps the primary screen under the alternate one") {
+  Screen a({20, 4});
+  a.feed("under\r\n\x1b[32mgreen\x1b[?1049h\x1b[Hon top");
+  CHECK(a.alternate());
+  Screen b({20, 4});
+  b.feed(a.paint());
+  CHECK(b.dump() == a.dump());
+  a.feed("\x1b[?1049l");
+  b.feed("\x1b[?1049l");
+  CHECK(b.dump() == a.dump());
+  CHECK(a.dump().find("green") != std::string::npos);
+}
+
+TEST_CASE("paint drops the title when asked") {
+  Screen a({20, 4});
+  a.feed("\x1b]2;secret\x07x");
+  CHECK(a.paint().find("secret") != std::string::npos);
+  CHECK(a.paint(Screen::Title::drop).find("secret") == std::string::npos);
+}
+
+TEST_CASE("keyframes: bounded, thinned evenly, found by events and time") {
+  KeyframeSet s(100, 8);
+  for (std::uint64_t i = 1; i <= 100; ++i) {
+    std::uint64_t bytes = i * 100;
+    if (!s.due(bytes)) continue;
+    Keyframe k;
+    k.consumed = i;
+    k.time = Micros(i * 1000);
+    k.out_bytes = bytes;
+    s.add(k);
+  }
+  CHECK(s.frames().size() <= 8);
+  CHECK(s.frames().size() >= 4);
+  CHECK(s.interval() > 100);
+  for (std::size_t i = 1; i < s.frames().size(); ++i) CHECK(s.frames()[i].consumed > s.frames()[i - 1].consumed);
+  CHECK(s.at_or_before(0) == nullptr);
+  const Keyframe* k = s.before_time(Micros(50'500));
+  REQUIRE(k);
+  CHECK(k->time <= Micros(50'500));
+  CHECK(s.at_or_before(k->consumed) == k);
+
+  // The paints' bytes are bounded too.
+  KeyframeSet b(1, 1000, 1000);
+  for (std::uint64_t i = 1; i <= 200; ++i) {
+    if (!b.due(i * 10)) continue;
+    Keyframe k;
+    k.consumed = i;
+    k.out_bytes = i * 10;
+    k.paint.assign(100, 'x');
+    b.add(k);
+  }
+  CHECK(b.frames().size() <= 10);
+  CHECK(b.frames().size() >= 5);
+  CHECK(b.frames().front().consumed == 1);
+}
+
+namespace {
+std::string cast(const std::string& events, const std::string& extra_header = "") {
+  return "{\"version\": 2, \"width\": 20, \"height\": 5" + extra_header + "}\n" + events;
+}
+} // namespace
+
+TEST_CASE("index: round trip, stale on any change of the file, damaged means stale") {
+  test::TempPath f(".cast");
+  test::write_file(f.path, cast("[1.0, \"o\", \"a\"]\n"));
+  auto id = identify(f.path);
+  REQUIRE(id);
+  char dir_template[] = "/tmp/recssh-test-idx-XXXXXX";
+  std::string dir = mkdtemp(dir_template);
+  std::string file = index_path(dir + "/a/b", f.path, "o", "");
+  CHECK(file != index_path(dir + "/a/b", f.path, "e", ""));
+  Index ix;
+  ix.file = *id;
+  ix.interval = 4096;
+  ix.duration = Micros(1'000'000);
+  Keyframe k;
+  k.consumed = 3;
+  k.time = Micros(5);
+  k.play = Micros(4);
+  k.out_bytes = 9;
+  k.line = 4;
+  k.offset = 10;
+  k.size = {20, 5};
+  k.paint = "\x1b[H\nwith\nnewlines\n";
+  ix.keyframes = {k, k};
+  ix.keyframes[1].consumed = 7;
+  ix.markers = {Marker{2, Micros(3), "label\nwith newline"}};
+  save_index(file, ix);
+  IndexState state = IndexState::missing;
+  auto back = load_index(file, *id, state);
+  REQUIRE(back);
+  CHECK(state == IndexState::fresh);
+  CHECK(back->keyframes.size() == 2);
+  CHECK(back->keyframes[1].consumed == 7);
+  CHECK(back->keyframes[0].paint == k.paint);
+  CHECK(back->markers[0].label == "label\nwith newline");
+  CHECK(back->duration == Micros(1'000'000));
+  // The file changed: stale.
+  test::write_file(f.path, cast("[1.0, \"o\", \"b\"]\n"));
+  auto id2 = identify(f.path);
+  REQUIRE(id2);
+  CHECK_FALSE(load_index(file, *id2, state));
+  CHECK(state == IndexState::stale);
+  // Every truncation of the index is stale, never a crash or a half index.
+  std::string bytes = test::read_file(file);
+  for (std::size_t n = 0; n < bytes.size(); n += 7) {
+    test::write_file(file, bytes.substr(0, n));
+    state = IndexState::missing;
+    CHECK_FALSE(load_index(file, *id, state));
+    CHECK(state == IndexState::stale);
+  }
+  test::write_file(file, std::string("recssh-play-index 1\nfile 1 2 x\n") + std::string(100, '\xff'));
+  CHECK_FALSE(load_index(file, *id, state));
+  std::system(("rm -rf " + dir).c_str());
+}
+
+namespace {
+// A clock that moves only when the player waits, and keys given at set times.
+class ManualIo final : public PlayerIo {
+public:
+  std::vector<std::pair<Micros, Key>> keys; // in time order
+  std::vector<std::pair<Micros, std::string>> writes;
+  std::vector<std::string> notices;
+  Micros clock{1'000'000};
+  Micros now() override { return clock; }
+  Key wait(std::optional<Micros> deadline) override {
+    if (!keys.empty() && (!deadline || keys.front().first <= *deadline)) {
+      clock = std::max(clock, keys.front().first);
+      Key k = keys.front().second;
+      keys.erase(keys.begin());
+      return k;
+    }
+    if (!deadline) return Key::quit; // nothing would ever come
+    clock = std::max(clock, *deadline);
+    return Key::none;
+  }
+  void write(std::string_view b) override { writes.emplace_back(clock, std::string(b)); }
+  void notice(const std::string& m) override { notices.push_back(m); }
+  std::string all() const {
+    std::string s;
+    for (const auto& w : writes) s += w.second;
+    return s;
+  }
+  // When `text` was written (relative to the start), or -1.
+  std::int64_t when(std::string_view text) const {
+    for (const auto& w : writes)
+      if (w.second.find(text) != std::string::npos) return (w.first - Micros(1'000'000)).count();
+    return -1;
+  }
+};
+
+} // namespace
+
+TEST_CASE("player: timing with speed and idle cap, from a manual clock") {
+  test::TempPath f(".cast");
+  test::write_file(f.path, cast("[1.0, \"o\", \"a\"]\n[11.0, \"o\", \"b\"]\n[12.0, \"o\", \"c\"]\n"));
+  SECTION("real time") {
+    ManualIo io;
+    PlayOptions o;
+    o.path = f.path;
+    Player p(o, io);
+    p.run();
+    CHECK(io.when("a") == 1'000'000);
+    CHECK(io.when("b") == 11'000'000);
+    CHECK(io.when("c") == 12'000'000);
+  }
+  SECTION("speed 2 and an idle cap of 2 s") {
+    ManualIo io;
+    PlayOptions o;
+    o.path = f.path;
+    o.speed = 2;
+    o.idle_limit = Micros(2'000'000);
+    Player p(o, io);
+    p.run();
+    CHECK(io.when("a") == 500'000);
+    CHECK(io.when("b") == 1'500'000);
+    CHECK(io.when("c") == 2'000'000);
+  }
+  SECTION("the header's idle limit when there is no flag") {
+    test::write_file(f.path, cast("[1.0, \"o\", \"a\"]\n[11.0, \"o\", \"b\"]\n", ", \"idle_time_limit\": 1.5"));
+    ManualIo io;
+    PlayOptions o;
+    o.path = f.path;
+    Player p(o, io);
+    p.run();
+    CHECK(io.when("b") == 2'500'000);
+  }
+  SECTION("pause, resume, step") {
+    ManualIo io;
+    io.keys = {{Micros(1'500'000), Key::pause},
+               {Micros(5'000'000), Key::step},
+               {Micros(6'000'000), Key::step},
+               {Micros(7'000'000), Key::pause}};
+    PlayOptions o;
+    o.path = f.path;
+    o.interactive = true;
+    Player p(o, io);
+    p.run();
+    CHECK(io.when("a") == 4'000'000); // paused before it, stepped at clock 5.0
+    CHECK(io.when("b") == 5'000'000); // stepped again: a 10 s gap skipped
+    CHECK(io.when("c") == 7'000'000); // resumed at 7.0 (clock 8.0), c one second after b
+  }
+  SECTION("--until and --at") {
+    ManualIo io;
+    PlayOptions o;
+    o.path = f.path;
+    o.no_wait = true;
+    o.at = parse_time_spec("5");
+    o.until = parse_time_spec("11.5");
+    Player p(o, io);
+    p.run();
+    std::string all = io.all();
+    CHECK(all.find('b') != std::string::npos);
+    CHECK(all.find('c') == std::string::npos);
+    CHECK(p.screen().dump().find("ab") != std::string::npos);
+  }
+  SECTION("pause on markers, loop") {
+    test::write_file(f.path, cast("[1.0, \"o\", \"a\"]\n[2.0, \"m\", \"here\"]\n[3.0, \"o\", \"b\"]\n"));
+    ManualIo io;
+    io.keys = {{Micros(10'000'000), Key::pause}, {Micros(30'000'000), Key::quit}};
+    PlayOptions o;
+    o.path = f.path;
+    o.pause_on_markers = true;
+    o.loop = true;
+    o.interactive = true;
+    Player p(o, io);
+    p.run();
+    CHECK(io.when("b") == 10'000'000); // paused at the marker (2.0) until 11.0, b one second later
+    int plays = 0;
+    for (const auto& w : io.writes) plays += w.second == "a";
+    CHECK(plays >= 2);
+  }
+}
+
+TEST_CASE("player: --at shows the screen of the whole output up to there, with and without keyframes") {
+  std::mt19937 rng(7);
+  std::string events;
+  std::string all_output;
+  std::vector<std::string> outputs;
+  for (int i = 0; i < 300; ++i) {
+    std::string o = random_output(rng, 8);
+    outputs.push_back(o);
+    std::string json;
+    for (unsigned char c : o) {
+      char buf[8];
+      if (c < 0x20 || c == '"' || c == '\\') {
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        json += buf;
+      } else {
+        json += char(c);
+      }
+    }
+    events += "[" + std::to_string(i) + ".5, \"o\", \"" + json + "\"]\n";
+    if (i % 50 == 0) events += "[" + std::to_string(i) + ".6, \"m\", \"mark " + std::to_string(i) + "\"]\n";
+  }
+  test::TempPath f(".cast");
+  test::write_file(f.path, "{\"version\": 2, \"width\": 30, \"height\": 8}\n" + events);
+  char dir_template[] = "/tmp/recssh-test-idx-XXXXXX";
+  std::string dir = mkdtemp(dir_template);
+  for (int t : {0, 1, 57, 150, 299}) {
+    Screen expected({30, 8});
+    for (int i = 0; i <= t; ++i) expected.feed(outputs[i]);
+    for (bool index : {false, true}) {
+      for (int run = 0; run < 2; ++run) { // the second run reads the index the first wrote
+        ManualIo io;
+        PlayOptions o;
+        o.path = f.path;
+        o.no_wait = true;
+        o.at = parse_time_spec(std::to_string(t) + ".7");
+        o.until = o.at;
+        o.keyframe_bytes = 1024;
+        if (index) o.index_dir = dir;
+        Player p(o, io);
+        p.run();
+        INFO("t=" << t << " index " << index << " run " << run);
+        CHECK(p.screen().dump() == expected.dump());
+        Screen painted({30, 8});
+        painted.feed(io.all());
+        CHECK(painted.dump() == expected.dump());
+        if (index && run == 1 && t > 57) CHECK(p.index_loaded());
+      }
+    }
+  }
+  // Seeking back and forth in one player: keyframes in memory.
+  ManualIo io;
+  io.keys = {{Micros(2'000'000), Key::back}, {Micros(2'000'001), Key::prev_marker}, {Micros(2'000'002), Key::quit}};
+  PlayOptions o;
+  o.path = f.path;
+  o.interactive = true;
+  o.at = parse_time_spec("120.7");
+  o.keyframe_bytes = 1024;
+  o.speed = 1e-6; // no event is due before the keys
+  Player p(o, io);
+  p.run();
+  CHECK_FALSE(p.keyframes().frames().empty());
+  Screen expected({30, 8});
+  for (int i = 0; i <= 100; ++i) expected.feed(outputs[i]); // the marker at 100.6
+  CHECK(p.screen().dump() == expected.dump());
+  Screen painted({30, 8});
+  painted.feed(io.all());
+  CHECK(painted.dump() == expected.dump());
+  std::system(("rm -rf " + dir).c_str());
+}
