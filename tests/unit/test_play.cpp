@@ -207,11 +207,11 @@ TEST_CASE("keyframes: bounded, thinned evenly, found by events and time") {
   KeyframeSet b(1, 1000, 1000);
   for (std::uint64_t i = 1; i <= 200; ++i) {
     if (!b.due(i * 10)) continue;
-    Keyframe k;
-    k.consumed = i;
-    k.out_bytes = i * 10;
-    k.paint.assign(100, 'x');
-    b.add(k);
+    Keyframe frame;
+    frame.consumed = i;
+    frame.out_bytes = i * 10;
+    frame.paint.assign(100, 'x');
+    b.add(frame);
   }
   CHECK(b.frames().size() <= 10);
   CHECK(b.frames().size() >= 5);
