@@ -18,9 +18,16 @@ namespace {
 // occur, so the first line's placeholders are exactly ours.
 const std::string k_placeholder(64, '0');
 
+// Only a regular file can be read again for its hash: a pipe's or a device's bytes
+// were the conversion's, and /dev/zero would be hashed forever.
+bool hashable(const SourceFile& f) {
+  struct stat st {};
+  return !f.path.empty() && f.path != "-" && ::stat(f.path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 std::vector<std::string> hash_files(const std::vector<SourceFile>& files) {
   std::vector<std::string> out;
-  for (const auto& f : files) out.push_back(f.path.empty() || f.path == "-" ? "" : sha256_file(f.path));
+  for (const auto& f : files) out.push_back(hashable(f) ? sha256_file(f.path) : "");
   return out;
 }
 
@@ -125,7 +132,7 @@ void write_cast(EventReader& reader, const ConvertJob& job, ConvertResult& resul
       if (out.patchable_fd() >= 0) {
         // Hash on a second core while converting, then fill in the header.
         pending = std::async(std::launch::async, hash_files, result.source.files);
-        for (const auto& f : result.source.files) hashes.push_back(f.path == "-" ? "" : k_placeholder);
+        for (const auto& f : result.source.files) hashes.push_back(hashable(f) ? k_placeholder : "");
       } else {
         hashes = hash_files(result.source.files);
         result.sha256 = hashes;

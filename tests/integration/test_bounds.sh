@@ -38,4 +38,24 @@ printf '{"version": 1, "stdout": [[0.1, "a"], ' >ws.json
 expect_fail 1 'blank space' timeout 20 "$RECAST" cat --from v1 ws2.json
 rm -f ws2.json big.json big.json.gz big.cast
 
+# --- endless and zero inputs: decided within a bound, never taken for an empty recording
+expect_fail 1 'error' timeout 20 "$RECAST" cat /dev/zero
+expect_fail 1 'error' timeout 20 "$RECAST" convert /dev/zero z.cast
+[ ! -e z.cast ] || fail "/dev/zero converted to something"
+expect_fail 1 'error' timeout 20 sh -c "cat /dev/zero | '$RECAST' cat -"
+head -c 100000 /dev/zero >zeros
+expect_fail 1 'error' timeout 20 "$RECAST" convert zeros z.cast
+expect_fail 1 'all empty: not a ttyrec' timeout 20 "$RECAST" convert --from ttyrec zeros z.cast
+expect_fail 1 'empty frames in a row' timeout 20 "$RECAST" convert --from ttyrec /dev/zero z.cast
+[ ! -e z.cast ] || fail "zeros converted to a cast"
+# (not raw, nor script without a timing file, which is raw: a byte stream by request,
+# `cat` of a live pipe included)
+for f in v2 v3 tlog audit bsd-script sudo; do
+  rc=0
+  timeout 20 "$RECAST" cat --from "$f" /dev/zero >/dev/null 2>err || rc=$?
+  [ "$rc" = 1 ] || fail "cat --from $f /dev/zero: status $rc (124: it never ended): $(head -c 300 err)"
+done
+# a real ttyrec is still one
+"$RECAST" convert "$FIXTURES/ttyrec/hello-bold.ttyrec" hb.cast 2>err || fail "ttyrec fixture: $(cat err)"
+
 echo ok

@@ -95,3 +95,11 @@ TEST_CASE("v1 documents that are cut, doubled or not JSON are errors with a plac
   CHECK_NOTHROW(v1("{\"version\": 1, \"stdout\": []}"));
 }
 
+TEST_CASE("ttyrec detection wants frames with output, not zeros", "[convert][ttyrec]") {
+  CHECK_FALSE(convert::probe_ttyrec(std::string(4096, '\0')));
+  CHECK_FALSE(convert::probe_ttyrec2(std::string(4096, '\0')));
+  const std::string frame("\x10\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00hi", 14);
+  CHECK(convert::probe_ttyrec(frame + frame));
+  // a recording that starts with empty frames is still one if output follows
+  CHECK(convert::probe_ttyrec(std::string(12, '\0') + frame));
+}
