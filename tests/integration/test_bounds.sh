@@ -68,4 +68,29 @@ RECSSH_THREADS=4 timeout 60 "$RECAST" cat long.cast | cmp -s - <(timeout 60 env 
   fail "long lines: 4 threads and 1 disagree"
 rm -f long.cast
 
+# --- convert -r: links not followed, outputs only under OUTDIR, the sources' modes
+mkdir -p tree/sub outside elsewhere outdir
+cp "$FIXTURES/ttyrec/hello-bold.ttyrec" tree/open.ttyrec
+cp "$FIXTURES/ttyrec/hello-bold.ttyrec" tree/private.ttyrec
+chmod 600 tree/private.ttyrec
+chmod 644 tree/open.ttyrec
+cp "$FIXTURES/ttyrec/hello-bold.ttyrec" outside/secret.ttyrec
+ln -s ../outside/secret.ttyrec tree/link.ttyrec
+ln -s ../outside tree/linkdir
+cp "$FIXTURES/ttyrec/hello-bold.ttyrec" tree/sub/x.ttyrec
+ln -s ../elsewhere outdir/sub # an output subdirectory that leads out
+rc=0
+(umask 022; timeout 20 "$RECAST" convert -r tree -o outdir) 2>err || rc=$?
+[ "$rc" = 1 ] || fail "convert -r: status $rc (the symlinked output directory must fail): $(cat err)"
+matches 'link.ttyrec: a symbolic link' err || fail "no warning for a symlinked file: $(cat err)"
+matches 'linkdir: a symbolic link' err || fail "no warning for a symlinked directory: $(cat err)"
+matches -F 'outdir/sub is not a directory (a symbolic link?)' err || fail "output through a symlink: $(cat err)"
+[ -z "$(ls -A elsewhere)" ] || fail "convert -r wrote outside OUTDIR: $(ls -A elsewhere)"
+[ ! -e outdir/link.cast ] && [ ! -e outdir/linkdir ] || fail "a symlinked input was converted"
+[ "$(stat -c %a outdir/private.cast)" = 600 ] || fail "a 0600 source gave $(stat -c %a outdir/private.cast)"
+[ "$(stat -c %a outdir/open.cast)" = 644 ] || fail "a 0644 source gave $(stat -c %a outdir/open.cast)"
+# single conversions keep the mode too
+"$RECAST" convert tree/private.ttyrec one.cast
+[ "$(stat -c %a one.cast)" = 600 ] || fail "convert of a 0600 source gave $(stat -c %a one.cast)"
+
 echo ok
