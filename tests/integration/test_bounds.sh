@@ -93,4 +93,17 @@ matches -F 'outdir/sub is not a directory (a symbolic link?)' err || fail "outpu
 "$RECAST" convert tree/private.ttyrec one.cast
 [ "$(stat -c %a one.cast)" = 600 ] || fail "convert of a 0600 source gave $(stat -c %a one.cast)"
 
+# --- SIGINT and SIGTERM during a conversion remove its temporary output
+for sig in INT TERM; do
+  rm -f fifo && mkfifo fifo
+  mkdir -p sigout
+  (printf 'line one\nline two\n%0600d\n' 0; sleep 10) >fifo &
+  feeder=$!
+  rc=0
+  timeout -s "$sig" 2 "$RECAST" convert --from raw fifo sigout/s.cast 2>err || rc=$?
+  kill "$feeder" 2>/dev/null || true
+  wait "$feeder" 2>/dev/null || true
+  [ "$rc" = 124 ] || fail "SIG$sig: convert ended with $rc before the signal: $(cat err)"
+  [ -z "$(ls -A sigout)" ] || fail "SIG$sig left $(ls -A sigout) behind"
+done
 echo ok

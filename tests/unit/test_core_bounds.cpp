@@ -126,6 +126,19 @@ TEST_CASE("long lines pass the batch decoder whole, in order, with any number of
   }
 }
 
+TEST_CASE("temporary files are remembered for the signal handler and forgotten", "[core][signals]") {
+  static const char a[] = "/tmp/a", b[] = "/tmp/b";
+  int sa = remember_temp_file(a), sb = remember_temp_file(b);
+  CHECK(sa >= 0);
+  CHECK(sb >= 0);
+  CHECK(sa != sb);
+  forget_temp_file(sa);
+  CHECK(remember_temp_file(a) == sa); // the slot is free again
+  forget_temp_file(sa);
+  forget_temp_file(sb);
+  forget_temp_file(-1); // a file that found no slot
+}
+
 TEST_CASE("ttyrec detection wants frames with output, not zeros", "[convert][ttyrec]") {
   CHECK_FALSE(convert::probe_ttyrec(std::string(4096, '\0')));
   CHECK_FALSE(convert::probe_ttyrec2(std::string(4096, '\0')));
