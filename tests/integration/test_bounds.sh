@@ -106,4 +106,30 @@ for sig in INT TERM; do
   [ "$rc" = 124 ] || fail "SIG$sig: convert ended with $rc before the signal: $(cat err)"
   [ -z "$(ls -A sigout)" ] || fail "SIG$sig left $(ls -A sigout) behind"
 done
+# --- rotate --dry-run only reads: no lock, journal or state directory, and it works
+# where nothing can be written (a read-only bind mount, an immutable directory, when
+# the system lets this test make them; the unprivileged user is in test_archive.sh)
+old=$(date -d '-5 days' +%Y-%m-%d)
+mkdir -p "R/$old"
+printf '{"version": 2, "width": 80, "height": 24}\n[0.1, "o", "x"]\n' >"R/$old/090000-d.cast"
+touch -d '-5 days' "R/$old/090000-d.cast"
+export RECSSH_ROTATE_STATE_DIR="$WORK/state"
+dry() { timeout 20 "$RECAST" rotate --dry-run --retain 2d --compress-after 1d --merge-daily --min-age 0 R; }
+ls -laR R >before
+dry >dry.log 2>&1 || fail "dry run on a writable tree: $(cat dry.log)"
+matches "would delete R/$old/090000-d.cast" dry.log || fail "dry run: $(cat dry.log)"
+ls -laR R >after
+cmp -s before after || fail "a dry run changed the tree: $(diff before after)"
+[ ! -e "$WORK/state" ] || fail "a dry run created rotate's state directory"
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+  unshare -m sh -c "mount --bind -o ro R R && '$RECAST' rotate --dry-run --retain 2d --merge-daily --compress-after 1d --min-age 0 R" \
+    >ro.log 2>&1 || fail "dry run on a read-only bind mount: $(cat ro.log)"
+  matches "would delete R/$old/090000-d.cast" ro.log || fail "read-only dry run: $(cat ro.log)"
+fi
+if chattr +i "R/$old" 2>/dev/null; then
+  at_exit "chattr -i '$WORK/R/$old'"
+  dry >imm.log 2>&1 || { chattr -i "R/$old"; fail "dry run on an immutable directory: $(cat imm.log)"; }
+  chattr -i "R/$old"
+  matches "would delete R/$old/090000-d.cast" imm.log || fail "immutable dry run: $(cat imm.log)"
+fi
 echo ok
