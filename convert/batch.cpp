@@ -167,8 +167,19 @@ BatchSummary convert_tree(const BatchOptions& o) {
   // name in OUTDIR. A path outside the tree (a timing file naming /etc/x as its log)
   // gives '..', refused at conversion.
   auto rel_of = [&](const fs::path& p) { return fs::absolute(p).lexically_normal().lexically_relative(abs_root).string(); };
-  for (const auto& [d, f] : dirs)
+  for (const auto& [d, f] : dirs) {
+    // A recording directory's files are read by name: a link among them is not
+    // followed either (a sudo log's timing pointing at someone's file).
+    bool linked = false;
+    for (const auto& e : fs::directory_iterator(d, ec))
+      linked = linked || fs::is_symlink(e.symlink_status(ec));
+    if (linked) {
+      ++summary.skipped;
+      summary.skips.emplace_back(d.string(), "holds a symbolic link: not followed by a recursive conversion");
+      continue;
+    }
     units.push_back({d.string(), {}, (out_root / (rel_of(d) + ".cast")).string(), f, size_of(d)});
+  }
   std::vector<std::pair<fs::path, Probed>> probed;
   for (const auto& f : files) probed.emplace_back(f, probe_file(f));
   for (const auto& [f, what] : probed) {

@@ -89,6 +89,14 @@ matches -F 'outdir/sub is not a directory (a symbolic link?)' err || fail "outpu
 [ ! -e outdir/link.cast ] && [ ! -e outdir/linkdir ] || fail "a symlinked input was converted"
 [ "$(stat -c %a outdir/private.cast)" = 600 ] || fail "a 0600 source gave $(stat -c %a outdir/private.cast)"
 [ "$(stat -c %a outdir/open.cast)" = 644 ] || fail "a 0644 source gave $(stat -c %a outdir/open.cast)"
+# a recording directory with a link in it (a sudo log whose ttyout leads elsewhere)
+mkdir -p tree2
+cp -r "$FIXTURES/sudo/io/00/00/01" tree2/s1
+rm tree2/s1/ttyout && ln -s ../../outside/secret.ttyrec tree2/s1/ttyout
+rc=0
+timeout 20 "$RECAST" convert -r tree2 -o outdir2 2>err || rc=$?
+matches 's1: holds a symbolic link' err || fail "a sudo directory with a link was converted: $(cat err)"
+[ ! -e outdir2/s1.cast ] || fail "a sudo directory with a link was converted"
 # single conversions keep the mode too
 "$RECAST" convert tree/private.ttyrec one.cast
 [ "$(stat -c %a one.cast)" = 600 ] || fail "convert of a 0600 source gave $(stat -c %a one.cast)"
