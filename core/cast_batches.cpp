@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <malloc.h>
 #include <system_error>
 
 namespace recssh {
@@ -63,6 +64,9 @@ const CastBatch& CastBatchDecoder::next() {
       held.in.reset();
       held.out.reset();
       held.in_cap = held.out_cap = 0;
+      // And back to the system: the smaller buffers it grew through were freed in the
+      // workers' malloc arenas, which keep them (4 threads held 121 MB, 1 arena 80).
+      ::malloc_trim(0);
     }
     ++m_consumed;
     m_holding = false;
