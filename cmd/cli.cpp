@@ -3,6 +3,7 @@
 #include "core/printable.hpp"
 
 #include "core/errors.hpp"
+#include "core/signals.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -19,6 +20,8 @@ int run(const std::string& prog, CLI::App& app, int argc, char** argv, const int
   // A file size limit must be an error we report and clean up after (temporary files
   // removed), not a kill that leaves them behind.
   std::signal(SIGXFSZ, SIG_IGN);
+  // ^C or a kill during a conversion removes the temporary output it was writing.
+  remove_temp_files_on_signals();
   // CLI11's own messages quote what was typed: escaped like ours (core/printable.hpp).
   app.failure_message([](const CLI::App* a, const CLI::Error& e) {
     std::string text = CLI::FailureMessage::simple(a, e), what = std::string(e.what()) + "\n";

@@ -5,8 +5,11 @@
 
 #include <algorithm>
 #include <boost/filesystem.hpp>
+#include <cerrno>
+#include <fcntl.h>
 #include <map>
 #include <set>
+#include <sys/stat.h>
 
 namespace fs = boost::filesystem;
 
@@ -72,6 +75,43 @@ Probed probe_file(const fs::path& f) {
   return {};
 }
 
+// The directories of `rel` under `base`, made one component at a time from held
+// directory fds: a symlink among them (planted, or left from an earlier tree) is
+// refused rather than followed, so nothing is written or created outside `base`.
+void make_dirs_beneath(const fs::path& base, const fs::path& rel) {
+  Fd dir(::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) throw_errno("cannot open " + base.string());
+  fs::path at = base;
+  for (const auto& part : rel) {
+    const std::string& name = part.string();
+    if (name == "." || name.empty()) continue;
+    at /= part;
+    if (name == "..") throw Error(at.string() + ": a '..' in an output path");
+    if (::mkdirat(dir.get(), name.c_str(), 0777) != 0 && errno != EEXIST) throw_errno("cannot create " + at.string());
+    Fd next(::openat(dir.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!next.valid()) {
+      if (errno == ELOOP || errno == ENOTDIR)
+        throw Error(at.string() + " is not a directory (a symbolic link?): refusing to write through it");
+      throw_errno("cannot open " + at.string());
+    }
+    dir = std::move(next);
+  }
+}
+
+// `path` lexically under `base`, with no '..' that could lead out of it.
+bool lexically_beneath(const fs::path& path, const fs::path& base) {
+  const fs::path rel = path.lexically_relative(base);
+  if (rel.empty() || rel.is_absolute()) return false;
+  for (const auto& part : rel)
+    if (part == "..") return false;
+  return true;
+}
+
+bool is_symlink(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+}
+
 const FormatInfo* probe_dir(const fs::path& d) {
   for (const auto& fmt : formats().all())
     if (fmt.probe_dir && fmt.probe_dir(d.string())) return &fmt;
@@ -85,8 +125,10 @@ BatchSummary convert_tree(const BatchOptions& o) {
   boost::system::error_code ec;
   if (!fs::is_directory(o.root, ec)) throw Error(o.root + ": not a directory");
   const fs::path root = fs::path(o.root);
-  const fs::path out_root = fs::absolute(fs::path(o.out_dir));
-  const fs::path abs_root = fs::absolute(root);
+  std::string out_dir = o.out_dir;
+  while (out_dir.size() > 1 && out_dir.back() == '/') out_dir.pop_back();
+  const fs::path out_root = fs::absolute(fs::path(out_dir)).lexically_normal();
+  const fs::path abs_root = fs::absolute(root).lexically_normal();
   // 1. Find the recordings (sorted: the same tree converts in the same order).
   std::vector<fs::path> files;
   std::vector<std::pair<fs::path, const FormatInfo*>> dirs;
@@ -96,6 +138,13 @@ BatchSummary convert_tree(const BatchOptions& o) {
     const fs::path& p = it->path();
     if (fs::absolute(p).string().rfind(out_root.string() + "/", 0) == 0 || fs::absolute(p) == out_root) {
       it.disable_recursion_pending(); // never convert our own output
+      continue;
+    }
+    // A link is never followed: it could lead out of the tree, and its output out of
+    // OUTDIR (the recursion itself does not follow links to directories either).
+    if (fs::is_symlink(it->symlink_status(ec))) {
+      ++summary.skipped;
+      summary.skips.emplace_back(p.string(), "a symbolic link: not followed by a recursive conversion");
       continue;
     }
     if (fs::is_directory(it->status(ec))) {
@@ -114,15 +163,34 @@ BatchSummary convert_tree(const BatchOptions& o) {
   std::map<std::pair<std::string, std::string>, Unit> groups; // (group path, format)
   Diagnostics quiet; // each conversion reports its own problems
   quiet.on_warning = [](const std::string&, const std::string&) {};
-  auto rel_of = [&](const fs::path& p) { return fs::relative(fs::absolute(p), abs_root).string(); };
-  for (const auto& [d, f] : dirs)
+  // Lexical, not fs::relative (which resolves links): the name in the tree is the
+  // name in OUTDIR. A path outside the tree (a timing file naming /etc/x as its log)
+  // gives '..', refused at conversion.
+  auto rel_of = [&](const fs::path& p) { return fs::absolute(p).lexically_normal().lexically_relative(abs_root).string(); };
+  for (const auto& [d, f] : dirs) {
+    // A recording directory's files are read by name: a link among them is not
+    // followed either (a sudo log's timing pointing at someone's file).
+    bool linked = false;
+    for (const auto& e : fs::directory_iterator(d, ec))
+      linked = linked || fs::is_symlink(e.symlink_status(ec));
+    if (linked) {
+      ++summary.skipped;
+      summary.skips.emplace_back(d.string(), "holds a symbolic link: not followed by a recursive conversion");
+      continue;
+    }
     units.push_back({d.string(), {}, (out_root / (rel_of(d) + ".cast")).string(), f, size_of(d)});
+  }
   std::vector<std::pair<fs::path, Probed>> probed;
   for (const auto& f : files) probed.emplace_back(f, probe_file(f));
   for (const auto& [f, what] : probed) {
     if (what.role != Probed::Role::lead) continue;
     TreeRules::Companions c = what.format->tree.companions(f.string(), quiet);
     for (const auto& claimed : c.claimed) used.insert(fs::absolute(claimed).string());
+    if (std::any_of(c.claimed.begin(), c.claimed.end(), [](const std::string& p) { return is_symlink(p); })) {
+      ++summary.skipped;
+      summary.skips.emplace_back(f.string(), "a companion file is a symbolic link: not followed by a recursive conversion");
+      continue;
+    }
     const std::string& named = c.named_after;
     std::string name = named.empty() ? rel_of(f) : rel_of(fs::path(named));
     units.push_back({f.string(), {}, (out_root / (strip_known_ext(name) + ".cast")).string(), what.format,
@@ -167,7 +235,10 @@ BatchSummary convert_tree(const BatchOptions& o) {
       summary.skips.emplace_back(u.input, "already converted: " + u.output + " (--force to redo)");
     } else {
       try {
-        fs::create_directories(fs::path(u.output).parent_path());
+        if (!lexically_beneath(u.output, out_root))
+          throw Error("its output " + u.output + " would be outside " + out_root.string() + ": refused");
+        fs::create_directories(out_root);
+        make_dirs_beneath(out_root, fs::path(u.output).lexically_relative(out_root).parent_path());
         ConvertJob job = o.job;
         job.input = u.input;
         job.output = u.output;
@@ -175,7 +246,7 @@ BatchSummary convert_tree(const BatchOptions& o) {
         job.read.diag = o.diag;
         job.read.convert.path.clear();
         if (!u.inputs.empty()) {
-          fs::create_directories(u.output);
+          make_dirs_beneath(out_root, fs::path(u.output).lexically_relative(out_root));
           job.from = "";
           convert_sessions(*u.format, u.inputs, job, true);
         } else {

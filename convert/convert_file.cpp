@@ -18,9 +18,16 @@ namespace {
 // occur, so the first line's placeholders are exactly ours.
 const std::string k_placeholder(64, '0');
 
+// Only a regular file can be read again for its hash: a pipe's or a device's bytes
+// were the conversion's, and /dev/zero would be hashed forever.
+bool hashable(const SourceFile& f) {
+  struct stat st {};
+  return !f.path.empty() && f.path != "-" && ::stat(f.path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 std::vector<std::string> hash_files(const std::vector<SourceFile>& files) {
   std::vector<std::string> out;
-  for (const auto& f : files) out.push_back(f.path.empty() || f.path == "-" ? "" : sha256_file(f.path));
+  for (const auto& f : files) out.push_back(hashable(f) ? sha256_file(f.path) : "");
   return out;
 }
 
@@ -112,11 +119,31 @@ std::string session_sources_noun() {
   return out;
 }
 
+namespace {
+// An output is as private as its sources: a 0600 log converts to a 0600 cast (the
+// permissions every source shares, as merge's 0600; 0644 from stdin, less the umask).
+mode_t output_mode(const SourceInfo& source, const std::string& input) {
+  mode_t mode = 0666;
+  bool any = false;
+  auto narrow = [&](const std::string& path) {
+    struct stat st {};
+    if (path.empty() || path == "-" || ::stat(path.c_str(), &st) != 0) return;
+    mode &= st.st_mode & 0666;
+    if (S_ISDIR(st.st_mode)) mode &= ~mode_t(0111);
+    any = true;
+  };
+  for (const auto& f : source.files) narrow(f.path);
+  narrow(input);
+  return any ? mode : 0644;
+}
+} // namespace
+
 void write_cast(EventReader& reader, const ConvertJob& job, ConvertResult& result) {
   const FormatInfo& to = formats().get(job.to, true);
   result.output = job.output;
   result.source = reader.source();
-  Output out(job.output, job.overwrite, job.gzip || ends_with(job.output, ".gz"));
+  const mode_t mode = output_mode(result.source, job.input);
+  Output out(job.output, job.overwrite, job.gzip || ends_with(job.output, ".gz"), mode);
   Header header = reader.header();
   std::future<std::vector<std::string>> pending;
   if (!result.source.format.empty()) {
@@ -125,7 +152,7 @@ void write_cast(EventReader& reader, const ConvertJob& job, ConvertResult& resul
       if (out.patchable_fd() >= 0) {
         // Hash on a second core while converting, then fill in the header.
         pending = std::async(std::launch::async, hash_files, result.source.files);
-        for (const auto& f : result.source.files) hashes.push_back(f.path == "-" ? "" : k_placeholder);
+        for (const auto& f : result.source.files) hashes.push_back(hashable(f) ? k_placeholder : "");
       } else {
         hashes = hash_files(result.source.files);
         result.sha256 = hashes;
@@ -140,7 +167,7 @@ void write_cast(EventReader& reader, const ConvertJob& job, ConvertResult& resul
     std::string path = job.output + "." + name;
     for (const auto& [n, p] : job.companions)
       if (n == name) path = p;
-    companions.push_back(std::make_unique<Output>(path, job.overwrite, ends_with(path, ".gz")));
+    companions.push_back(std::make_unique<Output>(path, job.overwrite, ends_with(path, ".gz"), mode));
     outputs.companions.emplace_back(name, &companions.back()->sink());
   }
   auto writer = to.make_writer(outputs, job.write);

@@ -12,6 +12,9 @@ namespace {
 
 constexpr std::size_t k_header = 12;
 constexpr std::uint32_t k_max_frame = 64u << 20; // like the cast line limit
+// Empty frames in a row before a stream is taken for something else (zeros from a
+// device, a pipe that never ends): 12 MiB of headers without a byte of output.
+constexpr std::uint64_t k_max_empty_run = 1u << 20;
 
 std::uint32_t le32(const unsigned char* p) {
   return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24;
@@ -22,15 +25,19 @@ struct FrameHeader {
 };
 
 // Walks up to `frames` headers of size `hsize` through `head`; true if each is
-// plausible (usec < 1e6, sane length, time not going back by more than a day).
+// plausible (usec < 1e6, sane length, time not going back by more than a day) and
+// some frame holds output: zeros (a file of them, /dev/zero) are headers of empty
+// frames at time 0, a recording of nothing that no recorder writes.
 bool plausible(std::string_view head, std::size_t hsize, int frames, bool channel) {
   auto p = reinterpret_cast<const unsigned char*>(head.data());
   std::size_t off = 0;
   std::uint64_t prev = 0;
   int seen = 0;
+  bool output = false;
   while (seen < frames && off + hsize <= head.size()) {
     std::uint32_t sec = le32(p + off), usec = le32(p + off + 4), len = le32(p + off + 8);
     if (usec >= 1'000'000 || len > k_max_frame) return false;
+    output = output || len > 0;
     if (channel && p[off + 12] > 1) return false;
     std::uint64_t t = std::uint64_t(sec) * 1'000'000 + usec;
     if (seen && t + 86'400'000'000ull < prev) return false;
@@ -39,7 +46,7 @@ bool plausible(std::string_view head, std::size_t hsize, int frames, bool channe
     ++seen;
   }
   // One whole frame at least, and the next header (if any) lines up.
-  return seen >= 1 && (off <= head.size() || seen >= 2);
+  return seen >= 1 && output && (off <= head.size() || seen >= 2);
 }
 
 class TtyrecReader final : public EventReader {
@@ -136,6 +143,10 @@ private:
       if (!m_pending) {
         if (m_eof || !read_frame()) {
           if (m_done) return false;
+          if (m_frame && !m_output)
+            throw FormatError(m_in.name, std::to_string(m_frame) +
+                                             (m_frame == 1 ? " frame" : " frames") +
+                                             ", all empty: not a ttyrec recording (zeros?)", false);
           m_done = true;
           std::string tail;
           m_decoder.finish(tail); // a dangling partial character
@@ -145,6 +156,10 @@ private:
         }
       }
       m_pending = false;
+      if (m_raw.empty() && ++m_empty_run > k_max_empty_run)
+        throw FormatError(do_location(), std::to_string(k_max_empty_run) +
+                                             " empty frames in a row: not a ttyrec file (zeros?)", false);
+      if (!m_raw.empty()) m_empty_run = 0, m_output = true;
       if (m_data.empty()) continue; // an empty frame, or only part of a character
       e.time = m_time;
       e.code = "o";
@@ -164,6 +179,8 @@ private:
   std::string m_raw, m_data;
   Utf8Decoder m_decoder;
   bool m_pending = false, m_eof = false, m_done = false;
+  bool m_output = false;          // a frame held a byte
+  std::uint64_t m_empty_run = 0;  // empty frames since the last that was not
 };
 
 } // namespace

@@ -2,6 +2,7 @@
 #include "core/atomic_file.hpp"
 
 #include "core/paths.hpp"
+#include "core/signals.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace recssh {
 
@@ -28,12 +30,14 @@ AtomicFile::AtomicFile(std::string path, Overwrite overwrite, mode_t mode)
   int fd = ::mkostemp(m_tmp.data(), O_CLOEXEC);
   if (fd < 0) throw_errno("can't create a temporary file next to " + m_path);
   m_fd = Fd(fd);
+  m_signal_slot = remember_temp_file(m_tmp.c_str());
   mode_t mask = ::umask(0);
   ::umask(mask);
   ::fchmod(fd, mode & ~mask);
 }
 
 AtomicFile::~AtomicFile() {
+  forget_temp_file(m_signal_slot);
   if (!m_committed) ::unlink(m_tmp.c_str());
 }
 
@@ -58,6 +62,7 @@ void AtomicFile::commit(DirSync sync) {
     throw_errno("can't rename " + m_tmp + " to " + m_path);
   }
   m_committed = true;
+  forget_temp_file(std::exchange(m_signal_slot, -1));
   if (sync == DirSync::now) sync_directory(dir_of(m_path));
 }
 

@@ -14,7 +14,8 @@ enum class Overwrite { no, yes };
 
 // A file written under a temporary name in the target's directory and renamed over
 // the target by commit(). If commit() is never called the temp file is removed, so
-// the target is either untouched or complete. With Overwrite::no an existing target
+// the target is either untouched or complete (after a fatal SIGINT or SIGTERM too,
+// where remove_temp_files_on_signals() is in force). With Overwrite::no an existing target
 // is refused up front and again, atomically, at the rename.
 class AtomicFile {
 public:
@@ -34,6 +35,7 @@ private:
   Overwrite m_overwrite;
   Fd m_fd;
   bool m_committed = false;
+  int m_signal_slot = -1; // core/signals.hpp: removed if a signal kills the process
 };
 
 // fsync of a directory, so entries created, renamed or removed in it are durable.

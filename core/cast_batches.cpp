@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <malloc.h>
 #include <system_error>
 
 namespace recssh {
@@ -59,6 +60,14 @@ const CastBatch& CastBatchDecoder::next() {
     CastBatch& held = *m_slots[m_consumed % m_depth];
     if (held.end) return held; // the end stays the end
     held.done = false;
+    if (held.in_cap > 4 * m_config.chunk) { // a long line's buffers: back to the budget
+      held.in.reset();
+      held.out.reset();
+      held.in_cap = held.out_cap = 0;
+      // And back to the system: the smaller buffers it grew through were freed in the
+      // workers' malloc arenas, which keep them (4 threads held 121 MB, 1 arena 80).
+      ::malloc_trim(0);
+    }
     ++m_consumed;
     m_holding = false;
     m_space.notify_all();
@@ -92,7 +101,12 @@ bool CastBatchDecoder::produce(bool wait_for_room) {
   {
     CastBatch* b = nullptr;
     {
-      std::unique_lock read_lock(m_read_mutex);
+      // The reader only tries: a worker may hold this lock while it waits for the
+      // reader to take a batch (read_chunk, a long line), and a reader that waited for
+      // the lock then would wait forever. Someone else reading means its batch is made.
+      std::unique_lock read_lock(m_read_mutex, std::defer_lock);
+      if (wait_for_room) read_lock.lock();
+      else if (!read_lock.try_lock()) return false;
       for (;;) {
         if (m_stop || m_ended) return false;
         const std::uint64_t seq = m_next_seq;
@@ -113,7 +127,7 @@ bool CastBatchDecoder::produce(bool wait_for_room) {
       b = m_slots[seq % m_depth].get();
       b->seq = seq;
       try {
-        read_chunk(*b);
+        read_chunk(*b, wait_for_room);
       } catch (...) { // out of memory for a long line: raised where the reader reaches it
         b->lines.clear();
         b->in_size = b->line_count = 0;
@@ -140,19 +154,39 @@ bool CastBatchDecoder::produce(bool wait_for_room) {
   return true;
 }
 
+// A batch may grow past the chunk size for a long line only when it is the one the
+// reader takes next and the reader holds no other: one long line in memory at a time
+// (with the start of the next in m_carry), whatever the number of threads, not one
+// per batch in flight. A worker waits for that (the reader gives batches back without
+// the read lock); the reader, which would wait for itself, is refused.
+bool CastBatchDecoder::may_grow(const CastBatch& b, bool wait) {
+  std::unique_lock lock(m_mutex);
+  auto turn = [&] { return m_stop || (b.seq == m_consumed && !m_holding); };
+  if (wait) m_space.wait(lock, turn);
+  return turn() && !m_stop;
+}
+
 // Under m_read_mutex: the carried partial line, then whole lines up to the chunk size
-// (more when one line is longer), the partial line at the end carried to the next.
-void CastBatchDecoder::read_chunk(CastBatch& b) {
+// (more when one line is longer, if may_grow), the partial line at the end carried
+// to the next. A batch refused room for a long line is left empty (not the end), its
+// bytes carried on.
+void CastBatchDecoder::read_chunk(CastBatch& b, bool wait) {
   b.lines.clear();
   b.line_count = 0;
   b.too_long = b.end = false;
   b.error = nullptr;
-  const std::size_t chunk = std::max(m_config.chunk, m_carry.size() * 2);
+  std::size_t chunk = std::max(m_config.chunk, std::min(m_carry.size() * 2, m_config.max_line));
+  if (chunk > m_config.chunk && !may_grow(b, wait)) chunk = 0;
   if (b.in_cap > 4 * m_config.chunk && chunk < b.in_cap / 4) { // a long line is behind us
     b.in.reset();
     b.in_cap = 0;
   }
-  ensure(b.in, b.in_cap, chunk, 0);
+  ensure(b.in, b.in_cap, std::max(chunk, m_config.chunk), 0);
+  if (chunk == 0) { // the carried long line waits for its turn
+    b.in_size = 0;
+    std::memset(b.in.get(), 0, k_padding);
+    return;
+  }
   std::memcpy(b.in.get(), m_carry.data(), m_carry.size());
   std::size_t size = m_carry.size();
   m_carry.clear();
@@ -164,6 +198,12 @@ void CastBatchDecoder::read_chunk(CastBatch& b) {
         b.too_long = true;
         m_eof = true;
         break;
+      }
+      if (b.in_cap >= m_config.chunk && !may_grow(b, wait)) { // all of it is one partial line
+        m_carry.assign(b.in.get(), size);
+        b.in_size = 0;
+        std::memset(b.in.get(), 0, k_padding);
+        return;
       }
       ensure(b.in, b.in_cap, std::min(b.in_cap * 2, m_config.max_line), size);
     }

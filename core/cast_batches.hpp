@@ -82,7 +82,8 @@ private:
   // Reads and decodes the next batch; false: nothing left to do, or (unless
   // wait_for_room) no room for another batch in flight.
   bool produce(bool wait_for_room);
-  void read_chunk(CastBatch& b);
+  void read_chunk(CastBatch& b, bool wait);
+  bool may_grow(const CastBatch& b, bool wait);
   void decode(CastBatch& b) const;
 
   ByteSource& m_source;

@@ -37,11 +37,6 @@ public:
   // Parses a v2 or v3 header object line into h. Throws Malformed.
   void parse_header(std::string_view line, std::size_t capacity, Header& h, bool* repaired);
 
-  // Parses a whole v1 document: header into h, frames appended as absolute events.
-  // v1 is one JSON document, so it is the one format read into memory whole.
-  void parse_v1(std::string_view doc, const std::string& name, Header& h,
-                std::vector<Event>& events, bool* repaired);
-
 private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;

@@ -151,30 +151,4 @@ Micros CastReader::event_time(Micros written) {
   return m_elapsed;
 }
 
-CastV1Reader::CastV1Reader(Input input, ReadOptions options)
-    : EventReader(options), m_name(input.name) {
-  // v1 is a single JSON document, the one format that must be read whole.
-  std::string text;
-  char buf[1 << 16];
-  for (;;) {
-    std::size_t r = input.source->read(buf, sizeof buf);
-    if (r == 0) break;
-    text.append(buf, r);
-  }
-  CastJson json;
-  bool repaired = false;
-  json.parse_v1(text, m_name, m_header, m_events, &repaired);
-  if (repaired) warn("invalid UTF-8 replaced by U+FFFD");
-}
-
-bool CastV1Reader::do_next(Event& e) {
-  if (m_pos >= m_events.size()) return false;
-  e = std::move(m_events[m_pos++]);
-  return true;
-}
-
-std::string CastV1Reader::do_location() const {
-  return m_name + ": frame " + std::to_string(m_pos);
-}
-
 } // namespace recssh

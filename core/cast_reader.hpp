@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // asciicast readers: v2 (absolute times) and v3 (intervals, # comments) stream line
-// by line; v1 is one JSON document and is read whole.
+// by line; v1, one JSON document, is read as a stream in cast_v1.hpp.
 #include "core/cast_batches.hpp"
 #include "core/cast_json.hpp"
+#include "core/cast_v1.hpp"
 #include "core/event_reader.hpp"
 #include "core/io.hpp"
 #include "core/line_reader.hpp"
@@ -45,19 +46,6 @@ private:
   std::uint64_t m_line_base = 0; // lines before m_batch
   std::uint64_t m_line_no = 0;
   Event m_scratch_event; // next_view: lines parsed here
-};
-
-class CastV1Reader final : public EventReader {
-public:
-  CastV1Reader(Input input, ReadOptions options);
-
-private:
-  bool do_next(Event& e) override;
-  std::string do_location() const override;
-
-  std::string m_name;
-  std::vector<Event> m_events;
-  std::size_t m_pos = 0;
 };
 
 } // namespace recssh

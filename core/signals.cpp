@@ -3,7 +3,9 @@
 
 #include "core/errors.hpp"
 
+#include <atomic>
 #include <cerrno>
+#include <iterator>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/signalfd.h>
@@ -22,6 +24,44 @@ SignalFd::SignalFd(std::initializer_list<int> signals) {
     int e = errno;
     ::sigprocmask(SIG_SETMASK, &m_old, nullptr);
     throw Error(std::string("signalfd: ") + std::strerror(e));
+  }
+}
+
+namespace {
+// Lock-free: the handler may interrupt a thread in the middle of remembering or
+// forgetting, and whoever exchanges a slot to null owns its removal.
+std::atomic<const char*> g_temp_files[64];
+
+extern "C" void remove_temp_files_and_die(int signo) {
+  const int saved = errno;
+  for (auto& slot : g_temp_files)
+    if (const char* path = slot.exchange(nullptr)) ::unlink(path);
+  errno = saved;
+  ::raise(signo); // SA_RESETHAND: the default action, once this handler returns
+}
+} // namespace
+
+int remember_temp_file(const char* path) {
+  for (int i = 0; i < int(std::size(g_temp_files)); ++i) {
+    const char* none = nullptr;
+    if (g_temp_files[i].compare_exchange_strong(none, path)) return i;
+  }
+  return -1;
+}
+
+void forget_temp_file(int slot) {
+  if (slot >= 0) g_temp_files[slot].store(nullptr);
+}
+
+void remove_temp_files_on_signals() {
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+    struct sigaction old {};
+    if (::sigaction(s, nullptr, &old) != 0 || old.sa_handler != SIG_DFL) continue; // ignored, or someone's
+    struct sigaction on {};
+    on.sa_handler = remove_temp_files_and_die;
+    on.sa_flags = SA_RESETHAND;
+    sigemptyset(&on.sa_mask);
+    ::sigaction(s, &on, nullptr);
   }
 }
 

@@ -34,6 +34,17 @@ private:
   sigset_t m_old{};
 };
 
+// Temporary files that a fatal SIGINT, SIGTERM, SIGHUP or SIGQUIT must not leave
+// behind (AtomicFile's). remember_temp_file keeps the pointer, not a copy: the
+// string must stay unchanged until forget_temp_file(slot). A full table (more than
+// 64 at once) returns -1, and that file is only removed the ordinary way.
+int remember_temp_file(const char* path);
+void forget_temp_file(int slot);
+// Installs the handler for those signals where they have their default action: it
+// unlinks the remembered files (async-signal-safe: unlink only), then dies of the
+// signal as before. Signals read from a SignalFd are blocked and never reach it.
+void remove_temp_files_on_signals();
+
 // SIGPIPE and SIGXFSZ ignored for the rest of the process: a vanished reader or a
 // file size limit become write errors (EPIPE, EFBIG) that the recorder handles.
 void ignore_write_signals();
