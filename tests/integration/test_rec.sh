@@ -145,6 +145,12 @@ for sig in TERM HUP INT; do
   tail -n 1 "sig$sig.cast" | matches "status=3 reason=sig$lower\"" || fail "SIG$sig: end marker $(tail -n 1 "sig$sig.cast")"
 done
 
+# --append to something that is not a v2/v3 cast is refused before the session runs
+echo 'not a cast' >notcast.txt
+expect_fail 1 'notcast.txt: unknown format' "$RECAST" rec -q --append -c 'touch ran.flag' notcast.txt
+[ ! -e ran.flag ] || fail "--append to a non-cast ran the session before refusing"
+[ "$(cat notcast.txt)" = 'not a cast' ] || fail "--append changed the non-cast"
+
 # the file is locked while recording (rotate and merge skip it)
 "$RECAST" rec -q -c 'sleep 1' lk.cast </dev/null &
 pid=$!

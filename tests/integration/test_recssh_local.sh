@@ -49,6 +49,10 @@ out=$(RECSSH_SESSION=outer-1 "$RECSSH" --dir "$R/nested" host echo hi </dev/null
 [ -z "$(find "$R/nested" -type f 2>/dev/null)" ] || fail "inside a session: recorded a second time"
 matches 'inside recorded session outer-1' "$WORK/nested.err" || fail "inside a session: no note"
 
+# --stdin on the exec stream (pipes, no terminal) is said, not silently ignored
+"$RECSSH" --dir "$R/stdin-exec" --stdin host echo x </dev/null >/dev/null 2>"$WORK/stdin.err"
+matches 'runs on pipes' "$WORK/stdin.err" || fail "--stdin on exec: no note: $(cat "$WORK/stdin.err")"
+
 # --- exit status is ssh's --------------------------------------------------------------
 for st in 0 1 42 255; do
   rc=0; FAKE_STATUS=$st "$RECSSH" --dir "$R/s" host </dev/null >/dev/null || rc=$?
