@@ -41,7 +41,8 @@ public:
     std::string_view h = m_data.input().head;
     Stamp s;
     bool swap;
-    if (h.size() >= k_header && decode(reinterpret_cast<const unsigned char*>(h.data()), s, swap) && s.sec)
+    if (h.size() >= k_header && decode(reinterpret_cast<const unsigned char*>(h.data()), s, swap) && s.sec &&
+        s.sec <= std::uint64_t(k_max_unix_time))
       m_header.timestamp = static_cast<std::int64_t>(s.sec);
   }
 
@@ -62,7 +63,7 @@ private:
       bool swap;
       if (!decode(h, s, swap))
         throw FormatError(location(), "unknown direction " + std::to_string(s.dir) + " (expected s, i, o or e)", false);
-      if (s.usec >= 1'000'000 || s.len > k_max_record)
+      if (s.usec >= 1'000'000 || s.len > k_max_record || s.sec > std::uint64_t(k_max_unix_time))
         throw FormatError(location(), "implausible record (" + std::to_string(s.len) + " bytes, " +
                                           std::to_string(s.usec) + " us): not a BSD script -r file?", false);
       std::uint64_t t = s.sec * 1'000'000 + s.usec;

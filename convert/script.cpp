@@ -267,7 +267,9 @@ private:
         finish_logs();
         continue;
       }
-      m_time += r.delay;
+      auto sum = add_times(m_time, r.delay);
+      if (!sum) throw FormatError(location(), "the delays add up to more than the longest time, " + max_time_text(), false);
+      m_time = *sum;
       switch (r.type) {
       case 'O':
       case 'I': {

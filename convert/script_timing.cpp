@@ -28,7 +28,7 @@ bool parse_delay(std::string_view s, std::size_t& p, Micros& out) {
   }
   if (p == start) return false;
   out = Micros(sec * 1'000'000 + us);
-  return true;
+  return true; // < 10^17 µs: sums with add_times cannot overflow; the range is the reader's to name
 }
 
 bool parse_size(std::string_view s, std::size_t& p, std::uint64_t& out) {
@@ -92,6 +92,7 @@ bool TimingReader::next(TimingRecord& r) {
     r.type = 'O';
   }
   if (ok && !parse_delay(line, p, r.delay)) ok = false, why = "expected a delay in seconds (like 0.012345)";
+  if (ok && r.delay > k_max_time) ok = false, why = "delay out of range (" + max_time_text() + ")";
   if (ok && (p >= line.size() || line[p] != ' ')) {
     ok = r.type == 'H' && p == line.size(); // "H 0.000000 NAME" with an empty value ends here
     if (!ok) why = "expected a space after the delay";
@@ -135,7 +136,8 @@ TimingSummary scan_timing(const std::string& path, Diagnostics& diag) {
   TimingRecord r;
   while (reader.next(r)) {
     ++s.records;
-    s.duration += r.delay;
+    // A summary for planning: saturates at the bound, the conversion pass names the line.
+    s.duration = add_times(s.duration, r.delay).value_or(k_max_time);
     if (r.type == 'O') s.out_bytes += r.size;
     else if (r.type == 'I') s.in_bytes += r.size;
     else if (r.type == 'H') s.info.emplace_back(std::string(r.name), std::string(r.value));

@@ -167,7 +167,9 @@ private:
       }
       if (ev < 0 || ev == 6 || ev > 7) // 6 is 1.8.7's ttyout, only valid in a file of that numbering
         throw FormatError(location(), "unknown event " + std::string(1, line[0]) + " (expected 0-5 or 7)", false);
-      m_time += delay;
+      auto sum = add_times(m_time, delay);
+      if (!sum) throw FormatError(location(), "the delays add up to more than the longest time, " + max_time_text(), false);
+      m_time = *sum;
       std::string_view rest = line.substr(p + 1);
       if (ev == 5) { // window size: lines then columns
         int rows = std::atoi(std::string(rest).c_str());

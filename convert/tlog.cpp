@@ -71,6 +71,8 @@ private:
       int64_t id = 0, pos = 0;
       if (msg["id"].get(id) || msg["pos"].get(pos) || pos < 0)
         throw FormatError(location(), "no \"id\" or \"pos\"");
+      if (pos > k_max_time.count() / 1000)
+        throw FormatError(location(), "\"pos\" " + std::to_string(pos) + " ms is out of range (" + max_time_text() + ")");
       if (m_last_id && id != m_last_id + 1) {
         warn("messages " + std::to_string(m_last_id + 1) + " to " + std::to_string(id - 1) + " are missing");
         m_queue.push(Event::marker(Micros(pos * 1000), "recssh: gap: tlog messages " +
@@ -81,7 +83,8 @@ private:
       if (first) {
         std::string_view s;
         double t = 0;
-        if (!msg["time"].get(t)) m_header.timestamp = static_cast<std::int64_t>(t - double(pos) / 1000);
+        if (!msg["time"].get(t) && valid_unix_time(t - double(pos) / 1000))
+          m_header.timestamp = static_cast<std::int64_t>(t - double(pos) / 1000);
         if (!msg["term"].get(s)) m_header.env.push_back({"TERM", std::string(s)});
         std::string d = "\"tlog\":{\"rec\":" + json_string(rec) + ",\"session\":" + std::to_string(session);
         for (const char* k : {"host", "user"})
@@ -122,7 +125,8 @@ private:
         break;
       case '+':
         number(a);
-        t += Micros(static_cast<std::int64_t>(a) * 1000);
+        if (auto sum = add_times(t, Micros(static_cast<std::int64_t>(a) * 1000))) t = *sum; // a < 2^40 ms
+        else throw FormatError(location(), "the timing adds up to more than the longest time, " + max_time_text());
         break;
       case '=': {
         number(a);

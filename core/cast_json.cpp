@@ -95,6 +95,14 @@ int get_dimension(od::value& v, std::string_view key) {
   return int(d);
 }
 
+// Seconds in a header (duration, idle_time_limit), in range like every time read.
+double get_seconds(od::value& v, std::string_view key) {
+  double d = get_number(v, key);
+  if (!seconds_to_micros(d))
+    fail("header \"" + std::string(key) + "\" must be seconds >= 0, " + max_time_text() + ", not " + format_double(d));
+  return d;
+}
+
 bool is_null(od::value& v) {
   bool n = false;
   return !v.is_null().get(n) && n;
@@ -229,11 +237,17 @@ void CastJson::parse_header(std::string_view line, std::size_t capacity, Header&
     } else if (key == "term") {
       parse_term(v, h, have_cols, have_rows);
     } else if (key == "timestamp") {
-      if (!is_null(v)) h.timestamp = std::int64_t(get_number(v, key));
+      if (!is_null(v)) {
+        double t = get_number(v, key);
+        if (!valid_unix_time(t))
+          fail("header \"timestamp\" must be a Unix time from 0 to " + std::to_string(k_max_unix_time) + ", not " +
+               format_double(t));
+        h.timestamp = std::int64_t(t);
+      }
     } else if (key == "duration") {
-      if (!is_null(v)) h.duration = get_number(v, key);
+      if (!is_null(v)) h.duration = get_seconds(v, key);
     } else if (key == "idle_time_limit") {
-      if (!is_null(v)) h.idle_time_limit = get_number(v, key);
+      if (!is_null(v)) h.idle_time_limit = get_seconds(v, key);
     } else if (key == "command") {
       h.command = get_nullable_string(v, "header \"command\"");
     } else if (key == "title") {

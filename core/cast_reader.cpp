@@ -137,9 +137,9 @@ bool CastReader::parse_line(std::string_view line, std::size_t capacity, bool te
   bool negative = false;
   auto t = parse_seconds(time_text, &negative);
   if (!t) {
-    if (negative) throw FormatError(location(), "negative time " + std::string(time_text));
-    throw FormatError(location(), "invalid time " + std::string(time_text) +
-                                      " (expected seconds, a finite number >= 0)");
+    if (negative) throw FormatError(location(), "negative time " + std::string(time_text).substr(0, 40));
+    throw FormatError(location(), "invalid time " + std::string(time_text).substr(0, 40) +
+                                      " (expected seconds >= 0, " + max_time_text() + ")");
   }
   e.time = event_time(*t);
   return true;
@@ -147,7 +147,10 @@ bool CastReader::parse_line(std::string_view line, std::size_t capacity, bool te
 
 Micros CastReader::event_time(Micros written) {
   if (m_version != 3) return written;
-  m_elapsed += written; // v3 writes intervals
+  // v3 writes intervals; each is in range, their sum must stay so too.
+  auto sum = add_times(m_elapsed, written);
+  if (!sum) throw FormatError(location(), "the intervals add up to more than the longest time, " + max_time_text());
+  m_elapsed = *sum;
   return m_elapsed;
 }
 

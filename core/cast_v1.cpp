@@ -216,10 +216,13 @@ CastV1Reader::CastV1Reader(Input input, ReadOptions options, std::size_t spool_m
           if (frame.get_array().get(pair) || pair.size() != 2 || pair.at(0).get_double().get(delay) ||
               pair.at(1).get_string().get(data))
             throw FormatError(where, "expected a frame [delay, data]", false);
-          if (!std::isfinite(delay) || delay < 0 || delay > 1e12)
-            throw FormatError(where, "invalid delay " + format_double(delay), false);
-          if (__builtin_add_overflow(total, std::llround(delay * 1e6), &total))
-            throw FormatError(where, "the frames' delays add up to more than a 64-bit time", false);
+          auto d = seconds_to_micros(delay);
+          if (!d)
+            throw FormatError(where, "invalid delay " + format_double(delay) + " (expected seconds >= 0, " +
+                                         max_time_text() + ")", false);
+          auto sum = add_times(Micros(total), *d);
+          if (!sum) throw FormatError(where, "the delays add up to more than the longest time, " + max_time_text(), false);
+          total = sum->count();
           const std::uint64_t size = data.size();
           m_spool.write(reinterpret_cast<const char*>(&total), sizeof total);
           m_spool.write(reinterpret_cast<const char*>(&size), sizeof size);

@@ -77,6 +77,11 @@ bool EventReader::do_next_view(EventView& v) {
 
 void EventReader::check(Micros& time, std::string_view code, std::string_view data) {
   if (code.empty()) throw FormatError(location(), "empty event code");
+  // Every reader parses within range; this holds it for all of them (and for
+  // arithmetic in readers, such as a shift). Not recoverable: the timeline is lost.
+  if (time < Micros(0) || time > k_max_time)
+    throw FormatError(location(), "event time " + format_seconds(time) + " s out of range (" + max_time_text() + ")",
+                      false);
   if (time < m_last) {
     // Seen in asciinema 2.x appends; the order of events is kept, time is clamped.
     warn("time goes backwards (" + format_seconds(time) + " after " + format_seconds(m_last) +

@@ -13,6 +13,16 @@ namespace recssh {
 
 
 namespace {
+// A text file saved with a UTF-8 byte order mark (some editors add one) is read
+// without it: no format has one, so each reader and probe would otherwise refuse the
+// file. Binary formats keep their bytes: their headers hold NUL bytes right away
+// (ttyrec's and BSD script's microseconds are below 2^24), text has none.
+std::size_t bom_size(std::string_view head) {
+  constexpr std::string_view bom = "\xEF\xBB\xBF";
+  if (head.substr(0, 3) != bom) return 0;
+  return head.substr(3, 64).find('\0') == std::string_view::npos ? 3 : 0;
+}
+
 // Sniffs gzip and reads the head for probing, without losing any byte.
 Input make_input(std::string name, std::unique_ptr<ByteSource> raw, Diagnostics* diag,
                  std::optional<std::uint64_t> size) {
@@ -41,6 +51,7 @@ Input make_input(std::string name, std::unique_ptr<ByteSource> raw, Diagnostics*
     if (std::memchr(head.data(), '\n', used) && used >= 512) break;
   }
   head.resize(used);
+  head.erase(0, bom_size(head));
   in.head = head;
   in.source = std::make_unique<PrefixSource>(std::move(head), std::move(src));
   return in;

@@ -2,10 +2,29 @@
 #include "core/time.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <date/date.h>
 #include <limits>
 
 namespace recssh {
+
+std::string max_time_text() {
+  return "at most 100 years (" + std::to_string(k_max_time.count() / 1'000'000) + " s)";
+}
+
+std::optional<Micros> seconds_to_micros(double seconds) {
+  // The comparison is false for nan, so nan and ±inf are refused here too.
+  if (!(seconds >= 0 && seconds <= k_max_seconds)) return std::nullopt;
+  return Micros(std::llround(seconds * 1e6));
+}
+
+std::optional<Micros> add_times(Micros total, Micros delta) {
+  // Both at most k_max_time: the sum cannot overflow before it is compared.
+  if (total.count() < 0 || delta.count() < 0 || total + delta > k_max_time) return std::nullopt;
+  return total + delta;
+}
+
+bool valid_unix_time(double seconds) { return seconds >= 0 && seconds <= double(k_max_unix_time); }
 
 std::optional<Micros> parse_seconds(std::string_view s, bool* negative) {
   if (negative) *negative = false;
@@ -24,7 +43,9 @@ std::optional<Micros> parse_seconds(std::string_view s, bool* negative) {
       }
       if (k == s.size() && d <= 6 && (d > 0 || s.back() != '.')) {
         static constexpr std::uint64_t scale[] = {1000000, 100000, 10000, 1000, 100, 10, 1};
-        return Micros(static_cast<std::int64_t>(sec * 1000000 + frac * scale[d]));
+        const std::uint64_t us = sec * 1000000 + frac * scale[d]; // 12 digits: < 10^18
+        if (us > std::uint64_t(k_max_time.count())) return std::nullopt;
+        return Micros(static_cast<std::int64_t>(us));
       }
     }
   }
@@ -91,26 +112,27 @@ std::optional<Micros> parse_seconds(std::string_view s, bool* negative) {
   if (mant == 0) return Micros{0};
   // value = mant * 10^exp10 seconds = mant * 10^(exp10+6) µs, truncated.
   int e = exp10 + 6;
-  constexpr std::uint64_t limit = std::uint64_t(std::numeric_limits<std::int64_t>::max()) / 2;
+  constexpr std::uint64_t limit = std::uint64_t(k_max_time.count());
+  std::uint64_t v = mant;
   if (e >= 0) {
     if (e > 18) return std::nullopt;
-    std::uint64_t v = mant;
     for (int k = 0; k < e; ++k) {
       if (v > limit / 10) return std::nullopt;
       v *= 10;
     }
-    return Micros{std::int64_t(v)};
+  } else {
+    for (int k = 0; k < -e && v != 0; ++k) v /= 10;
   }
-  std::uint64_t v = mant;
-  for (int k = 0; k < -e && v != 0; ++k) v /= 10;
+  if (v > limit) return std::nullopt; // 19 digits with no exponent are up to 2^64 - 1
   return Micros{std::int64_t(v)};
 }
 
 void append_seconds(std::string& out, Micros t) {
-  std::int64_t us = t.count();
-  if (us < 0) {
+  // The magnitude as unsigned: -INT64_MIN does not overflow there.
+  std::uint64_t us = static_cast<std::uint64_t>(t.count());
+  if (t.count() < 0) {
     out += '-';
-    us = -us;
+    us = 0 - us;
   }
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, us / 1000000);
@@ -135,6 +157,11 @@ std::string format_seconds(Micros t) {
 }
 
 void append_millis(std::string& out, std::int64_t ms) {
+  if (ms < 0) { // never from a quantizer of times in range; kept well-formed anyway
+    out += '-';
+    append_millis(out, ms == std::numeric_limits<std::int64_t>::min() ? std::numeric_limits<std::int64_t>::max() : -ms);
+    return;
+  }
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, ms / 1000);
   (void)ec;
@@ -147,7 +174,9 @@ void append_millis(std::string& out, std::int64_t ms) {
 }
 
 std::int64_t MillisQuantizer::interval_ms(Micros absolute) {
-  std::int64_t ms = (absolute.count() + 500) / 1000;
+  // Rounded half up without adding first (no overflow near the type's end).
+  const std::int64_t us = absolute.count();
+  std::int64_t ms = us / 1000 + (us % 1000 >= 500 ? 1 : 0);
   std::int64_t d = ms - m_prev_ms;
   m_prev_ms = ms;
   return d;
@@ -164,6 +193,8 @@ std::string format_double(double v) {
 
 std::string format_utc_iso(std::int64_t unix_seconds) {
   using namespace std::chrono;
+  // The calendar arithmetic overflows far out; readers keep timestamps in range.
+  if (unix_seconds < -k_max_unix_time || unix_seconds > k_max_unix_time) return std::to_string(unix_seconds) + " s";
   return date::format("%Y-%m-%dT%H:%M:%SZ", sys_seconds{seconds{unix_seconds}});
 }
 

@@ -5,6 +5,7 @@
 #include "core/io.hpp"
 #include "core/json.hpp"
 #include "core/line_reader.hpp"
+#include "core/time.hpp"
 
 #include <openssl/evp.h>
 #include <simdjson.h>
@@ -226,7 +227,7 @@ std::string seal_id(std::string_view header_line) {
   std::int64_t ts = 0;
   if (!obj["timestamp"].get_int64().get(ts)) return "timestamp:" + std::to_string(ts);
   double tsd = 0;
-  if (!obj["timestamp"].get_double().get(tsd)) return "timestamp:" + std::to_string(static_cast<std::int64_t>(tsd));
+  if (!obj["timestamp"].get_double().get(tsd) && valid_unix_time(tsd)) return "timestamp:" + std::to_string(static_cast<std::int64_t>(tsd));
   return {};
 }
 

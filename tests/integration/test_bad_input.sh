@@ -105,4 +105,44 @@ printf '{"version":2,"width":80,"height":24}\n[1,"o","x"]\n\x1b]52;c;aGk=\x07 oo
 "$RECAST" validate $'nope\e[2J.cast' 2>>err.out || true
 [ "$(wc -l <err.out)" -ge 5 ] || fail "expected 5 error messages: $(cat -v err.out)"
 [ "$(raw_controls err.out)" = 0 ] || fail "error messages echo control characters: $(cat -v err.out)"
+# --- numbers out of range: one bound (100 years) for every time, checked where it is read --
+# A time of 2^63 µs crashed `cat` (signed overflow); sums of in-range v3 intervals, script
+# and sudo delays and tlog steps can pass the bound too; huge header timestamps broke dates.
+printf '{"version":2,"width":80,"height":24}\n[9223372036854.775808,"o","x"]\n' >t63.cast
+printf '{"version":3,"term":{"cols":80,"rows":24}}\n[3000000000,"o","a"]\n[3000000000,"o","b"]\n' >v3sum.cast
+printf '{"version":2,"width":80,"height":24,"timestamp":1e300}\n[1,"o","x"]\n' >ts.cast
+printf '{"version":2,"width":80,"height":24,"idle_time_limit":1e300}\n[1,"o","x"]\n' >idle.cast
+printf '{"version":2,"width":80.5,"height":24}\n[1,"o","x"]\n' >w.cast
+for f in t63 v3sum ts idle w; do
+  for cmd in cat info validate; do expect_fail 1 "$f.cast(:[0-9]+)?: " timeout 20 "$RECAST" $cmd $f.cast; done
+done
+expect_fail 1 "t63.cast:2: invalid time 9223372036854.775808 \(expected seconds >= 0, at most 100 years" "$RECAST" cat t63.cast
+expect_fail 1 "v3sum.cast:3: the intervals add up to more than the longest time" "$RECAST" cat v3sum.cast
+expect_fail 1 'ts.cast:1: header "timestamp" must be a Unix time' "$RECAST" info ts.cast
+printf 'Script started on 2024-01-01 10:00:00+00:00 [TERM="xterm"]\nab\n' >sum.typescript
+printf '3000000000.0 1\n3000000000.0 1\n' >sum.timing
+expect_fail 1 "sum.timing:2: the delays add up to more than the longest time" "$RECAST" convert sum.timing sum.cast
+[ ! -e sum.cast ] || fail "a failed conversion left its output"
+printf '9999999999.0 1\n' >big.timing
+cp sum.typescript big.typescript
+expect_fail 1 "big.timing:1: .*delay out of range" "$RECAST" convert big.timing big.cast
+head -1 "$FIXTURES/tlog/multi-message.json" | sed 's/"pos":0/"pos":9223372036854775807/' >pos.json
+expect_fail 1 'pos.json:1: "pos" 9223372036854775807 ms is out of range' "$RECAST" cat pos.json
+printf '{"version":1,"width":80,"height":24,"stdout":[[3000000000,"a"],[3000000000,"b"]]}\n' >v1sum.json
+expect_fail 1 "v1sum.json: frame 2: the delays add up" "$RECAST" cat v1sum.json
+# The largest time that is allowed still reads, and prints exactly.
+printf '{"version":2,"width":80,"height":24}\n[3155673600.0,"o","x"]\n' >max.cast
+"$RECAST" cat max.cast | cmp -s - <(printf x) || fail "the largest time is refused"
+
+# --- a UTF-8 byte order mark (some editors save one) is read past, for every text format --
+printf '\xef\xbb\xbf{"version":2,"width":80,"height":24}\n[1,"o","bom"]\n' >bom.cast
+[ "$("$RECAST" cat bom.cast)" = bom ] || fail "a cast with a BOM is not read"
+"$RECAST" validate -q bom.cast || fail "validate refuses a cast with a BOM"
+{ printf '\xef\xbb\xbf'; cat "$FIXTURES/script/classic.timing"; } >bomc.timing
+cp "$FIXTURES/script/classic.typescript" bomc.typescript
+"$RECAST" convert bomc.timing bomc.cast || fail "script timing with a BOM"
+"$RECAST" convert "$FIXTURES/script/classic.timing" plain.cast
+cmp -s <("$RECAST" cat bomc.cast) <("$RECAST" cat plain.cast) || fail "BOM: other output than without it"
+{ printf '\xef\xbb\xbf'; cat "$FIXTURES/tlog/multi-message.json"; } >bomt.json
+cmp -s <("$RECAST" cat bomt.json) <("$RECAST" cat "$FIXTURES/tlog/multi-message.json") || fail "tlog with a BOM"
 echo ok
