@@ -25,6 +25,12 @@ struct RotatePolicy {
   std::int64_t min_age = 60;                  // seconds: younger files are left alone
   bool dry_run = false;
   std::string seal_key; // signs the tombstones of sealed recordings that retention deletes
+  // Sealing configured (`seal = yes` or a key): recordings are sealed before they are
+  // compressed or merged, a merge's inputs must verify, and the daily file gets a seal
+  // that lists them (archive/seal.hpp).
+  bool seal = false;
+  std::uint64_t seal_every_lines = 1000;
+  std::string allowed_signers; // to check the inputs' signatures before a merge (optional)
 };
 
 struct RotateReport {

@@ -109,6 +109,7 @@ void Rotation::compress() {
 
 void Rotation::gzip_file(const Fd& dir, const Rec& f) {
   Fd in = store::open_if_same(dir.get(), f.name, f.id, f.path);
+  if (m_p.seal) seal_unsealed(dir, f); // the chain is over the plain lines: it verifies the .gz too
   struct stat st {};
   ::fstat(in.get(), &st);
   const std::string target = at(dir, f.name + ".gz");

@@ -229,10 +229,13 @@ Rotation::Rec Rotation::merge_group(const std::string& rel_dir, const std::strin
   InputView view(view_prefix());
   try {
     std::vector<std::string> paths;
+    std::vector<store::SealSource> sealed; // what the daily file's seal will list
     MergeJournal j{rel_dir, final_name, staging, {}};
     std::int64_t newest = 0;
     for (const Rec* f : files) {
       Fd fd = store::open_if_same(dir.get(), f->name, f->id, f->path);
+      if (m_p.seal)
+        for (auto& s : merge_sources(dir, *f)) sealed.push_back(std::move(s));
       struct stat st {};
       if (::fstat(fd.get(), &st) == 0) newest = std::max<std::int64_t>(newest, st.st_mtime);
       paths.push_back(view.add(f->name, std::move(fd)));
@@ -245,7 +248,10 @@ Rotation::Rec Rotation::merge_group(const std::string& rel_dir, const std::strin
     mo.gap = GapPolicy::parse("cap:2");
     auto result = merge_casts(inputs, at(dir, staging), mo);
     for (const auto& o : result.overlaps) m_log("note: " + shown + "/" + final_name + ": overlap placed after: " + o);
-    verify_merged(at(dir, staging), paths); // before anything is removed
+    // Before anything is removed; in the merge's order (by start time), not the scan's.
+    std::vector<std::string> in_order;
+    for (const auto& in : inputs) in_order.push_back(in.path);
+    verify_merged(at(dir, staging), in_order);
     Rec daily{shown + "/" + final_name, rel_dir, final_name, newest, false, owner, 0, {}, owner};
     {
       Fd s(::openat(dir.get(), staging.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
@@ -271,6 +277,15 @@ Rotation::Rec Rotation::merge_group(const std::string& rel_dir, const std::strin
       throw Error("cannot rename " + staging + " to " + final_name + ": " + errno_message());
     ::fsync(dir.get());
     crash_point("merge-renamed");
+    if (m_p.seal) { // before any input goes: its seal lists the inputs' (checked above)
+      say("seal " + shown + "/" + final_name + " (merged from " + std::to_string(sealed.size()) + " sealed recordings)");
+      SealOptions so;
+      so.every_lines = m_p.seal_every_lines;
+      so.key = m_p.seal_key;
+      so.overwrite = true; // an earlier daily file is an input: its seal was checked and is listed
+      so.sources = sealed;
+      seal_file(at(dir, final_name), so);
+    }
     bool first = true;
     for (const auto& in : j.inputs) {
       if (in.name == final_name) continue;

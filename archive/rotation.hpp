@@ -79,6 +79,13 @@ private:
   void merge_daily();
   Rec merge_group(const std::string& rel_dir, const std::string& final_name, const std::vector<const Rec*>& files,
                   uid_t owner);
+  // rotate_seal.cpp
+  // Seals `f` (in the held `dir`) unless it has a seal.
+  void seal_unsealed(const Fd& dir, const Rec& f);
+  // For a merge: seals `f` if need be, checks that its seal verifies (throws Error
+  // naming why not) and returns what the daily file's seal lists for it: itself, and
+  // when it is an earlier daily file, the inputs its own seal lists.
+  std::vector<store::SealSource> merge_sources(const Fd& dir, const Rec& f);
   // rotate_compress.cpp
   void recover_compress();
   void compress();

@@ -44,7 +44,7 @@ std::vector<store::SealSource> sources_of(std::string_view header_line) {
   for (auto f : files) {
     std::string_view name, sha;
     if (!f["name"].get_string().get(name) && !f["sha256"].get_string().get(sha))
-      out.push_back({std::string(name), std::string(sha)});
+      out.push_back({std::string(name), std::string(sha), {}});
   }
   return out;
 }
@@ -55,6 +55,46 @@ std::string base_name(const std::string& path) {
 }
 
 std::string lines_text(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " line" : " lines"); }
+
+// The join markers of a merged cast ("recssh: join: NAME sha256=HEX", archive/join),
+// collected while the chain is verified: the seal of a merge lists the sealed
+// recordings it consumed, and the markers must name exactly those, with their hashes.
+class JoinMarkers {
+public:
+  void scan(std::string_view line) {
+    if (line.find("recssh: join: ") == std::string_view::npos) return; // cheap test first
+    simdjson::dom::array ev;
+    std::string_view code, label;
+    if (m_parser.parse(line.data(), line.size(), true).get_array().get(ev) || ev.size() != 3 ||
+        ev.at(1).get_string().get(code) || code != "m" || ev.at(2).get_string().get(label))
+      return;
+    constexpr std::string_view prefix = "recssh: join: ";
+    auto sha = label.rfind(" sha256=");
+    if (label.substr(0, prefix.size()) != prefix || sha == std::string_view::npos) return;
+    m_found.emplace_back(std::string(label.substr(prefix.size(), sha - prefix.size())),
+                         std::string(label.substr(sha + 8)));
+  }
+  // Why the markers and the seal's inputs differ, or nothing when they are the same.
+  std::optional<std::string> mismatch(const std::vector<store::SealSource>& sources) const {
+    std::vector<std::pair<std::string, std::string>> want;
+    for (const auto& s : sources) want.emplace_back(s.name, s.sha256);
+    auto found = m_found;
+    std::sort(want.begin(), want.end());
+    std::sort(found.begin(), found.end());
+    for (const auto& w : want)
+      if (!std::binary_search(found.begin(), found.end(), w))
+        return "no join marker for sealed input " + w.first + " (sha256 " + w.second + ")";
+    for (const auto& f : found)
+      if (!std::binary_search(want.begin(), want.end(), f))
+        return "join marker for " + f.first + " (sha256 " + f.second + "), which the seal does not list";
+    if (found.size() != want.size()) return "an input is joined more than once";
+    return std::nullopt;
+  }
+
+private:
+  simdjson::dom::parser m_parser;
+  std::vector<std::pair<std::string, std::string>> m_found;
+};
 } // namespace
 
 const char* verdict_name(Verdict v) {
@@ -68,6 +108,7 @@ const char* verdict_name(Verdict v) {
   case Verdict::incomplete_seal: return "incomplete-seal";
   case Verdict::no_seal: return "no-seal";
   case Verdict::other_recording: return "other-recording";
+  case Verdict::merge_mismatch: return "merge-mismatch";
   case Verdict::bad_signature: return "bad-signature";
   case Verdict::unknown_signer: return "unknown-signer";
   case Verdict::revoked: return "revoked";
@@ -87,15 +128,18 @@ SealResult seal_file(const std::string& path, const SealOptions& options) {
   store::SealChain chain;
   const std::int64_t now = std::time(nullptr);
   std::string_view line;
-  std::string pending;
+  std::string pending, head_hash;
   while (reader.next(line)) {
     if (!reader.terminated())
       throw Error(reader.location() + ": the last line is unfinished (a recorder that crashed?); " +
                   "seal only finished recordings");
     chain.add(line);
     if (chain.lines() == 1) {
-      store::SealHead head{base_name(path), store::seal_id(line), sources_of(line)};
-      pending += store::seal_head_line(head) + "\n";
+      store::SealHead head{base_name(path), store::seal_id(line),
+                           options.sources.empty() ? sources_of(line) : options.sources};
+      const std::string head_line = store::seal_head_line(head);
+      head_hash = store::seal_head_hash(head_line);
+      pending += head_line + "\n";
     }
     if (options.every_lines && chain.lines() % options.every_lines == 0) {
       pending += store::seal_checkpoint_line({chain.lines(), chain.bytes(), chain.hex(), now}) + "\n";
@@ -107,7 +151,7 @@ SealResult seal_file(const std::string& path, const SealOptions& options) {
     }
   }
   if (chain.lines() == 0) throw Error(path + ": empty; nothing to seal");
-  result.final = {chain.lines(), chain.bytes(), chain.hex(), now, {}};
+  result.final = {chain.lines(), chain.bytes(), chain.hex(), now, head_hash, {}};
   result.final.text = store::seal_final_line(result.final);
   pending += result.final.text + "\n";
   if (!options.key.empty()) {
@@ -180,6 +224,13 @@ VerifyResult verify_file(const std::string& path, const VerifyOptions& options) 
     if (n.size() > 3 && n.compare(n.size() - 3, 3, ".gz") == 0) n.resize(n.size() - 3);
     return n;
   };
+  // The final record (what is signed) holds the head's hash: a name, id or list of
+  // sources changed after sealing shows.
+  if (seal.final && !seal.final->head.empty() && store::seal_head_hash(seal.head_line) != seal.final->head) {
+    r.verdict = Verdict::edited;
+    r.message = "the seal's head (name, id or sources) was changed after sealing";
+    return r;
+  }
   const std::string base = plain(base_name(path));
   if (!seal.head.cast.empty() && plain(seal.head.cast) != base) {
     r.verdict = Verdict::other_recording;
@@ -193,6 +244,9 @@ VerifyResult verify_file(const std::string& path, const VerifyOptions& options) 
     std::size_t next_cp = 0;
     std::uint64_t proved = 0; // lines through the last point that matched
     bool unfinished = false;
+    const bool merged = std::any_of(seal.head.sources.begin(), seal.head.sources.end(),
+                                    [](const store::SealSource& s) { return !s.final.empty(); });
+    JoinMarkers joins;
     std::string_view line;
     while (reader.next(line)) {
       if (!reader.terminated()) {
@@ -201,6 +255,7 @@ VerifyResult verify_file(const std::string& path, const VerifyOptions& options) 
       }
       chain.add(line);
       const std::uint64_t n = chain.lines();
+      if (merged) joins.scan(line);
       if (n == 1 && !seal.head.id.empty()) {
         std::string id = store::seal_id(line);
         if (id != seal.head.id) {
@@ -260,12 +315,22 @@ VerifyResult verify_file(const std::string& path, const VerifyOptions& options) 
                   " appended after sealing (line " + std::to_string(seal.final->lines) + " was the sealed end)";
       return r;
     }
+    if (merged) {
+      if (auto why = joins.mismatch(seal.head.sources)) {
+        r.verdict = Verdict::merge_mismatch;
+        r.message = "merged cast: " + *why;
+        return r;
+      }
+      r.merged = seal.head.sources.size();
+    }
   } catch (const Error& e) {
     r.verdict = Verdict::unreadable;
     r.message = e.what();
     return r;
   }
-  return check_signature(r, seal, options);
+  r = check_signature(r, seal, options);
+  if (r.merged) r.message += "; merged from " + std::to_string(r.merged) + " sealed recordings, all accounted for";
+  return r;
 }
 
 void verify_files(const std::vector<std::string>& paths, const VerifyOptions& options, unsigned jobs,

@@ -17,6 +17,9 @@ struct SealOptions {
   std::string key;                  // sign the final record with this key (empty: unsigned)
   bool overwrite = false;           // replace an existing seal
   bool holding_lock = false;        // the caller is the recorder that holds the file's lock
+  // What the recording was made from, when not what its header says (a merge: its
+  // inputs, with the final hashes of their seals). Empty: from the header.
+  std::vector<store::SealSource> sources;
 };
 struct SealResult {
   std::string seal;  // the sidecar written
@@ -44,6 +47,7 @@ enum class Verdict {
   incomplete_seal,    // the sealer stopped (crash): verified up to its last checkpoint
   no_seal,            // no sidecar
   other_recording,    // the sidecar is for another recording
+  merge_mismatch,     // a merged cast's join markers are not the sealed inputs its seal lists
   bad_signature,
   unknown_signer,
   revoked,
@@ -59,6 +63,7 @@ struct VerifyResult {
   std::uint64_t lines = 0;  // complete lines in the cast
   std::uint64_t verified = 0; // lines the chain proved (through the last matching point)
   std::string seal;         // the sidecar used
+  std::size_t merged = 0;   // a merged cast: the sealed inputs it was shown to consist of
   bool ok() const { return verdict == Verdict::ok; }
 };
 VerifyResult verify_file(const std::string& path, const VerifyOptions& options);

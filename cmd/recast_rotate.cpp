@@ -54,6 +54,9 @@ void add_rotate(CLI::App& app, int& status) {
     p.min_age = o->min_age;
     p.dry_run = o->dry_run;
     p.seal_key = config.seal_key.value_or("");
+    p.seal = config.seal.value_or(false) || !p.seal_key.empty();
+    p.seal_every_lines = config.seal_every_lines.value_or(p.seal_every_lines);
+    p.allowed_signers = config.allowed_signers.value_or("");
     std::string root = store::resolve_root(o->root, config);
     if (o->use_syslog) ::openlog("recast-rotate", LOG_PID, LOG_USER);
     auto log = [&](const std::string& raw) {

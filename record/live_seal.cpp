@@ -36,7 +36,11 @@ void LiveSeal::written(const std::string& batch, int cast_fd) {
     if (nl == std::string::npos) break; // batches are whole lines
     std::string_view line(batch.data() + from, nl - from);
     m_chain.add(line);
-    if (m_chain.lines() == 1) append(store::seal_head_line({m_cast_name, store::seal_id(line), {}}));
+    if (m_chain.lines() == 1) {
+      const std::string head = store::seal_head_line({m_cast_name, store::seal_id(line), {}});
+      m_head_hash = store::seal_head_hash(head);
+      append(head);
+    }
     from = nl + 1;
   }
   const auto now = std::chrono::steady_clock::now();
@@ -55,7 +59,8 @@ void LiveSeal::written(const std::string& batch, int cast_fd) {
 }
 
 store::SealFinal LiveSeal::close() {
-  store::SealFinal f{m_chain.lines(), m_chain.bytes(), m_chain.hex(), static_cast<std::int64_t>(std::time(nullptr)), {}};
+  store::SealFinal f{m_chain.lines(), m_chain.bytes(), m_chain.hex(), static_cast<std::int64_t>(std::time(nullptr)),
+                     m_head_hash, {}};
   f.text = store::seal_final_line(f);
   append(f.text);
   if (m_error.empty() && ::fsync(m_fd.get()) != 0) m_error = "cannot sync " + m_sidecar_name + ": " + errno_message();

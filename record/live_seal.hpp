@@ -43,6 +43,7 @@ private:
   std::string m_sidecar_name, m_cast_name, m_error;
   LiveSealOptions m_options;
   store::SealChain m_chain;
+  std::string m_head_hash; // of the head line, for the final record
   std::uint64_t m_lines_at_checkpoint = 0;
   std::chrono::steady_clock::time_point m_last_checkpoint = std::chrono::steady_clock::now();
 };

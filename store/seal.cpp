@@ -5,6 +5,7 @@
 #include "core/io.hpp"
 #include "core/json.hpp"
 #include "core/line_reader.hpp"
+#include "core/sha256.hpp"
 #include "core/time.hpp"
 
 #include <openssl/evp.h>
@@ -110,11 +111,20 @@ std::string seal_head_line(const SealHead& head) {
     std::string list = "[";
     for (const auto& s : head.sources) {
       if (list.size() > 1) list += ",";
-      list += JsonObject().str("name", s.name).str("sha256", s.sha256).text();
+      JsonObject src;
+      src.str("name", s.name).str("sha256", s.sha256);
+      if (!s.final.empty()) src.str("final", s.final);
+      list += src.text();
     }
     o.raw("sources", list + "]");
   }
   return o.text();
+}
+
+std::string seal_head_hash(std::string_view head_line) {
+  Sha256 h;
+  h.update(head_line.data(), head_line.size());
+  return h.hex();
 }
 
 std::string seal_checkpoint_line(const SealCheckpoint& c) {
@@ -127,12 +137,11 @@ std::string seal_checkpoint_line(const SealCheckpoint& c) {
 }
 
 std::string seal_final_line(const SealFinal& f) {
-  return JsonObject()
-      .str("final", f.hash)
-      .raw("lines", std::to_string(f.lines))
-      .raw("bytes", std::to_string(f.bytes))
-      .raw("time", std::to_string(f.time))
-      .text();
+  JsonObject o;
+  o.str("final", f.hash).raw("lines", std::to_string(f.lines)).raw("bytes", std::to_string(f.bytes));
+  o.raw("time", std::to_string(f.time));
+  if (!f.head.empty()) o.str("head", f.head);
+  return o.text();
 }
 
 std::string seal_signature_line(std::string_view armored) { return JsonObject().str("signature", armored).text(); }
@@ -180,11 +189,14 @@ Seal read_seal(const std::string& path) {
       simdjson::dom::array sources;
       if (!obj["sources"].get_array().get(sources))
         for (auto s : sources) {
-          std::string_view n, h;
+          std::string_view n, h, fin;
           if (s["name"].get_string().get(n) || s["sha256"].get_string().get(h))
             throw FormatError(where, "a source without name or sha256");
-          seal.head.sources.push_back({std::string(n), std::string(h)});
+          if (!s["final"].error() && (s["final"].get_string().get(fin) || !is_hash(fin)))
+            throw FormatError(where, "a source's \"final\" is not a SHA-256 in hex");
+          seal.head.sources.push_back({std::string(n), std::string(h), std::string(fin)});
         }
+      seal.head_line = std::string(line);
       have_head = true;
     } else if (!obj["signature"].error()) {
       std::string_view sig;
@@ -198,6 +210,7 @@ Seal read_seal(const std::string& path) {
       f.lines = get_u64(obj, "lines", where);
       f.bytes = get_u64(obj, "bytes", where);
       f.time = get_time(obj);
+      if (!obj["head"].error()) f.head = get_hash(obj, "head", where);
       f.text = std::string(line);
       seal.final = std::move(f);
     } else if (!obj["line"].error()) {

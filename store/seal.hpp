@@ -44,8 +44,9 @@ private:
   std::uint64_t m_lines = 0, m_bytes = 0;
 };
 
-struct SealSource { // a file a converted recording was made from
+struct SealSource { // a file a converted recording was made from, or a merge's input
   std::string name, sha256;
+  std::string final; // a merge's input: the final hash of its seal, checked when merged
 };
 struct SealHead {
   std::string cast;    // the sealed file's name, for the reader
@@ -61,10 +62,12 @@ struct SealFinal {
   std::uint64_t lines = 0, bytes = 0;
   std::string hash;
   std::int64_t time = 0;
+  std::string head; // SHA-256 of the head line: the signature covers name, id and sources too
   std::string text; // the record's exact bytes: what the signature covers
 };
 struct Seal {
   SealHead head;
+  std::string head_line; // its exact bytes, as read
   std::vector<SealCheckpoint> checkpoints;
   std::optional<SealFinal> final;
   std::string signature; // armored "-----BEGIN SSH SIGNATURE-----" text, or empty
@@ -83,6 +86,7 @@ void remove_seals_of(int dirfd, const std::string& name, unsigned owner);
 
 // Sidecar lines, each without its '\n'.
 std::string seal_head_line(const SealHead& head);
+std::string seal_head_hash(std::string_view head_line); // what SealFinal::head holds
 std::string seal_checkpoint_line(const SealCheckpoint& c);
 std::string seal_final_line(const SealFinal& f);
 std::string seal_signature_line(std::string_view armored);

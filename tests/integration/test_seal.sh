@@ -18,9 +18,9 @@ verdict() {
   matches "^$file: $want: " v.out || fail "verify $file: want '$want': $(cat v.out v.err)"
   [ -z "$pattern" ] || matches -E "$pattern" v.out || fail "verify $file: message /$pattern/: $(cat v.out)"
 }
-# copy NAME: a copy of the sealed a.cast and its seal, to tamper with
-# (the seal names its file: the copy's names this one)
-copy() { cp a.cast "$1.cast"; sed "s/\"cast\":\"a.cast\"/\"cast\":\"$1.cast\"/" a.cast.seal >"$1.cast.seal"; }
+# copy NAME: a copy of a.cast sealed like it (the seal names its file, and its signed
+# final record covers that name), to tamper with
+copy() { cp a.orig "$1.cast"; "$RECAST" seal -q --every 5 -k k1 "$1.cast"; }
 
 ssh-keygen -q -t ed25519 -N '' -C auditor -f k1
 ssh-keygen -q -t ed25519 -N '' -C other -f k2
@@ -51,8 +51,11 @@ cp a.cast noseal.cast
 verdict noseal.cast no-seal 'noseal.cast.seal is missing'
 "$RECAST" rec -q -c 'echo other' other.cast </dev/null >/dev/null
 "$RECAST" seal -q -k k1 other.cast
-cp a.cast swapped.cast; sed 's/"cast":"other.cast"/"cast":"swapped.cast"/' other.cast.seal >swapped.cast.seal
-verdict swapped.cast other-recording 'the seal is for another recording'
+cp a.cast swapped.cast; cp other.cast.seal swapped.cast.seal
+verdict swapped.cast other-recording 'the seal is for other.cast, not for swapped.cast'
+# ... with its head edited to name this file: the signed final record covers the head
+sed 's/"cast":"other.cast"/"cast":"swapped.cast"/' other.cast.seal >swapped.cast.seal
+verdict swapped.cast edited "the seal's head \(name, id or sources\) was changed after sealing"
 cp other.cast.seal renamed.cast.seal; cp other.cast renamed.cast
 verdict renamed.cast other-recording 'the seal is for other.cast, not for renamed.cast'
 # re-signed with another key: a key that is not allowed
@@ -122,8 +125,10 @@ printf 'seal = yes\nseal-every-lines = 10\nseal-every-seconds = 0\n' >cp.conf
 RECSSH_SYSTEM_CONFIG=$WORK/cp.conf "$RECAST" rec -q -c 'for i in $(seq 400); do echo "l $i"; sleep 0.01; done' \
   killed.cast </dev/null >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 50); do [ "$(grep -c '"line"' killed.cast.seal 2>/dev/null)" -ge 3 ] && break; sleep 0.1; done
+checkpoints() { cat killed.cast.seal 2>/dev/null | grep -c '"line"' || true; }
+for _ in $(seq 300); do [ "$(checkpoints)" -ge 3 ] && break; sleep 0.1; done
 kill -9 "$pid"; wait "$pid" 2>/dev/null || true
+[ "$(checkpoints)" -ge 3 ] || fail "the recorder wrote fewer than 3 checkpoints in 30 s"
 verdict killed.cast incomplete-seal 'sealing stopped \(a crash\?\): verified through line [1-9][0-9]*, its last checkpoint'
 # ... and an edit before the last checkpoint is still found
 sed -i '5s/"l /"L /' killed.cast
@@ -197,6 +202,59 @@ touch -d '-3 days' T/"$old"/*.cast
 "$RECAST" verify --allowed-signers allowed T >rv.out || fail "compressed sealed recordings: $(cat rv.out)"
 "$RECAST" rotate --retain 2d --min-age 0 T >rot2.out || fail "rotate --retain: $(cat rot2.out)"
 [ -z "$(find T -name '*.seal')" ] || fail "retention left seals behind: $(find T -name '*.seal')"
+
+# with sealing configured, rotate seals what it merges or compresses first; a merge
+# takes only inputs whose seals verify, and the daily file's signed seal lists them
+# (name, SHA-256, final hash): verify shows that the join markers are exactly those
+mkdir -p M/"$old"
+cp a.orig M/"$old"/100000-a.cast; "$RECAST" seal -q -k k1 M/"$old"/100000-a.cast
+for x in 110000-b 120000-c; do # not sealed: rotate seals them before merging
+  RECSSH_SYSTEM_CONFIG=$WORK/none "$RECAST" rec -q -c "echo $x" M/"$old"/$x.cast </dev/null >/dev/null
+done
+touch -d '-3 days' M/"$old"/*.cast
+cp -a M M0
+RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rotate --merge-daily --min-age 0 M >m.out || fail "rotate: $(cat m.out)"
+daily=$(ls M/"$old"/daily-*.cast)
+matches "seal M/$old/110000-b.cast" m.out && matches "merged from 3 sealed recordings" m.out || fail "rotate: $(cat m.out)"
+[ "$(ls M/"$old")" = "$(basename "$daily")
+$(basename "$daily").seal" ] || fail "merged inputs or their seals left: $(ls M/"$old")"
+[ "$(grep -o '"final":"[0-9a-f]\{64\}"' "$daily.seal" | wc -l)" = 4 ] || fail "the daily seal lists no inputs: $(head -1 "$daily.seal")"
+verdict "$daily" ok 'signed by auditor@example.org; merged from 3 sealed recordings, all accounted for'
+# again with a new recording that day: the earlier daily file is an input, its inputs stay listed
+RECSSH_SYSTEM_CONFIG=$WORK/none "$RECAST" rec -q -c 'echo d' M/"$old"/130000-d.cast </dev/null >/dev/null
+touch -d '-3 days' M/"$old"/130000-d.cast
+RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rotate --merge-daily --min-age 0 M >m2.out || fail "rotate: $(cat m2.out)"
+verdict "$daily" ok 'merged from 5 sealed recordings, all accounted for'
+# compressed by a later run: the seal still holds
+RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rotate --compress-after 1d --min-age 0 M >m3.out || fail "$(cat m3.out)"
+verdict "$daily.gz" ok 'merged from 5 sealed recordings'
+# a seal whose inputs are not the join markers (by hand: one input left out of the
+# head, the head's hash put into the final record, the signature dropped)
+python3 - "$daily.seal" <<'PY'
+import hashlib, json, sys
+lines = open(sys.argv[1], "rb").read().split(b"\n")[:-1]
+head = json.loads(lines[0])
+head["sources"] = head["sources"][1:]
+lines[0] = json.dumps(head, separators=(",", ":")).encode()
+digest = hashlib.sha256(lines[0]).hexdigest().encode()
+rest = []
+for line in lines[1:]:
+    record = json.loads(line)
+    if "signature" in record:
+        continue
+    if "final" in record:
+        line = line.replace(record["head"].encode(), digest)
+    rest.append(line)
+open(sys.argv[1], "wb").write(b"\n".join([lines[0]] + rest) + b"\n")
+PY
+verdict "$daily.gz" merge-mismatch 'merged cast: join marker for .*, which the seal does not list'
+# an input edited after it was sealed is not merged (nor laundered into a new seal)
+rm -rf M; cp -a M0 M
+sed -i '5s/line/lime/' M/"$old"/100000-a.cast; touch -d '-3 days' M/"$old"/100000-a.cast
+rc=0; RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rotate --merge-daily --min-age 0 M >m.out || rc=$?
+[ "$rc" = 1 ] && matches -F "100000-a.cast: its seal does not verify (edited: edited in lines 1-" m.out ||
+  fail "an edited input was merged: $rc $(cat m.out)"
+[ -z "$(ls M/"$old" | grep daily)" ] && [ -f M/"$old"/100000-a.cast ] || fail "inputs not left as they were: $(ls M/"$old")"
 
 # --syslog: the final hash goes to syslog (/dev/log), where the recorded user cannot
 # edit it. CI has no syslog daemon: a listener on /dev/log in a private mount namespace.

@@ -367,8 +367,8 @@ TEST_CASE("seal sidecars are written and read back; broken ones name file:line",
   TempDir t;
   const std::string p = t.path + "/a.cast.seal";
   const std::string hash(64, 'a');
-  SealFinal f{10, 500, hash, 1700000000, {}};
-  std::string text = seal_head_line({"a.cast", "sid-1", {{"in.log", std::string(64, 'b')}}}) + "\n" +
+  SealFinal f{10, 500, hash, 1700000000, {}, {}};
+  std::string text = seal_head_line({"a.cast", "sid-1", {{"in.log", std::string(64, 'b'), {}}}}) + "\n" +
                      seal_checkpoint_line({5, 200, std::string(64, 'c'), 1700000000}) + "\n" + seal_final_line(f) +
                      "\n" + seal_signature_line("-----BEGIN SSH SIGNATURE-----\nxyz\n") + "\n";
   test::write_file(p, text);
