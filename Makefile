@@ -11,10 +11,17 @@
 #   make test-deb  build it, check it with dpkg-deb and lintian, install, use, purge
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR ?= $(if $(filter true,$(CI)),ON,OFF)
+# ccache, when installed, makes a rebuild of unchanged files (the next CI run, another
+# clone, the package's build) a cache hit: CI's four builds of the tree take most of its
+# time. Paths under the clone are hashed relative to it, so a clone elsewhere hits too.
+CCACHE := $(shell command -v ccache 2>/dev/null)
+LAUNCHER = $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE))
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 PACKAGES = g++ cmake make pkg-config libcli11-dev libhowardhinnant-date-dev \
   libboost-dev libboost-filesystem-dev libsimdjson-dev zlib1g-dev libssl-dev libvterm-dev catch2 \
-  clang libclang-rt-14-dev asciinema bsdutils util-linux gzip time procps \
+  clang libclang-rt-14-dev ccache asciinema bsdutils util-linux gzip time procps \
   openssh-server openssh-client tmux zsh bash-completion tlog groff-base \
   sudo auditd termrec perl clang-tidy qemu-user
 
@@ -33,7 +40,7 @@ deps:
 	else echo "all packages present"; fi
 
 build: deps
-	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRECSSH_WARNINGS_AS_ERRORS=$(WERROR)
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRECSSH_WARNINGS_AS_ERRORS=$(WERROR) $(LAUNCHER)
 	cmake --build build -j $(JOBS)
 
 demo: build
@@ -43,12 +50,12 @@ test-unit: build
 	cd build && ctest --output-on-failure -j $(JOBS)
 
 test-asan: deps
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRECSSH_SANITIZE=ON -DRECSSH_WARNINGS_AS_ERRORS=$(WERROR)
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRECSSH_SANITIZE=ON -DRECSSH_WARNINGS_AS_ERRORS=$(WERROR) $(LAUNCHER)
 	cmake --build build-asan -j $(JOBS) --target unit_tests
 	cd build-asan && ctest --output-on-failure -R '^unit$$'
 
 fuzz-build: deps
-	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DRECSSH_FUZZ=ON -DRECSSH_BUILD_TESTS=OFF
+	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DRECSSH_FUZZ=ON -DRECSSH_BUILD_TESTS=OFF $(LAUNCHER)
 	cmake --build build-fuzz -j $(JOBS) --target fuzz_cast_reader fuzz_ttyrec fuzz_script fuzz_bsd_script fuzz_tlog fuzz_audit fuzz_sudo fuzz_raw
 
 test-fuzz: fuzz-build
@@ -84,7 +91,8 @@ deb: deps
 	@$(MAKE) --no-print-directory deps PACKAGES="$(DEB_PACKAGES)"
 	rm -rf build-deb && mkdir -p build-deb/recssh
 	git ls-files -z | xargs -0 cp --parents -t build-deb/recssh
-	cd build-deb/recssh && DEB_BUILD_OPTIONS="$(DEB_BUILD_OPTIONS) parallel=$(JOBS)" dpkg-buildpackage -b -us -uc
+	cd build-deb/recssh && DEB_BUILD_OPTIONS="$(DEB_BUILD_OPTIONS) parallel=$(JOBS)" \
+	  $(if $(CCACHE),CMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE)) dpkg-buildpackage -b -us -uc
 	ls -l build-deb/*.deb
 
 # CI's quick mode builds the package without optimisation (noopt: about a third less
