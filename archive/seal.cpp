@@ -6,6 +6,7 @@
 #include "core/errors.hpp"
 #include "core/io.hpp"
 #include "core/line_reader.hpp"
+#include "core/sha256.hpp"
 #include "store/lock.hpp"
 
 #include <simdjson.h>
@@ -109,6 +110,7 @@ const char* verdict_name(Verdict v) {
   case Verdict::no_seal: return "no-seal";
   case Verdict::other_recording: return "other-recording";
   case Verdict::merge_mismatch: return "merge-mismatch";
+  case Verdict::source_mismatch: return "source-mismatch";
   case Verdict::bad_signature: return "bad-signature";
   case Verdict::unknown_signer: return "unknown-signer";
   case Verdict::revoked: return "revoked";
@@ -328,7 +330,32 @@ VerifyResult verify_file(const std::string& path, const VerifyOptions& options) 
     r.message = e.what();
     return r;
   }
+  if (!options.sources_dir.empty()) {
+    // Provenance: the legacy files a converted recording was made from, as sealed.
+    std::size_t checked = 0;
+    for (const auto& s : seal.head.sources) {
+      if (!s.final.empty()) continue; // a merge's input: checked through the join markers
+      const std::string at = options.sources_dir + "/" + base_name(s.name);
+      std::string actual;
+      try {
+        actual = sha256_file(at);
+      } catch (const Error&) {
+        r.verdict = Verdict::source_mismatch;
+        r.message = "source " + s.name + " is not in " + options.sources_dir;
+        return r;
+      }
+      if (actual != s.sha256) {
+        r.verdict = Verdict::source_mismatch;
+        r.message = "source " + at + " is not the file that was converted and sealed (SHA-256 " + actual + ", sealed " +
+                    s.sha256 + ")";
+        return r;
+      }
+      ++checked;
+    }
+    r.sources = checked;
+  }
   r = check_signature(r, seal, options);
+  if (r.sources) r.message += "; " + std::to_string(r.sources) + " source file" + (r.sources == 1 ? "" : "s") + " as sealed";
   if (r.merged) r.message += "; merged from " + std::to_string(r.merged) + " sealed recordings, all accounted for";
   return r;
 }

@@ -36,6 +36,9 @@ struct VerifyOptions {
   std::string allowed_signers; // empty: signatures cannot be checked
   std::string revoked;         // an OpenSSH revocation list (KRL or keys), optional
   bool allow_unsigned = false; // an intact unsigned chain counts as OK
+  // Where the source files of converted recordings are (found by base name): each one
+  // the seal lists must be there with the SHA-256 it was sealed with. Empty: not checked.
+  std::string sources_dir;
 };
 enum class Verdict {
   ok,                 // chain intact, signature good (or unsigned allowed)
@@ -48,6 +51,7 @@ enum class Verdict {
   no_seal,            // no sidecar
   other_recording,    // the sidecar is for another recording
   merge_mismatch,     // a merged cast's join markers are not the sealed inputs its seal lists
+  source_mismatch,    // a converted recording's source file is missing or not the one sealed
   bad_signature,
   unknown_signer,
   revoked,
@@ -64,6 +68,7 @@ struct VerifyResult {
   std::uint64_t verified = 0; // lines the chain proved (through the last matching point)
   std::string seal;         // the sidecar used
   std::size_t merged = 0;   // a merged cast: the sealed inputs it was shown to consist of
+  std::size_t sources = 0;  // source files found as sealed (VerifyOptions::sources_dir)
   bool ok() const { return verdict == Verdict::ok; }
 };
 VerifyResult verify_file(const std::string& path, const VerifyOptions& options);

@@ -20,7 +20,7 @@ namespace recssh::cli {
 void add_verify(CLI::App& app, int& status) {
   struct Options {
     std::vector<std::string> paths;
-    std::string allowed, revoked;
+    std::string allowed, revoked, sources;
     bool allow_unsigned = false, json = false, quiet = false;
   };
   auto o = std::make_shared<Options>();
@@ -29,6 +29,9 @@ void add_verify(CLI::App& app, int& status) {
   cmd->add_option("--allowed-signers", o->allowed, "OpenSSH allowed-signers file (else the config's allowed-signers)");
   cmd->add_option("--revoked", o->revoked, "OpenSSH revocation list (KRL or public keys)");
   cmd->add_flag("--allow-unsigned", o->allow_unsigned, "an intact chain without a signature counts as OK");
+  cmd->add_option("--sources", o->sources,
+                  "DIR holding the legacy files converted recordings were made from: each must be as sealed")
+      ->check(CLI::ExistingDirectory);
   cmd->add_flag("--json", o->json, "one JSON object per file");
   cmd->add_flag("-q,--quiet", o->quiet, "print only files that are not OK");
   cmd->callback([o, &status] {
@@ -37,6 +40,7 @@ void add_verify(CLI::App& app, int& status) {
     vo.allowed_signers = !o->allowed.empty() ? o->allowed : store::load_config().allowed_signers.value_or("");
     vo.revoked = o->revoked;
     vo.allow_unsigned = o->allow_unsigned;
+    vo.sources_dir = o->sources;
     auto report = [&](const std::string& path, const archive::VerifyResult& r) {
       if (!r.ok()) status = 1;
       if (o->quiet && r.ok()) return;

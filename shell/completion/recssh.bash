@@ -67,7 +67,7 @@ _recast() {
     merge) opts="-o --output --gap --allow-overlap --format --overwrite --gzip -v --verbose" ;;
     rotate) opts="--merge-daily --compress-after --retain --min-age -n --dry-run --syslog" ;;
     seal) opts="--day -k --key --no-sign --every --overwrite --syslog -q --quiet" ;;
-    verify) opts="--allowed-signers --revoked --allow-unsigned --json -q --quiet" ;;
+    verify) opts="--allowed-signers --revoked --allow-unsigned --sources --json -q --quiet" ;;
   esac
   case $prev in
     --to | --format) COMPREPLY=($(compgen -W "v2 v3" -- "$cur")); return ;;

@@ -256,6 +256,19 @@ rc=0; RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rotate --merge-daily --min-
   fail "an edited input was merged: $rc $(cat m.out)"
 [ -z "$(ls M/"$old" | grep daily)" ] && [ -f M/"$old"/100000-a.cast ] || fail "inputs not left as they were: $(ls M/"$old")"
 
+# provenance: a converted legacy log's seal lists its source files with their SHA-256;
+# verify --sources DIR checks them against the files there
+mkdir -p src
+cp "$FIXTURES/script/classic.timing" "$FIXTURES/script/classic.typescript" src/
+"$RECAST" convert src/classic.timing conv.cast
+"$RECAST" seal -q -k k1 conv.cast
+[ "$(grep -o '"sha256":"[0-9a-f]\{64\}"' conv.cast.seal | wc -l)" = 2 ] || fail "the seal lists no sources: $(head -1 conv.cast.seal)"
+verdict conv.cast ok 'signed by auditor@example.org; 2 source files as sealed' --sources src
+printf 'x' >>src/classic.typescript
+verdict conv.cast source-mismatch 'source src/classic.typescript is not the file that was converted and sealed' --sources src
+rm src/classic.typescript
+verdict conv.cast source-mismatch 'source src/classic.typescript is not in src' --sources src
+
 # --syslog: the final hash goes to syslog (/dev/log), where the recorded user cannot
 # edit it. CI has no syslog daemon: a listener on /dev/log in a private mount namespace.
 if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
