@@ -66,10 +66,7 @@ std::vector<std::string> recordings_in(const std::string& dir) {
 
 // The nearest earlier sibling directory (by name: day names sort by date) that has a
 // manifest, and that manifest's SHA-256; empty when there is none.
-std::pair<std::string, std::string> previous_manifest(const std::string& dir) {
-  std::string clean = dir;
-  while (clean.size() > 1 && clean.back() == '/') clean.pop_back();
-  const std::string parent = dir_of(clean), self = base_of(clean);
+std::pair<std::string, std::string> previous_manifest(const std::string& parent, const std::string& self) {
   std::string best;
   for (const auto& n : list_dir(parent))
     if (n[0] != '.' && n < self && n > best && exists(manifest_path(parent + "/" + n))) best = n;
@@ -155,6 +152,13 @@ Manifest read_manifest(const std::string& path) {
 }
 
 DaySealResult seal_day(const std::string& dir, const SealOptions& options) {
+  std::string clean = dir;
+  while (clean.size() > 1 && clean.back() == '/') clean.pop_back();
+  return seal_day(DayPlace{dir, dir_of(clean), base_of(clean)}, options);
+}
+
+DaySealResult seal_day(const DayPlace& place, const SealOptions& options) {
+  const std::string& dir = place.dir;
   DaySealResult result;
   result.manifest = manifest_path(dir);
   Manifest old;
@@ -180,12 +184,10 @@ DaySealResult seal_day(const std::string& dir, const SealOptions& options) {
                   "(recast verify says why; --overwrite takes the new seal)");
     entries[e.file] = e;
   }
-  auto [prev_day, prev_hash] = previous_manifest(dir);
-  std::string clean = dir;
-  while (clean.size() > 1 && clean.back() == '/') clean.pop_back();
+  auto [prev_day, prev_hash] = previous_manifest(place.parent, place.day);
   std::string text = JsonObject()
                          .raw("recssh_manifest", "1")
-                         .str("day", base_of(clean))
+                         .str("day", place.day)
                          .str("previous_day", prev_day)
                          .str("previous", prev_hash)
                          .text() +
@@ -305,7 +307,9 @@ DayCheck verify_day(const std::string& dir, const VerifyOptions& options) {
                                                              ? "a key not in the allowed signers"
                                                              : "bad (" + c.detail + ")"));
   }
-  auto [prev_day, prev_hash] = previous_manifest(dir);
+  std::string clean = dir;
+  while (clean.size() > 1 && clean.back() == '/') clean.pop_back();
+  auto [prev_day, prev_hash] = previous_manifest(dir_of(clean), base_of(clean));
   if (!m.previous.empty() && (m.previous_day != prev_day || m.previous != prev_hash))
     problem("the chain of days is broken: the manifest of " + m.previous_day +
             (prev_day == m.previous_day ? " has changed since" : " is gone"));

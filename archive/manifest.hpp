@@ -51,6 +51,13 @@ struct DaySealResult {
 // manifest: entries are only ever added (a recording that has gone stays listed, so
 // verify reports it), a changed final hash is refused unless options.overwrite.
 DaySealResult seal_day(const std::string& dir, const SealOptions& options);
+// The same for a day the caller holds open (rotate, as root in users' trees): `dir` is
+// the path for the day's own files (/proc/self/fd/N of the held directory), `parent`
+// the one for its siblings (where the previous day's manifest is), `day` its name.
+struct DayPlace {
+  std::string dir, parent, day;
+};
+DaySealResult seal_day(const DayPlace& place, const SealOptions& options);
 
 struct DayCheck {
   bool ok = true;

@@ -60,6 +60,7 @@ RotateReport Rotation::run() {
   if (m_p.retain) retain();
   if (m_p.merge_daily) merge_daily();
   if (m_p.compress_after) compress();
+  if (m_p.seal && !m_p.seal_key.empty()) write_manifests(); // unsigned, a manifest proves nothing
   remove_empty_days();
   return m_report;
 }
@@ -101,10 +102,12 @@ void Rotation::scan() {
       [&](const store::Recording& r) {
         if (r.mtime > m_now - m_p.min_age) {
           ++m_report.recent;
+          m_open_dirs.insert(r.rel_dir);
           return;
         }
         if (r.state == store::State::recording) {
           ++m_report.locked;
+          m_open_dirs.insert(r.rel_dir);
           m_log("skip (locked: being recorded) " + r.path);
           return;
         }

@@ -200,6 +200,11 @@ void Rotation::merge_daily() {
     }
     bool has_new = std::any_of(files.begin(), files.end(), [&](const Rec* r) { return r->name != final_name; });
     if (files.size() < 2 || !has_new) continue;
+    if (has_manifest(rel_dir)) { // sealed days are final: the next day's manifest chains to this one
+      failure(final_path + ": not merged: " + shown_dir(rel_dir) + " has a day manifest (" + k_manifest_name +
+              "), so its recordings stay as they were sealed");
+      continue;
+    }
     try {
       Rec daily = merge_group(rel_dir, final_name, files, owner);
       ++m_report.merged_groups;

@@ -86,6 +86,10 @@ private:
   // naming why not) and returns what the daily file's seal lists for it: itself, and
   // when it is an earlier daily file, the inputs its own seal lists.
   std::vector<store::SealSource> merge_sources(const Fd& dir, const Rec& f);
+  // Writes the manifest of every finished day that has none yet (after merging and
+  // compressing: written once, since the next day's manifest chains to its bytes).
+  void write_manifests();
+  bool has_manifest(const std::string& rel_dir) const;
   // rotate_compress.cpp
   void recover_compress();
   void compress();
@@ -105,6 +109,7 @@ private:
   std::vector<Rec> m_files;
   std::vector<std::string> m_temps;
   std::set<std::string> m_touched_dirs; // relative
+  std::set<std::string> m_open_dirs;    // relative: holding a recording being recorded or too recent
   RotateReport m_report;
 };
 

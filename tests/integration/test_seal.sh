@@ -220,14 +220,33 @@ matches "seal M/$old/110000-b.cast" m.out && matches "merged from 3 sealed recor
 $(basename "$daily").seal" ] || fail "merged inputs or their seals left: $(ls M/"$old")"
 [ "$(grep -o '"final":"[0-9a-f]\{64\}"' "$daily.seal" | wc -l)" = 4 ] || fail "the daily seal lists no inputs: $(head -1 "$daily.seal")"
 verdict "$daily" ok 'signed by auditor@example.org; merged from 3 sealed recordings, all accounted for'
-# again with a new recording that day: the earlier daily file is an input, its inputs stay listed
-RECSSH_SYSTEM_CONFIG=$WORK/none "$RECAST" rec -q -c 'echo d' M/"$old"/130000-d.cast </dev/null >/dev/null
+# a day with a manifest (written by that run: a seal-key is configured) is final: a
+# recording that turns up later is not merged into it, and verify names it as added
+RECSSH_SYSTEM_CONFIG=$WORK/none "$RECAST" rec -q -c 'echo late' M/"$old"/130000-d.cast </dev/null >/dev/null
 touch -d '-3 days' M/"$old"/130000-d.cast
-RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rotate --merge-daily --min-age 0 M >m2.out || fail "rotate: $(cat m2.out)"
-verdict "$daily" ok 'merged from 5 sealed recordings, all accounted for'
-# compressed by a later run: the seal still holds
+rc=0; RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rotate --merge-daily --min-age 0 M >m2.out || rc=$?
+[ "$rc" = 1 ] && matches "not merged: M/$old has a day manifest" m2.out || fail "merged into a sealed day: $rc $(cat m2.out)"
+rc=0; "$RECAST" verify -q --allowed-signers allowed M >mv.out || rc=$?
+[ "$rc" = 1 ] && matches 'day-problem: added: 130000-d.cast' mv.out || fail "a late recording: $rc $(cat mv.out)"
+rm M/"$old"/130000-d.cast*
+# compressed by a later run: the seal still holds, and so does the day
 RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rotate --compress-after 1d --min-age 0 M >m3.out || fail "$(cat m3.out)"
-verdict "$daily.gz" ok 'merged from 5 sealed recordings'
+verdict "$daily.gz" ok 'merged from 3 sealed recordings'
+"$RECAST" verify -q --allowed-signers allowed M >mv.out || fail "the day after compression: $(cat mv.out)"
+# without a key (seal = yes: no manifests) a daily file merged again is an input whose
+# own inputs stay listed
+printf 'seal = yes\n' >sealonly.conf
+mkdir -p M2/"$old"
+for x in 100000-a 110000-b; do
+  RECSSH_SYSTEM_CONFIG=$WORK/none "$RECAST" rec -q -c "echo $x" M2/"$old"/$x.cast </dev/null >/dev/null
+done
+touch -d '-3 days' M2/"$old"/*.cast
+RECSSH_SYSTEM_CONFIG=$WORK/sealonly.conf "$RECAST" rotate --merge-daily --min-age 0 M2 >m4.out || fail "$(cat m4.out)"
+RECSSH_SYSTEM_CONFIG=$WORK/none "$RECAST" rec -q -c 'echo c' M2/"$old"/120000-c.cast </dev/null >/dev/null
+touch -d '-3 days' M2/"$old"/120000-c.cast
+RECSSH_SYSTEM_CONFIG=$WORK/sealonly.conf "$RECAST" rotate --merge-daily --min-age 0 M2 >m5.out || fail "$(cat m5.out)"
+[ ! -e M2/"$old"/.recssh-manifest ] || fail "a manifest was written without a key"
+verdict "$(ls M2/"$old"/daily-*.cast)" unsigned 'merged from 4 sealed recordings, all accounted for'
 # a seal whose inputs are not the join markers (by hand: one input left out of the
 # head, the head's hash put into the final record, the signature dropped)
 python3 - "$daily.seal" <<'PY'
@@ -255,6 +274,28 @@ rc=0; RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rotate --merge-daily --min-
 [ "$rc" = 1 ] && matches -F "100000-a.cast: its seal does not verify (edited: edited in lines 1-" m.out ||
   fail "an edited input was merged: $rc $(cat m.out)"
 [ -z "$(ls M/"$old" | grep daily)" ] && [ -f M/"$old"/100000-a.cast ] || fail "inputs not left as they were: $(ls M/"$old")"
+
+# rotate writes each finished day's manifest once, after merging (signed, chained to
+# the day before); a day with a recording still open or too recent waits
+prev=$(date -d '-4 days' +%Y-%m-%d) yday=$(date -d '-1 days' +%Y-%m-%d)
+mkdir -p N/"$prev" N/"$old" N/"$yday"
+for d in "$prev" "$old"; do
+  for x in 100000-a 110000-b; do
+    RECSSH_SYSTEM_CONFIG=$WORK/none "$RECAST" rec -q -c "echo $d $x" N/"$d"/$x.cast </dev/null >/dev/null
+  done
+done
+RECSSH_SYSTEM_CONFIG=$WORK/none "$RECAST" rec -q -c 'echo open' N/"$yday"/100000-o.cast </dev/null >/dev/null
+touch -d '-3 days' N/"$prev"/*.cast N/"$old"/*.cast
+RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rotate --merge-daily --min-age 60 N >n.out || fail "rotate: $(cat n.out)"
+matches -F "day manifest N/$prev: 1 recordings (0 sealed now), signed" n.out &&
+  matches "day manifest N/$yday: not yet, a recording there is still open" n.out || fail "rotate's manifests: $(cat n.out)"
+[ -f N/"$old"/.recssh-manifest ] && [ ! -e N/"$yday"/.recssh-manifest ] || fail "manifests: $(ls -a N/*)"
+matches "\"previous_day\":\"$prev\"" N/"$old"/.recssh-manifest || fail "the days are not chained: $(head -1 N/"$old"/.recssh-manifest)"
+"$RECAST" verify --allowed-signers allowed N/"$prev" N/"$old" >nv.out || fail "rotate's days do not verify: $(cat nv.out)"
+[ "$(grep -c 'day-ok: manifest intact, signed by auditor@example.org' nv.out)" = 2 ] || fail "day verdicts: $(cat nv.out)"
+cp N/"$old"/.recssh-manifest m.before
+RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rotate --merge-daily --min-age 60 N >n2.out || fail "rotate: $(cat n2.out)"
+cmp -s m.before N/"$old"/.recssh-manifest && ! matches 'write the day manifest' n2.out || fail "a manifest was rewritten"
 
 # provenance: a converted legacy log's seal lists its source files with their SHA-256;
 # verify --sources DIR checks them against the files there
