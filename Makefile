@@ -13,7 +13,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR ?= $(if $(filter true,$(CI)),ON,OFF)
 
 PACKAGES = g++ cmake make pkg-config libcli11-dev libhowardhinnant-date-dev \
-  libboost-dev libboost-filesystem-dev libsimdjson-dev zlib1g-dev libssl-dev libvterm-dev catch2 \
+  libboost-dev libboost-filesystem-dev libsimdjson-dev zlib1g-dev libssl-dev libvterm-dev libcurl4-openssl-dev catch2 \
   clang libclang-rt-14-dev asciinema bsdutils util-linux gzip time procps \
   openssh-server openssh-client tmux zsh bash-completion tlog groff-base \
   sudo auditd termrec perl clang-tidy qemu-user
