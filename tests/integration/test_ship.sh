@@ -11,14 +11,35 @@ mkdir -p "$HOME"
 # No silent skip: without an S3 server this test proves nothing.
 command -v moto_server >/dev/null 2>&1 ||
   fail "moto_server is not installed (Debian 12 has no package): pip install 'moto[server]==5.2.1' boto3"
-python3 -c 'import boto3' 2>/dev/null || fail "python3 has no boto3: pip install boto3, or apt install python3-boto3"
-
+# Started first: it takes seconds to start, while the recordings are made.
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 ENDPOINT=http://127.0.0.1:$PORT
 moto_server -H 127.0.0.1 -p "$PORT" >"$WORK/moto.log" 2>&1 &
 MOTO_PID=$!
 at_exit "kill $MOTO_PID"
-for _ in $(seq 100); do curl -s -o /dev/null "$ENDPOINT/" && break; sleep 0.1; done
+
+# big FILE MIB: a valid cast of about MIB MiB, two hours old.
+big() {
+  python3 - "$1" "$2" <<'PY'
+import sys
+path, mib = sys.argv[1], int(sys.argv[2])
+with open(path, "w") as f:
+    f.write('{"version": 2, "width": 80, "height": 24, "timestamp": 1795000000}\n')
+    line = "x" * 1000
+    t = 0.0
+    while f.tell() < mib << 20:
+        t += 0.001
+        f.write('[%.6f, "o", "%s %d\\r\\n"]\n' % (t, line, int(t * 1000)))
+PY
+  touch -d '-2 hours' "$1"
+}
+# Outside the root that the first runs walk; named directly, their day directory's
+# name is the key's DIR.
+BIG=$WORK/big/2026-11-22
+mkdir -p "$BIG"
+big "$BIG/161500-big.cast" 11
+big "$BIG/171500-resume.cast" 12
+for _ in $(seq 300); do curl -s -o /dev/null "$ENDPOINT/" && break; sleep 0.1; done
 curl -s -o /dev/null "$ENDPOINT/" || fail "moto_server did not start: $(cat "$WORK/moto.log")"
 
 # moto checks SigV4 signatures (with botocore's signer) once auth is on: an IAM user
@@ -36,7 +57,7 @@ boto3.client("s3", **kw).create_bucket(Bucket="recs")
 print(k["AccessKeyId"], k["SecretAccessKey"])
 PY
 )
-[ -n "$SECRET" ] || fail "could not create the IAM user in moto"
+[ -n "$SECRET" ] || fail "could not create the IAM user in moto (python3 needs boto3: pip install boto3)"
 # moto_auth 0: every request is checked from now on; moto_auth 1e9: none is.
 moto_auth() {
   curl -sf -X POST -H "Content-Type: application/json" --data-binary "$1" "$ENDPOINT/moto-api/reset-auth" >/dev/null ||
@@ -49,19 +70,70 @@ export AWS_ACCESS_KEY_ID=$KEY_ID AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-eas
 export AWS_ENDPOINT_URL_S3=$ENDPOINT
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL || true
 
-# s3py 'PYTHON' ARGS...: runs python with a boto3 client `s3` (the same key, from the
-# environment) and the bucket name `b`.
-s3py() {
-  local code=$1
-  shift
-  python3 - "$@" <<PY
-import base64, hashlib, sys, boto3
-s3 = boto3.client("s3", endpoint_url="$ENDPOINT", region_name="us-east-1")
+# s3 OP ARGS [-- OP ARGS]...: boto3 (an independent client; the same key, from the
+# environment) runs the steps in one process, as python starts slowly. Ops:
+#   object KEY FILE single|multipart  the bytes, recssh-sha256 and (single) the checksum
+#   meta KEY NAME=VALUE...            user metadata
+#   body KEY TEXT                     the object's bytes are TEXT
+#   count PREFIX N                    N objects under PREFIX
+#   parts KEY N                       a multipart object of N parts (its ETag)
+#   absent KEY | put KEY TEXT | create-upload KEY | no-uploads
+#   wait-part                         until an unfinished upload has a part; prints parts
+cat >"$WORK/s3.py" <<'PY'
+import base64, hashlib, sys, time, boto3
+s3 = boto3.client("s3", region_name="us-east-1")
 b = "recs"
-$code
+def fail(msg): sys.exit("s3 check: " + msg)
+args = sys.argv[1:]
+while args:
+    op, rest = args[0], args[1:]
+    step = rest[:rest.index("--")] if "--" in rest else rest
+    args = rest[len(step) + 1:]
+    if op == "object":
+        key, path, mode = step
+        data = open(path, "rb").read()
+        o = s3.get_object(Bucket=b, Key=key, ChecksumMode="ENABLED")
+        if o["Body"].read() != data: fail("bytes differ for " + key)
+        sha = hashlib.sha256(data).hexdigest()
+        if o["Metadata"].get("recssh-sha256") != sha: fail("recssh-sha256 of %s: %s" % (key, o["Metadata"]))
+        if mode == "single":
+            h = s3.head_object(Bucket=b, Key=key, ChecksumMode="ENABLED")
+            if h.get("ChecksumSHA256") != base64.b64encode(bytes.fromhex(sha)).decode(): fail("checksum of %s: %s" % (key, h))
+    elif op == "meta":
+        m = s3.head_object(Bucket=b, Key=step[0])["Metadata"]
+        for kv in step[1:]:
+            k, v = kv.split("=", 1)
+            if m.get(k) != v: fail("%s: %s is %r, not %r" % (step[0], k, m.get(k), v))
+    elif op == "body":
+        got = s3.get_object(Bucket=b, Key=step[0])["Body"].read().decode()
+        if got != step[1]: fail("%s holds %r" % (step[0], got))
+    elif op == "count":
+        n = s3.list_objects_v2(Bucket=b, Prefix=step[0])["KeyCount"]
+        if n != int(step[1]): fail("%d objects under %s, not %s" % (n, step[0], step[1]))
+    elif op == "parts":
+        etag = s3.head_object(Bucket=b, Key=step[0])["ETag"]
+        if not etag.endswith('-%s"' % step[1]): fail("%s: ETag %s is not of %s parts" % (step[0], etag, step[1]))
+    elif op == "absent":
+        try:
+            s3.head_object(Bucket=b, Key=step[0]); fail(step[0] + " exists")
+        except s3.exceptions.ClientError: pass
+    elif op == "put":
+        s3.put_object(Bucket=b, Key=step[0], Body=step[1].encode())
+    elif op == "create-upload":
+        s3.create_multipart_upload(Bucket=b, Key=step[0])
+    elif op == "no-uploads":
+        if s3.list_multipart_uploads(Bucket=b).get("Uploads"): fail("an unfinished upload is left")
+    elif op == "wait-part":
+        for _ in range(200):
+            n = max([len(s3.list_parts(Bucket=b, Key=u["Key"], UploadId=u["UploadId"]).get("Parts", []))
+                     for u in s3.list_multipart_uploads(Bucket=b).get("Uploads", [])] + [0])
+            if n: break
+            time.sleep(0.05)
+        print(n)
+    else: fail("unknown op " + op)
 PY
-}
-s3py 'assert s3.list_objects_v2(Bucket=b)["KeyCount"] == 0' || fail "boto3 cannot use the key"
+s3() { AWS_ENDPOINT_URL_S3=$ENDPOINT python3 "$WORK/s3.py" "$@"; }
+s3 count "" 0 || fail "boto3 cannot use the key"
 
 ROOT=$WORK/root
 DAY=2026-11-22
@@ -83,37 +155,16 @@ LOCK_PID=$!
 at_exit "kill $LOCK_PID"
 sleep 0.2
 
-# check_object KEY FILE: boto3 reads KEY back: same bytes, recssh-sha256 and (for a
-# single PUT) x-amz-checksum-sha256 of the file; the recssh metadata travels along.
-check_object() {
-  s3py "
-key, path = sys.argv[1], sys.argv[2]
-data = open(path, 'rb').read()
-o = s3.get_object(Bucket=b, Key=key, ChecksumMode='ENABLED')
-body = o['Body'].read()
-assert body == data, 'bytes differ for ' + key
-sha = hashlib.sha256(data).hexdigest()
-assert o['Metadata'].get('recssh-sha256') == sha, o['Metadata']
-if sys.argv[3] == 'single':
-    h = s3.head_object(Bucket=b, Key=key, ChecksumMode='ENABLED')
-    assert h.get('ChecksumSHA256') == base64.b64encode(bytes.fromhex(sha)).decode(), h
-" "$1" "$2" "${3:-single}" || fail "object $1 is not $2"
-}
-
 # --- first run: everything finished goes, with metadata; the rest waits ------------
 "$RECAST" ship "$ROOT" --to s3://recs/fleet --host bastion1 --abort-after 0 >out 2>err || fail "ship: $(cat err)"
-check_object "fleet/bastion1/$DAY/101500-db1.cast" "$ROOT/$DAY/101500-db1.cast"
-check_object "fleet/bastion1/$DAY/121500-db3.cast.gz" "$ROOT/$DAY/121500-db3.cast.gz"
-check_object "fleet/bastion1/alice/shell/abc123.cast" "$ROOT/alice/shell/abc123.cast"
-s3py '
-m = s3.head_object(Bucket=b, Key="fleet/bastion1/2026-11-22/101500-db1.cast")["Metadata"]
-want = {"recssh-user": "alice", "recssh-target": "root@db1", "recssh-session-id": "s-101500-db1",
-        "recssh-host": "b1", "recssh-start": "2026-11-18T11:06:40Z"}
-for k, v in want.items(): assert m.get(k) == v, (k, m)
-' || fail "recssh metadata missing"
+s3 object "fleet/bastion1/$DAY/101500-db1.cast" "$ROOT/$DAY/101500-db1.cast" single -- \
+  object "fleet/bastion1/$DAY/121500-db3.cast.gz" "$ROOT/$DAY/121500-db3.cast.gz" single -- \
+  object "fleet/bastion1/alice/shell/abc123.cast" "$ROOT/alice/shell/abc123.cast" single -- \
+  meta "fleet/bastion1/$DAY/101500-db1.cast" recssh-user=alice recssh-target=root@db1 recssh-session-id=s-101500-db1 \
+    recssh-host=b1 recssh-stream=shell recssh-start=2026-11-18T11:06:40Z -- \
+  count "" 4 || fail "first run"
 matches 'young.cast: pending' out || fail "a young recording was not left pending: $(cat out)"
 matches 'locked.cast: pending:.*being recorded' out || fail "a locked recording was not left pending: $(cat out)"
-[ "$(s3py 'print(s3.list_objects_v2(Bucket=b)["KeyCount"])')" = 4 ] || fail "expected 4 objects"
 matches '4 uploaded, 0 already there, 0 conflicts, 2 pending, 0 failed' err || fail "summary: $(cat err)"
 
 # --- second run: nothing to send --------------------------------------------------
@@ -122,15 +173,14 @@ matches '0 uploaded, 4 already there' err || fail "a second run uploaded again: 
 
 # --- conflict: a different object at the key is never overwritten ------------------
 cast "$ROOT/$DAY/151500-c.cast" mine
-s3py 's3.put_object(Bucket=b, Key="fleet/bastion1/2026-11-22/151500-c.cast", Body=b"someone else")'
+s3 put "fleet/bastion1/$DAY/151500-c.cast" "someone else"
 rc=0; "$RECAST" ship "$ROOT/$DAY/151500-c.cast" --to s3://recs/fleet --host bastion1 --abort-after 0 >out 2>err || rc=$?
 [ "$rc" = 3 ] || fail "a conflict exits 3, got $rc: $(cat err)"
 matches 'conflict: s3://recs/fleet/bastion1/2026-11-22/151500-c.conflict-[0-9a-f]{12}.cast: .*holds a different object' -E err ||
   fail "conflict not reported: $(cat err)"
-[ "$(s3py 'print(s3.get_object(Bucket=b, Key="fleet/bastion1/2026-11-22/151500-c.cast")["Body"].read().decode())')" = "someone else" ] ||
-  fail "the other object was overwritten"
 sha=$(sha256sum "$ROOT/$DAY/151500-c.cast" | cut -c1-12)
-check_object "fleet/bastion1/$DAY/151500-c.conflict-$sha.cast" "$ROOT/$DAY/151500-c.cast"
+s3 body "fleet/bastion1/$DAY/151500-c.cast" "someone else" -- \
+  object "fleet/bastion1/$DAY/151500-c.conflict-$sha.cast" "$ROOT/$DAY/151500-c.cast" single || fail "conflict"
 rc=0; "$RECAST" ship "$ROOT/$DAY/151500-c.cast" --to s3://recs/fleet --host bastion1 --abort-after 0 >out 2>err || rc=$?
 [ "$rc" = 3 ] && matches 'already shipped as' err && matches '0 uploaded' err || fail "conflict, second run: $(cat err)"
 
@@ -147,69 +197,40 @@ AWS_ACCESS_KEY_ID=AKIAUNKNOWN000000000 expect_fail 1 'the access key id is not k
 moto_auth 1e9
 
 # --- multipart: parts of 5 MiB, S3's minimum ---------------------------------------
-big() { # big FILE MIB: a valid cast of about MIB MiB
-  python3 - "$1" "$2" <<'PY'
-import sys, os
-path, mib = sys.argv[1], int(sys.argv[2])
-with open(path, "w") as f:
-    f.write('{"version": 2, "width": 80, "height": 24, "timestamp": 1795000000}\n')
-    line = "x" * 1000
-    t = 0.0
-    while f.tell() < mib << 20:
-        t += 0.001
-        f.write('[%.6f, "o", "%s %d\\r\\n"]\n' % (t, line, int(t * 1000)))
-PY
-  touch -d '-2 hours' "$1"
-}
-big "$ROOT/$DAY/161500-big.cast" 11
-"$RECAST" ship "$ROOT/$DAY/161500-big.cast" --to s3://recs/fleet --host bastion1 --part-size 5M --verify-read >out 2>err ||
+"$RECAST" ship "$BIG/161500-big.cast" --to s3://recs/fleet --host bastion1 --part-size 5M --verify-read >out 2>err ||
   fail "multipart: $(cat err)"
-check_object "fleet/bastion1/$DAY/161500-big.cast" "$ROOT/$DAY/161500-big.cast" multipart
-s3py 'assert s3.head_object(Bucket=b, Key="fleet/bastion1/2026-11-22/161500-big.cast")["ETag"].endswith("-3\"")' ||
-  fail "not 3 parts"
+s3 object "fleet/bastion1/$DAY/161500-big.cast" "$BIG/161500-big.cast" multipart -- \
+  parts "fleet/bastion1/$DAY/161500-big.cast" 3 || fail "multipart"
 
 # --- a run killed mid-upload is resumed: no part lost, none sent twice ------------
-big "$ROOT/$DAY/171500-resume.cast" 12
 KEY="fleet/bastion1/$DAY/171500-resume.cast"
-"$RECAST" ship "$ROOT/$DAY/171500-resume.cast" --to s3://recs/fleet --host bastion1 --part-size 5M --limit-rate 4M \
+"$RECAST" ship "$BIG/171500-resume.cast" --to s3://recs/fleet --host bastion1 --part-size 5M --limit-rate 3M \
   >out.killed 2>err.killed &
 SHIP_PID=$!
-parts=0
-for _ in $(seq 100); do
-  parts=$(s3py '
-u = s3.list_multipart_uploads(Bucket=b).get("Uploads", [])
-print(len(s3.list_parts(Bucket=b, Key=u[0]["Key"], UploadId=u[0]["UploadId"]).get("Parts", [])) if u else 0)')
-  [ "$parts" -ge 1 ] && break
-  sleep 0.1
-done
+parts=$(s3 wait-part)
 # While it runs: the secret is in no process's argv.
 ps -eo args | grep -F -- "$SECRET" | grep -v grep && fail "the secret key is in a process's argv"
 kill -9 "$SHIP_PID"; wait "$SHIP_PID" 2>/dev/null || true
+parts=$(s3 wait-part) # what the store holds now: a part may have finished meanwhile
 [ "$parts" -ge 1 ] || fail "no part was uploaded before the kill"
 [ "$parts" -lt 3 ] || fail "the upload finished before the kill (limit-rate not applied?)"
-s3py "
-try:
-    s3.head_object(Bucket=b, Key='$KEY'); sys.exit('the killed upload left an object')
-except s3.exceptions.ClientError: pass"
-"$RECAST" ship "$ROOT/$DAY/171500-resume.cast" --to s3://recs/fleet --host bastion1 --part-size 5M >out 2>err ||
+s3 absent "$KEY" || fail "the killed upload left an object"
+"$RECAST" ship "$BIG/171500-resume.cast" --to s3://recs/fleet --host bastion1 --part-size 5M >out 2>err ||
   fail "resume: $(cat err)"
 matches "resuming upload with $parts of 3 parts" err || fail "not resumed: $(cat err)"
 sent=$(grep -oE '[0-9.]+ MB in' err | cut -d' ' -f1)
-check_object "$KEY" "$ROOT/$DAY/171500-resume.cast" multipart
-s3py '
-assert not s3.list_multipart_uploads(Bucket=b).get("Uploads"), "an unfinished upload is left"
-assert len([o for o in s3.list_objects_v2(Bucket=b, Prefix="fleet/bastion1/2026-11-22/171500")["Contents"]]) == 1' ||
-  fail "resume left duplicates"
-# Only the missing parts went: at most 12 MiB minus the 5 MiB already there.
-python3 -c "import sys; sys.exit(0 if float('$sent') <= 12*1048576/1e6 - 5*1048576/1e6 + 0.01 else 1)" ||
+s3 object "$KEY" "$BIG/171500-resume.cast" multipart -- parts "$KEY" 3 -- \
+  count "fleet/bastion1/$DAY/171500" 1 -- no-uploads || fail "resume"
+# Only the missing parts went: 12 MiB minus the parts already there.
+python3 -c "import sys; sys.exit(0 if float('$sent') <= (12 - 5 * $parts) * 1048576 / 1e6 + 0.01 else 1)" ||
   fail "the resumed run sent $sent MB: parts already there were sent again"
 
 # --- unfinished uploads nobody continues are aborted after --abort-after -----------
-s3py 's3.create_multipart_upload(Bucket=b, Key="fleet/bastion1/2026-11-20/gone.cast")'
-sleep 1.1
-"$RECAST" ship "$ROOT/$DAY/101500-db1.cast" --to s3://recs/fleet --host bastion1 --abort-after 1s >out 2>err || fail "$(cat err)"
+# (moto says every upload was initiated on 2010-11-10, so the default 7d applies.)
+s3 create-upload "fleet/bastion1/2026-11-20/gone.cast"
+"$RECAST" ship "$ROOT/$DAY/101500-db1.cast" --to s3://recs/fleet --host bastion1 >out 2>err || fail "$(cat err)"
 matches 'aborted an upload of fleet/bastion1/2026-11-20/gone.cast' err || fail "stale upload not aborted: $(cat err)"
-[ "$(s3py 'print(len(s3.list_multipart_uploads(Bucket=b).get("Uploads", [])))')" = 0 ] || fail "stale upload still there"
+s3 no-uploads || fail "stale upload still there"
 
 # --- credentials from a profile; errors named; the secret never printed ------------
 mkdir -p "$HOME/.aws"
