@@ -50,7 +50,7 @@ complete -F _recssh recssh
 
 _recast() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-  local cmds="rec cat play info validate convert formats append merge rotate seal verify ship"
+  local cmds="rec cat play info validate convert formats append merge rotate seal verify ship upload auth"
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W "$cmds --help --version" -- "$cur"))
     return
@@ -68,6 +68,8 @@ _recast() {
     rotate) opts="--merge-daily --compress-after --retain --min-age -n --dry-run --syslog" ;;
     seal) opts="--day -k --key --no-sign --every --overwrite --syslog -q --quiet" ;;
     verify) opts="--allowed-signers --revoked --allow-unsigned --json -q --quiet" ;;
+    upload) opts="--server-url --max-size" ;;
+    auth) opts="--server-url" ;;
     ship) opts="--to --host --profile --endpoint --region --addressing -j --jobs --part-size --limit-rate --retries --min-age --abort-after --verify-read -q --quiet" ;;
   esac
   if [ "$sub" = ship ]; then

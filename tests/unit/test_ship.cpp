@@ -2,6 +2,7 @@
 // ship/'s pure parts: keys, URL encoding, the canonical query curl signs as given, the
 // AWS config and credentials files, and how settings are resolved.
 #include "core/errors.hpp"
+#include "ship/asciinema_server.hpp"
 #include "ship/names.hpp"
 #include "ship/s3.hpp"
 #include "ship/settings.hpp"
@@ -202,4 +203,40 @@ TEST_CASE("ship settings: environment, profiles, recssh config", "[ship]") {
     return std::nullopt;
   };
   CHECK_THROWS_WITH(resolve_settings({}, none, empty_env), Catch::Contains("AWS_ACCESS_KEY_ID"));
+}
+
+TEST_CASE("asciinema-server: server URL and install ID", "[ship]") {
+  auto env = [](std::map<std::string, std::string> vars) {
+    return [vars](const std::string& name) -> std::optional<std::string> {
+      auto it = vars.find(name);
+      return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+  };
+  CHECK(server_url(std::nullopt, env({})) == "https://asciinema.org");
+  CHECK(server_url(std::nullopt, env({{"ASCIINEMA_API_URL", "http://a/"}})) == "http://a");
+  CHECK(server_url(std::nullopt, env({{"ASCIINEMA_API_URL", "http://a"}, {"ASCIINEMA_SERVER_URL", "http://b"}})) == "http://b");
+  CHECK(server_url(std::string("https://c//"), env({{"ASCIINEMA_SERVER_URL", "http://b"}})) == "https://c");
+  CHECK_THROWS_AS(server_url(std::string("c.example"), env({})), UsageError);
+
+  CHECK(valid_install_id("11111111-2222-4333-8444-555555555555"));
+  CHECK_FALSE(valid_install_id("11111111-2222-4333-8444-55555555555A")); // upper case
+  CHECK_FALSE(valid_install_id("11111111222243338444555555555555"));
+  CHECK_FALSE(valid_install_id(""));
+
+  char tmpl[] = "/tmp/recssh-ship-id.XXXXXX";
+  std::string home = ::mkdtemp(tmpl);
+  auto id = install_id(env({{"HOME", home}}), true);
+  CHECK(id.created);
+  CHECK(valid_install_id(id.id));
+  CHECK(id.from == home + "/.local/state/asciinema/install-id");
+  auto again = install_id(env({{"HOME", home}}), false);
+  CHECK(again.id == id.id);
+  CHECK_FALSE(again.created);
+  CHECK(install_id(env({{"HOME", home}, {"ASCIINEMA_INSTALL_ID", "x"}}), false).id == "x");
+  std::remove(id.from.c_str());
+  CHECK_THROWS_WITH(install_id(env({{"HOME", home}}), false), Catch::Contains("recast auth"));
+  ::rmdir((home + "/.local/state/asciinema").c_str());
+  ::rmdir((home + "/.local/state").c_str());
+  ::rmdir((home + "/.local").c_str());
+  ::rmdir(home.c_str());
 }
