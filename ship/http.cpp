@@ -104,6 +104,13 @@ std::string Response::header(const std::string& name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+std::optional<std::int64_t> Response::date() const {
+  std::string d = header("date");
+  if (d.empty()) return std::nullopt;
+  time_t t = curl_getdate(d.c_str(), nullptr);
+  return t < 0 ? std::nullopt : std::optional<std::int64_t>(t);
+}
+
 void init_http() {
   static std::once_flag once;
   std::call_once(once, [] {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -40,6 +41,8 @@ struct Response {
   std::map<std::string, std::string> headers; // names lower-cased
   std::string body;
   std::string header(const std::string& name) const;
+  // The server's clock (its Date header) in Unix seconds, when it sent one.
+  std::optional<std::int64_t> date() const;
 };
 
 // The request never reached an answer: connection refused or reset, a timeout, DNS.

@@ -76,10 +76,15 @@ void S3::fail(const Response& r, const std::string& what, const std::string& key
   std::string code = xml_text(r.body, "Code"), message = xml_text(r.body, "Message");
   std::string where = what + " " + (key.empty() ? "s3://" + m_target.bucket : "s3://" + m_target.bucket + "/" + key);
   std::string text;
+  // A HEAD's error has no body to name it: a 403 with the server's clock more than
+  // S3's 15 minutes away from ours is the skew, not the credentials.
+  auto skew = r.date() ? *r.date() - static_cast<std::int64_t>(std::time(nullptr)) : 0;
+  if (code.empty() && r.status == 403 && (skew > 900 || skew < -900)) code = "RequestTimeTooSkewed";
   if (code == "NoSuchBucket")
     text = "the bucket '" + m_target.bucket + "' does not exist at " + m_settings.endpoint;
   else if (code == "RequestTimeTooSkewed" || code == "RequestExpired")
-    text = "this host's clock is too far from the server's (" + code + "; fix the clock, e.g. with NTP)";
+    text = "this host's clock is too far from the server's (" + code +
+           (skew ? ", " + std::to_string(skew) + " s" : std::string()) + "; fix the clock, e.g. with NTP)";
   else if (code == "InvalidAccessKeyId")
     text = "the access key id is not known to the server (" + code + "; credentials from " +
            m_settings.credentials_from + ")";
@@ -239,8 +244,7 @@ void S3::complete_multipart(const std::string& key, const std::string& upload_id
   rq.headers.push_back("content-type: application/xml");
   Response r = send(rq, "CompleteMultipartUpload", key);
   // S3 may answer 200 and put an error in the body after a long assembly.
-  std::string code = xml_text(r.body, "Code");
-  if (r.status != 200 || (!code.empty() && xml_elements(r.body, "Error").size() > 0)) fail(r, "CompleteMultipartUpload", key);
+  if (r.status != 200 || !xml_elements(r.body, "Error").empty()) fail(r, "CompleteMultipartUpload", key);
 }
 
 void S3::abort_multipart(const std::string& key, const std::string& upload_id) {

@@ -424,13 +424,19 @@ void ship(const std::vector<Candidate>& candidates, const Settings& settings, co
 
   // Unfinished multipart uploads under the target that nobody continued for a long
   // time (a host that died mid-upload): the store keeps and bills their parts forever.
+  // A key allowed to put but not to list (or to abort) still ships: this clean-up is
+  // reported, not fatal.
   if (options.abort_after_s > 0) {
-    S3 s3(settings, options.target, options.limits, options.retry);
-    std::string prefix = options.target.prefix.empty() ? "" : options.target.prefix + "/";
-    for (const auto& u : s3.list_uploads(prefix)) {
-      if (u.initiated == 0 || u.initiated > now_s() - options.abort_after_s) continue;
-      s3.abort_multipart(u.key, u.upload_id);
-      if (callbacks.notice) callbacks.notice("aborted an upload of " + u.key + " left unfinished since " + iso8601(u.initiated));
+    try {
+      S3 s3(settings, options.target, options.limits, options.retry);
+      std::string prefix = options.target.prefix.empty() ? "" : options.target.prefix + "/";
+      for (const auto& u : s3.list_uploads(prefix)) {
+        if (u.initiated == 0 || u.initiated > now_s() - options.abort_after_s) continue;
+        s3.abort_multipart(u.key, u.upload_id);
+        if (callbacks.notice) callbacks.notice("aborted an upload of " + u.key + " left unfinished since " + iso8601(u.initiated));
+      }
+    } catch (const Error& e) {
+      if (callbacks.notice) callbacks.notice(std::string("unfinished uploads not checked: ") + e.what());
     }
   }
 }
