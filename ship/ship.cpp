@@ -174,7 +174,7 @@ private:
   }
   void upload(const std::string& key, int fd, const struct stat& st, const Hashes& h, const Described& d, Result& r);
   void upload_multipart(const std::string& key, int fd, const Hashes& h, const Described& d, Result& r);
-  void confirm(const std::string& key, const struct stat& st, const Hashes& h, Result& r);
+  void confirm(const std::string& key, const struct stat& st, const Hashes& h);
 
   const Options& m_options;
   const Callbacks& m_callbacks;
@@ -237,13 +237,13 @@ Result Worker::ship_one(const Candidate& c) {
       return r;
     }
     upload(r.key, fd.get(), st, h, d, r);
-    confirm(r.key, st, h, r);
+    confirm(r.key, st, h);
     r.outcome = Outcome::conflict;
     r.message = first_key + " holds a different object (" + other + "); shipped as " + r.key + " instead";
     return r;
   }
   upload(r.key, fd.get(), st, h, d, r);
-  confirm(r.key, st, h, r);
+  confirm(r.key, st, h);
   r.outcome = Outcome::uploaded;
   r.message = r.resumed ? "uploaded (resumed)" : "uploaded";
   return r;
@@ -311,7 +311,7 @@ void Worker::upload_multipart(const std::string& key, int fd, const Hashes& h, c
   m_s3.complete_multipart(key, upload_id, parts);
 }
 
-void Worker::confirm(const std::string& key, const struct stat& st, const Hashes& h, Result& r) {
+void Worker::confirm(const std::string& key, const struct stat& st, const Hashes& h) {
   auto there = m_s3.head(key);
   if (!there) throw Error(key + ": not found after the upload");
   if (there->size != static_cast<std::uint64_t>(st.st_size))
@@ -331,7 +331,6 @@ void Worker::confirm(const std::string& key, const struct stat& st, const Hashes
     if (n != static_cast<std::uint64_t>(st.st_size) || back.hex() != h.sha256)
       throw Error(key + ": read back, " + std::to_string(n) + " bytes do not hash to the recording's sha256");
   }
-  (void)r;
 }
 
 } // namespace
@@ -370,9 +369,13 @@ std::vector<Candidate> collect(const std::vector<std::string>& paths, const Opti
     if (::stat(p.c_str(), &st) != 0) throw_errno("cannot read " + p);
     if (S_ISDIR(st.st_mode)) {
       store::walk(p, [&](const store::Recording& rec) {
-        if (rec.state == store::State::recording) pending(rec.path, "being recorded");
-        else if (rec.mtime > young) pending(rec.path, "written to less than " + std::to_string(options.min_age_s) + " s ago");
-        else out.push_back({rec.path, rec.rel_dir});
+        if (rec.state == store::State::recording) {
+          pending(rec.path, "being recorded");
+        } else if (rec.mtime > young) {
+          pending(rec.path, "written to less than " + std::to_string(options.min_age_s) + " s ago");
+        } else {
+          out.push_back({rec.path, rec.rel_dir});
+        }
       });
       continue;
     }
