@@ -3,6 +3,7 @@
 // AWS config and credentials files, and how settings are resolved.
 #include "core/errors.hpp"
 #include "ship/asciinema_server.hpp"
+#include "ship/http.hpp"
 #include "ship/names.hpp"
 #include "ship/s3.hpp"
 #include "ship/settings.hpp"
@@ -239,4 +240,23 @@ TEST_CASE("asciinema-server: server URL and install ID", "[ship]") {
   ::rmdir((home + "/.local/state").c_str());
   ::rmdir((home + "/.local").c_str());
   ::rmdir(home.c_str());
+}
+
+TEST_CASE("ship URLs: path-style and virtual-hosted addressing", "[ship]") {
+  Settings s;
+  s.region = "eu-west-1";
+  s.endpoint = "http://127.0.0.1:9000";
+  // auto: path style for any endpoint but AWS's.
+  CHECK(Connection(s, "recs", {}).url_of("a/b.cast") == "http://127.0.0.1:9000/recs/a/b.cast");
+  CHECK(Connection(s, "recs", {}).url_of("", "uploads=") == "http://127.0.0.1:9000/recs?uploads=");
+  s.addressing = Addressing::virtual_host;
+  CHECK(Connection(s, "recs", {}).url_of("a/b.cast") == "http://recs.127.0.0.1:9000/a/b.cast");
+  CHECK(Connection(s, "recs", {}).url_of("", "uploads=") == "http://recs.127.0.0.1:9000/?uploads=");
+  s.addressing = Addressing::automatic;
+  s.endpoint = "https://s3.eu-west-1.amazonaws.com";
+  CHECK(Connection(s, "recs", {}).url_of("k") == "https://recs.s3.eu-west-1.amazonaws.com/k");
+  // A bucket name with dots would not match AWS's wildcard certificate: path style.
+  CHECK(Connection(s, "my.recs", {}).url_of("k") == "https://s3.eu-west-1.amazonaws.com/my.recs/k");
+  s.addressing = Addressing::path;
+  CHECK(Connection(s, "recs", {}).url_of("k") == "https://s3.eu-west-1.amazonaws.com/recs/k");
 }
