@@ -27,7 +27,7 @@ void add_ship(CLI::App& app, int& status) {
     std::vector<std::string> paths;
     std::optional<std::string> to, host, profile, endpoint, region, addressing;
     std::string part_size = "64M", limit_rate, abort_after = "7d";
-    unsigned jobs = 4;
+    unsigned jobs = 4, part_jobs = 4;
     int retries = 5;
     std::int64_t min_age = 60;
     bool verify_read = false, quiet = false;
@@ -43,6 +43,7 @@ void add_ship(CLI::App& app, int& status) {
   cmd->add_option("--addressing", o->addressing, "path, virtual or auto (default: s3-addressing, auto)")
       ->check(CLI::IsMember({"path", "virtual", "auto"}));
   cmd->add_option("-j,--jobs", o->jobs, "recordings shipped at once (default 4)")->check(CLI::Range(1u, 64u));
+  cmd->add_option("--part-jobs", o->part_jobs, "parts of one large file sent at once (default 4)")->check(CLI::Range(1u, 32u));
   cmd->add_option("--part-size", o->part_size, "larger files go multipart in parts of SIZE (default 64M, at least 5M)");
   cmd->add_option("--limit-rate", o->limit_rate, "at most SIZE bytes per second per connection (e.g. 10M)");
   cmd->add_option("--retries", o->retries, "attempts per request on 5xx and timeouts (default 5)")->check(CLI::Range(1, 20));
@@ -60,6 +61,7 @@ void add_ship(CLI::App& app, int& status) {
     so.target = ship::parse_target(to);
     so.host = o->host ? *o->host : config.ship_host.value_or(store::local_host());
     so.jobs = o->jobs;
+    so.part_jobs = o->part_jobs;
     so.part_size = bytes_option(o->part_size, "part-size");
     if (so.part_size < ship::k_min_part_size || so.part_size > ship::k_max_part_size)
       throw UsageError("--part-size: S3 parts are 5M to 5G, not '" + o->part_size + "'");

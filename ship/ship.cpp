@@ -161,7 +161,7 @@ Described describe(int fd, const struct stat& st, const std::string& sha256) {
 class Worker {
 public:
   Worker(const Settings& settings, const Options& options, const Callbacks& callbacks, std::mutex& report_mutex)
-      : m_options(options), m_callbacks(callbacks), m_mutex(report_mutex),
+      : m_settings(settings), m_options(options), m_callbacks(callbacks), m_mutex(report_mutex),
         m_s3(settings, options.target, options.limits, options.retry, [this](const std::string& what) { notice(what); }) {}
 
   Result ship_one(const Candidate& c);
@@ -176,6 +176,7 @@ private:
   void upload_multipart(const std::string& key, int fd, const Hashes& h, const Described& d, Result& r);
   void confirm(const std::string& key, const struct stat& st, const Hashes& h);
 
+  const Settings& m_settings;
   const Options& m_options;
   const Callbacks& m_callbacks;
   std::mutex& m_mutex;
@@ -291,21 +292,56 @@ void Worker::upload_multipart(const std::string& key, int fd, const Hashes& h, c
     break;
   }
   if (upload_id.empty()) upload_id = m_s3.create_multipart(key, d.headers);
-  for (int n = 1; n <= count; ++n) {
-    if (done.count(n)) continue;
-    const PartHash& p = h.parts[static_cast<std::size_t>(n - 1)];
-    Body body;
-    body.fd = fd;
-    body.offset = p.offset;
-    body.length = p.size;
-    std::string etag = m_s3.upload_part(key, upload_id, n, body, p.sha256, "");
-    // The store's ETag is the part's MD5 where it can be compared: a mismatch means the
-    // bytes that arrived are not the ones read.
-    if (etag.size() == 32 && lower(etag) != p.md5)
-      throw Error(key + ": part " + std::to_string(n) + " arrived changed (ETag " + etag + ", MD5 " + p.md5 + ")");
-    done[n] = etag;
-    r.bytes_sent += p.size;
-  }
+  // The missing parts, up to part_jobs at once, each sender on its own connection (the
+  // first on this worker's); memory grows by one connection's buffers per sender.
+  std::vector<int> todo;
+  for (int n = 1; n <= count; ++n)
+    if (!done.count(n)) todo.push_back(n);
+  std::atomic<std::size_t> next{0};
+  std::mutex m;
+  std::exception_ptr failure;
+  auto send_parts = [&](S3& s3) {
+    try {
+      for (std::size_t i; (i = next.fetch_add(1)) < todo.size();) {
+        {
+          std::lock_guard lock(m);
+          if (failure) return;
+        }
+        int n = todo[i];
+        const PartHash& p = h.parts[static_cast<std::size_t>(n - 1)];
+        Body body;
+        body.fd = fd;
+        body.offset = p.offset;
+        body.length = p.size;
+        std::string etag = s3.upload_part(key, upload_id, n, body, p.sha256, "");
+        // The store's ETag is the part's MD5 where it can be compared: a mismatch means
+        // the bytes that arrived are not the ones read.
+        if (etag.size() == 32 && lower(etag) != p.md5)
+          throw Error(key + ": part " + std::to_string(n) + " arrived changed (ETag " + etag + ", MD5 " + p.md5 + ")");
+        std::lock_guard lock(m);
+        done[n] = etag;
+        r.bytes_sent += p.size;
+      }
+    } catch (...) {
+      std::lock_guard lock(m);
+      if (!failure) failure = std::current_exception();
+    }
+  };
+  std::vector<std::thread> senders;
+  std::size_t senders_wanted = std::min<std::size_t>(std::max(1u, m_options.part_jobs), todo.size());
+  for (std::size_t t = 1; t < senders_wanted; ++t)
+    senders.emplace_back([&] {
+      try {
+        S3 s3(m_settings, m_options.target, m_options.limits, m_options.retry, [this](const std::string& w) { notice(w); });
+        send_parts(s3);
+      } catch (...) {
+        std::lock_guard lock(m);
+        if (!failure) failure = std::current_exception();
+      }
+    });
+  send_parts(m_s3);
+  for (auto& t : senders) t.join();
+  if (failure) std::rethrow_exception(failure); // the upload stays, for the next run to resume
   std::vector<Part> parts;
   for (const auto& [n, etag] : done) parts.push_back({n, 0, etag});
   m_s3.complete_multipart(key, upload_id, parts);

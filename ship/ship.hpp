@@ -49,6 +49,7 @@ struct Options {
   Target target;
   std::string host;       // the key's HOST part
   unsigned jobs = 4;
+  unsigned part_jobs = 4; // parts of one file sent at once, each on its own connection
   std::uint64_t part_size = 64ull << 20; // larger files go multipart, in parts this big
   bool verify_read = false;
   std::int64_t min_age_s = 60;           // younger recordings wait for the next run

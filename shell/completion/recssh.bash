@@ -70,14 +70,14 @@ _recast() {
     verify) opts="--allowed-signers --revoked --allow-unsigned --json -q --quiet" ;;
     upload) opts="--server-url --max-size" ;;
     auth) opts="--server-url" ;;
-    ship) opts="--to --host --profile --endpoint --region --addressing -j --jobs --part-size --limit-rate --retries --min-age --abort-after --verify-read -q --quiet" ;;
+    ship) opts="--to --host --profile --endpoint --region --addressing -j --jobs --part-jobs --part-size --limit-rate --retries --min-age --abort-after --verify-read -q --quiet" ;;
   esac
   if [ "$sub" = ship ]; then
     case $prev in
       --to) COMPREPLY=($(compgen -W "s3://" -- "$cur")); compopt -o nospace 2>/dev/null; return ;;
       --addressing) COMPREPLY=($(compgen -W "path virtual auto" -- "$cur")); return ;;
       --profile) COMPREPLY=($(compgen -W "$(sed -n 's/^\[\(profile \)\{0,1\}\(.*\)\]$/\2/p' ~/.aws/credentials ~/.aws/config 2>/dev/null | sort -u)" -- "$cur")); return ;;
-      --host | --endpoint | --region | -j | --jobs | --part-size | --limit-rate | --retries | --min-age | --abort-after) return ;;
+      --host | --endpoint | --region | -j | --jobs | --part-jobs | --part-size | --limit-rate | --retries | --min-age | --abort-after) return ;;
     esac
   fi
   case $prev in

@@ -204,7 +204,7 @@ s3 object "fleet/bastion1/$DAY/161500-big.cast" "$BIG/161500-big.cast" multipart
 
 # --- a run killed mid-upload is resumed: no part lost, none sent twice ------------
 KEY="fleet/bastion1/$DAY/171500-resume.cast"
-"$RECAST" ship "$BIG/171500-resume.cast" --to s3://recs/fleet --host bastion1 --part-size 5M --limit-rate 3M \
+"$RECAST" ship "$BIG/171500-resume.cast" --to s3://recs/fleet --host bastion1 --part-size 5M --part-jobs 1 --limit-rate 3M \
   >out.killed 2>err.killed &
 SHIP_PID=$!
 parts=$(s3 wait-part)
