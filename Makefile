@@ -20,7 +20,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
 PACKAGES = g++ cmake make pkg-config libcli11-dev libhowardhinnant-date-dev \
-  libboost-dev libboost-filesystem-dev libsimdjson-dev zlib1g-dev libssl-dev libvterm-dev catch2 \
+  libboost-dev libboost-filesystem-dev libsimdjson-dev zlib1g-dev libssl-dev libvterm-dev libcurl4-openssl-dev catch2 \
   clang libclang-rt-14-dev ccache asciinema bsdutils util-linux gzip time procps \
   openssh-server openssh-client tmux zsh bash-completion tlog groff-base \
   sudo auditd termrec perl clang-tidy qemu-user
@@ -112,7 +112,7 @@ test-deb:
 # the files the last 3 commits changed (the whole tree was clean when this was set up), so CI stays under 20 minutes.
 LINT_FILES = $(if $(filter true,$(CI)),$(shell git diff --name-only HEAD~3 -- 'core/*.cpp' 'store/*.cpp' 'record/*.cpp' 'archive/*.cpp' 'convert/*.cpp' 'cmd/*.cpp' 2>/dev/null | sed 's|^|$(CURDIR)/|'),ALL)
 lint: build
-	@if [ "$(LINT_FILES)" = ALL ]; then re='^$(CURDIR)/(core|store|record|archive|convert|cmd)/.*\.cpp$$'; \
+	@if [ "$(LINT_FILES)" = ALL ]; then re='^$(CURDIR)/(core|store|record|archive|convert|ship|cmd)/.*\.cpp$$'; \
 	else re="^($$(echo $(LINT_FILES) | tr ' ' '|'))$$"; fi; \
 	[ "$$re" != '^()$$' ] || { echo "lint: no source changed in the last 3 commits"; exit 0; }; \
 	run-clang-tidy -p build -j $(JOBS) -quiet "$$re" > build/clang-tidy.log 2>&1 || \

@@ -41,5 +41,8 @@ void add_merge(CLI::App& app, int& status);
 void add_rotate(CLI::App& app, int& status);
 void add_seal(CLI::App& app, int& status);
 void add_verify(CLI::App& app, int& status);
+void add_ship(CLI::App& app, int& status);
+void add_upload(CLI::App& app, int& status);
+void add_auth(CLI::App& app, int& status);
 
 } // namespace recssh::cli

@@ -5,7 +5,7 @@
 #include "convert/registry.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"recast: record, play, print, inspect, validate, convert, append, merge, rotate, seal and verify\n"
+  CLI::App app{"recast: record, play, print, inspect, validate, convert, append, merge, rotate, seal, verify, ship and upload\n"
                "terminal recordings (asciicast v1/v2/v3 and legacy terminal logs)"};
   app.set_version_flag("--version", "recast " RECSSH_VERSION);
   app.require_subcommand(1);
@@ -29,5 +29,8 @@ int main(int argc, char** argv) {
   recssh::cli::add_rotate(app, status);
   recssh::cli::add_seal(app, status);
   recssh::cli::add_verify(app, status);
+  recssh::cli::add_ship(app, status);
+  recssh::cli::add_upload(app, status);
+  recssh::cli::add_auth(app, status);
   return recssh::cli::run("recast", app, argc, argv, status);
 }

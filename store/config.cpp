@@ -85,6 +85,15 @@ const std::vector<Key>& keys() {
       {"seal-syslog", [](Config& c, const std::string& v, const std::string& w) { c.seal_syslog = parse_bool(v, w); }},
       {"seal-key", [](Config& c, const std::string& v, const std::string&) { c.seal_key = v; }},
       {"allowed-signers", [](Config& c, const std::string& v, const std::string&) { c.allowed_signers = v; }},
+      {"ship-to", [](Config& c, const std::string& v, const std::string&) { c.ship_to = v; }},
+      {"ship-host", [](Config& c, const std::string& v, const std::string&) { c.ship_host = v; }},
+      {"s3-endpoint", [](Config& c, const std::string& v, const std::string&) { c.s3_endpoint = v; }},
+      {"s3-region", [](Config& c, const std::string& v, const std::string&) { c.s3_region = v; }},
+      {"s3-profile", [](Config& c, const std::string& v, const std::string&) { c.s3_profile = v; }},
+      {"s3-addressing",
+       [](Config& c, const std::string& v, const std::string& w) {
+         c.s3_addressing = one_of(v, {"path", "virtual", "auto"}, "s3-addressing", w);
+       }},
   };
   return k;
 }

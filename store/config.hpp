@@ -36,6 +36,14 @@ struct Config {
   std::optional<bool> seal_syslog;               // every checkpoint and final hash to syslog
   std::optional<std::string> seal_key;        // ssh key that signs seals
   std::optional<std::string> allowed_signers; // OpenSSH allowed-signers file for verify
+  // Shipping to S3-compatible storage (recast ship). Credentials are not config keys:
+  // this file is often world-readable; they come from the environment or ~/.aws.
+  std::optional<std::string> ship_to;       // s3://BUCKET/PREFIX
+  std::optional<std::string> ship_host;     // the host name in keys (else this host's)
+  std::optional<std::string> s3_endpoint;   // http(s)://host[:port]
+  std::optional<std::string> s3_region;
+  std::optional<std::string> s3_profile;    // a profile of ~/.aws/credentials and config
+  std::optional<std::string> s3_addressing; // path | virtual | auto
   std::vector<std::string> files_read;       // for messages
 };
 

@@ -14,6 +14,8 @@ namespace recssh::store {
 
 bool try_lock(int fd) { return ::flock(fd, LOCK_EX | LOCK_NB) == 0; }
 
+bool try_lock_shared(int fd) { return ::flock(fd, LOCK_SH | LOCK_NB) == 0; }
+
 namespace {
 bool held_by_another(const Fd& fd) {
   return fd.valid() && ::flock(fd.get(), LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;

@@ -16,6 +16,11 @@ namespace recssh::store {
 // a lock on it.
 bool try_lock(int fd);
 
+// Takes a shared lock on fd without waiting; false when a recorder (or append, merge,
+// rotate) holds the exclusive one. Readers that must see a file stay as it is while
+// they read it (ship) hold this: nothing that changes recordings can start meanwhile.
+bool try_lock_shared(int fd);
+
 // Is some process recording into path (or dirfd/name)? Tested with a shared lock
 // attempt, so two testers never see each other. A file that cannot be opened is not
 // being recorded.

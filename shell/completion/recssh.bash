@@ -50,7 +50,7 @@ complete -F _recssh recssh
 
 _recast() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-  local cmds="rec cat play info validate convert formats append merge rotate seal verify"
+  local cmds="rec cat play info validate convert formats append merge rotate seal verify ship upload auth"
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W "$cmds --help --version" -- "$cur"))
     return
@@ -68,7 +68,18 @@ _recast() {
     rotate) opts="--merge-daily --compress-after --retain --min-age -n --dry-run --syslog" ;;
     seal) opts="--day -k --key --no-sign --every --overwrite --syslog -q --quiet" ;;
     verify) opts="--allowed-signers --revoked --allow-unsigned --sources --json -q --quiet" ;;
+    upload) opts="--server-url --max-size" ;;
+    auth) opts="--server-url" ;;
+    ship) opts="--to --host --profile --endpoint --region --addressing -j --jobs --part-jobs --part-size --limit-rate --retries --min-age --abort-after --verify-read -q --quiet" ;;
   esac
+  if [ "$sub" = ship ]; then
+    case $prev in
+      --to) COMPREPLY=($(compgen -W "s3://" -- "$cur")); compopt -o nospace 2>/dev/null; return ;;
+      --addressing) COMPREPLY=($(compgen -W "path virtual auto" -- "$cur")); return ;;
+      --profile) COMPREPLY=($(compgen -W "$(sed -n 's/^\[\(profile \)\{0,1\}\(.*\)\]$/\2/p' ~/.aws/credentials ~/.aws/config 2>/dev/null | sort -u)" -- "$cur")); return ;;
+      --host | --endpoint | --region | -j | --jobs | --part-jobs | --part-size | --limit-rate | --retries | --min-age | --abort-after) return ;;
+    esac
+  fi
   case $prev in
     --to | --format) COMPREPLY=($(compgen -W "v2 v3" -- "$cur")); return ;;
     --from) COMPREPLY=($(compgen -W "$(recast formats 2>/dev/null | awk '{print $1}')" -- "$cur")); return ;;
