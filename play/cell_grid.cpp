@@ -80,12 +80,14 @@ int CellGrid::erase(VTermRect rect, int selective, void* user) {
   // libvterm 0.1.4 erases with the whole pen (reverse, underline... too), not only
   // its colours; the pen is never protected.
   const Pen blank = g->m_pen;
+  const int first = std::max(rect.start_col, 0), end = std::min(rect.end_col, g->m_cols);
   for (int r = std::max(rect.start_row, 0); r < rect.end_row && r < g->m_rows; ++r) {
     Cell* row = g->at(r, 0);
-    for (int c = std::max(rect.start_col, 0); c < rect.end_col && c < g->m_cols; ++c) {
-      if (selective && row[c].pen.protected_cell) continue;
-      row[c].chars[0] = 0;
-      row[c].pen = blank;
+    if (selective) {
+      for (int c = first; c < end; ++c)
+        if (!row[c].pen.protected_cell) row[c].chars[0] = 0, row[c].pen = blank;
+    } else {
+      for (int c = first; c < end; ++c) row[c].chars[0] = 0, row[c].pen = blank;
     }
   }
   return 1;

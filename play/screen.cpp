@@ -5,6 +5,7 @@
 #include "play/cell_grid.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 #include <vterm.h>
 
@@ -293,7 +294,17 @@ struct Screen::Impl {
     for (std::size_t i = 0; i < b.size(); ++i) {
       char ch = b[i];
       switch (scan) {
-      case Scan::text: if (ch == '\x1b') scan = Scan::esc; break;
+      case Scan::text: {
+        // Most output is text: go to the next ESC at once.
+        const void* esc = ch == '\x1b' ? b.data() + i : std::memchr(b.data() + i, '\x1b', b.size() - i);
+        if (!esc) {
+          i = b.size();
+          break;
+        }
+        i = std::size_t(static_cast<const char*>(esc) - b.data());
+        scan = Scan::esc;
+        break;
+      }
       case Scan::esc:
         if (ch == '7') {
           // DECSC: what it saved is read back right after it.
