@@ -22,13 +22,12 @@ int usage() {
   return 2;
 }
 
-auto emulation = recssh::play::Screen::Emulation::fast;
 
 void print(const recssh::play::Screen& screen) {
   std::printf("size %s\n%s", recssh::format_size(screen.size()).c_str(), screen.dump().c_str());
 }
 
-int dump_cast(const std::string& path, const std::string& when) {
+int dump_cast(const std::string& path, const std::string& when, recssh::play::Screen::Emulation emulation) {
   using namespace recssh;
   auto spec = play::parse_time_spec(when);
   if (!spec) return usage();
@@ -52,13 +51,14 @@ int dump_cast(const std::string& path, const std::string& when) {
 } // namespace
 
 int main(int argc, char** argv) {
+  auto emulation = recssh::play::Screen::Emulation::fast;
   if (argc > 1 && std::string(argv[1]) == "--reference") {
     emulation = recssh::play::Screen::Emulation::reference;
     --argc;
     ++argv;
   }
   if (argc < 2) return usage();
-  if (std::string(argv[1]) == "--cast") return argc == 4 ? dump_cast(argv[2], argv[3]) : usage();
+  if (std::string(argv[1]) == "--cast") return argc == 4 ? dump_cast(argv[2], argv[3], emulation) : usage();
   auto size = recssh::parse_size(argv[1]);
   if (!size) return usage();
   std::string bytes;
