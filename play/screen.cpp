@@ -2,8 +2,10 @@
 #include "play/screen.hpp"
 
 #include "core/errors.hpp"
+#include "play/cell_grid.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 #include <vterm.h>
 
@@ -100,9 +102,19 @@ struct Grid {
   VTermPos cursor{0, 0};
 };
 
+// The cells come from libvterm's screen layer (the reference) or from our CellGrid.
+struct Cells {
+  VTermScreen* screen = nullptr;
+  const CellGrid* grid = nullptr;
+  void get(int row, int col, VTermScreenCell& out) const {
+    if (grid) grid->get_cell(row, col, out);
+    else vterm_screen_get_cell(screen, VTermPos{row, col}, &out);
+  }
+};
+
 // libvterm gives the cells' reverse attribute as shown, flipped under reverse video
 // (DECSCNM); `as_set` flips it back to what the program set.
-Grid capture(VTermScreen* screen, VTermState* state, int rows, int cols, bool as_set = false) {
+Grid capture(const Cells& cells, VTermState* state, int rows, int cols, bool as_set = false) {
   Grid g;
   g.rows = rows;
   g.cols = cols;
@@ -110,7 +122,7 @@ Grid capture(VTermScreen* screen, VTermState* state, int rows, int cols, bool as
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) {
       VTermScreenCell& cell = g.cells[std::size_t(r) * cols + c];
-      vterm_screen_get_cell(screen, VTermPos{r, c}, &cell);
+      cells.get(r, c, cell);
       if (as_set) cell.attrs.reverse = !cell.attrs.reverse;
     }
   vterm_state_get_cursorpos(state, &g.cursor);
@@ -207,8 +219,9 @@ void dump_grid(std::string& out, const Grid& g, bool reverse_video) {
 
 struct Screen::Impl {
   VTerm* vt = nullptr;
-  VTermScreen* screen = nullptr;
   VTermState* state = nullptr;
+  std::unique_ptr<CellGrid> grid; // Emulation::fast
+  Cells cells;
   bool alt = false;
   bool cursor_visible = true;
   bool reverse = false;
@@ -253,7 +266,7 @@ struct Screen::Impl {
   void snapshot_primary() {
     int rows = 0, cols = 0;
     vterm_get_size(vt, &rows, &cols);
-    primary = capture(screen, state, rows, cols, reverse);
+    primary = capture(cells, state, rows, cols, reverse);
     primary_pen = pen_sgr(state);
     have_primary = true;
   }
@@ -281,7 +294,17 @@ struct Screen::Impl {
     for (std::size_t i = 0; i < b.size(); ++i) {
       char ch = b[i];
       switch (scan) {
-      case Scan::text: if (ch == '\x1b') scan = Scan::esc; break;
+      case Scan::text: {
+        // Most output is text: go to the next ESC at once.
+        const void* esc = ch == '\x1b' ? b.data() + i : std::memchr(b.data() + i, '\x1b', b.size() - i);
+        if (!esc) {
+          i = b.size();
+          break;
+        }
+        i = std::size_t(static_cast<const char*>(esc) - b.data());
+        scan = Scan::esc;
+        break;
+      }
       case Scan::esc:
         if (ch == '7') {
           // DECSC: what it saved is read back right after it.
@@ -360,18 +383,26 @@ struct Screen::Impl {
   }
 };
 
-Screen::Screen(TermSize size) : m(std::make_unique<Impl>()), m_size(size) {
+Screen::Screen(TermSize size, Emulation emulation) : m(std::make_unique<Impl>()), m_size(size) {
   m->vt = vterm_new(size.rows, size.cols);
   if (!m->vt) throw Error("cannot create a terminal emulator of " + format_size(size));
   vterm_set_utf8(m->vt, 1);
   vterm_output_set_callback(m->vt, &Impl::discard_output, nullptr);
-  m->screen = vterm_obtain_screen(m->vt);
-  m->state = vterm_obtain_state(m->vt);
-  static const VTermScreenCallbacks callbacks = {nullptr, nullptr, nullptr, &Impl::settermprop,
-                                                 nullptr, nullptr, nullptr, nullptr};
-  vterm_screen_set_callbacks(m->screen, &callbacks, m.get());
-  vterm_screen_enable_altscreen(m->screen, 1);
-  vterm_screen_reset(m->screen, 1);
+  if (emulation == Emulation::fast) {
+    m->state = vterm_obtain_state(m->vt);
+    m->grid = std::make_unique<CellGrid>(m->state, size.rows, size.cols, &Impl::settermprop, m.get());
+    m->cells.grid = m->grid.get();
+    vterm_state_reset(m->state, 1);
+  } else {
+    VTermScreen* screen = vterm_obtain_screen(m->vt);
+    m->state = vterm_obtain_state(m->vt);
+    m->cells.screen = screen;
+    static const VTermScreenCallbacks callbacks = {nullptr, nullptr, nullptr, &Impl::settermprop,
+                                                   nullptr, nullptr, nullptr, nullptr};
+    vterm_screen_set_callbacks(screen, &callbacks, m.get());
+    vterm_screen_enable_altscreen(screen, 1);
+    vterm_screen_reset(screen, 1);
+  }
   // A real terminal restores the defaults when nothing was saved; libvterm restores a
   // zeroed state (a black-on-black pen). Saving once at start makes them agree.
   vterm_input_write(m->vt, "\x1b" "7", 2);
@@ -408,7 +439,7 @@ std::string Screen::paint(Title title) const {
     // 1049 saves the primary cursor, switches and clears the alternate screen.
     out += "\x1b[?1049h\x1b[0m\x1b[H\x1b[2J";
   }
-  Grid g = capture(m->screen, m->state, m_size.rows, m_size.cols, m->reverse);
+  Grid g = capture(m->cells, m->state, m_size.rows, m_size.cols, m->reverse);
   paint_grid(out, g);
   // After the cells: with insert mode on, painting them would shift them.
   if (!m->autowrap) out += "\x1b[?7l";
@@ -437,7 +468,7 @@ std::string Screen::dump() const {
     dump_grid(out, m->primary, false);
   }
   out += m->alt ? "[alternate]\n" : "[screen]\n";
-  Grid g = capture(m->screen, m->state, m_size.rows, m_size.cols);
+  Grid g = capture(m->cells, m->state, m_size.rows, m_size.cols);
   dump_grid(out, g, m->reverse);
   out += "cursor " + std::to_string(g.cursor.row) + "," + std::to_string(g.cursor.col) +
          (m->cursor_visible ? " visible" : " hidden") + (m->reverse ? " reverse-video" : "") + "\n";

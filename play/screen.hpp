@@ -14,7 +14,10 @@ namespace recssh::play {
 
 class Screen {
 public:
-  explicit Screen(TermSize size);
+  // fast: libvterm's state layer under our CellGrid (play); reference: libvterm's own
+  // screen layer, which is slow to scroll (tests compare the two).
+  enum class Emulation { fast, reference };
+  explicit Screen(TermSize size, Emulation emulation = Emulation::fast);
   ~Screen();
   Screen(const Screen&) = delete;
   Screen& operator=(const Screen&) = delete;

@@ -46,6 +46,41 @@ grep -a -c '^recssh-play-index 1$' "$idx" | matches -x 1 || fail "index header"
 [ "$(grep -a -c '^keyframes ' "$idx")" = 1 ] || fail "index has no keyframes line"
 [ "$(sed -n 's/^keyframes //p' "$idx")" -gt 5 ] || fail "index has too few keyframes: $(grep -a '^keyframes' "$idx")"
 
+# The player's emulator keeps its own cells under libvterm's state layer (fast
+# scrolling); libvterm's screen layer is the reference it must match cell for cell:
+# a real-looking recording at many points, a full-screen program (alternate screen,
+# scroll region, colours, wide characters, insert/delete, resizes), the fixtures.
+printf '%s\n' '{"version": 2, "width": 30, "height": 8}' \
+  '[0.1, "o", "$ ls --color\r\n\u001b[01;34mdir\u001b[0m  \u001b[01;32mrun.sh\u001b[0m  中文.txt\r\n$ vim\r\n"]' \
+  '[0.2, "o", "\u001b[?1049h\u001b[22;0;0t\u001b[1;8r\u001b[?12h\u001b[?25l\u001b[H\u001b[2J\u001b[7;1H\u001b[1m-- INSERT --\u001b[m"]' \
+  '[0.3, "o", "\u001b[1;6r\u001b[6;1H\n\n\u001b[38;5;208mline \u00e9\u0301\u001b[48;2;10;20;30m wide \u4e2d\u6587\u001b[m\u001b[2;3H\u001b[2@xy\u001b[4P\u001b[3X\u001b[r"]' \
+  '[0.4, "r", "40x10"]' \
+  '[0.5, "o", "\u001b[5;5H\u001b[1;31mred\u001b[7mrev\u001b[m\u001b[2L\u001b[M\u001b[?25h"]' \
+  '[0.6, "r", "20x5"]' \
+  '[0.7, "o", "\u001b[?1049l\u001b[?25hback\r\n$ \u001b[?5h"]' \
+  '[0.8, "o", "\u001b[3;5r\u001b[5;1H\n\n\nend\u001b[r\u001b[1;1H\u001b[4hIN\u001b[4l\u001b]2;title\u0007"]' >tui.cast
+for t in 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8; do
+  "$SCREEN_DUMP" --cast tui.cast "$t" >fast.screen
+  "$SCREEN_DUMP" --reference --cast tui.cast "$t" >ref.screen
+  cmp -s fast.screen ref.screen || fail "tui.cast at $t: the player's emulation differs from libvterm's screen: $(diff ref.screen fast.screen | head -20)"
+done
+for f in big.cast "$FIXTURES"/cast/full-v2.cast; do
+  for t in 1 10% 25% 33% 50% 66% 75% 90% end; do
+    "$SCREEN_DUMP" --cast "$f" "$t" >fast.screen
+    "$SCREEN_DUMP" --reference --cast "$f" "$t" >ref.screen
+    cmp -s fast.screen ref.screen || fail "$f at $t: the player's emulation differs from libvterm's screen: $(diff ref.screen fast.screen | head -20)"
+  done
+done
+for f in "$FIXTURES"/script/classic.typescript "$FIXTURES"/script/adv.out "$FIXTURES"/ttyrec/*.ttyrec; do
+  "$RECAST" cat "$f" >legacy.out 2>/dev/null || fail "cat $f"
+  for size in 80x24 20x4; do
+    "$SCREEN_DUMP" "$size" legacy.out >fast.screen
+    "$SCREEN_DUMP" --reference "$size" legacy.out >ref.screen
+    cmp -s fast.screen ref.screen || fail "$f at $size: the player's emulation differs from libvterm's screen: $(diff ref.screen fast.screen | head -20)"
+  done
+done
+"$SCREEN_DUMP" --cast tui.cast 0.3 | matches -F '中文' || fail "tui.cast: no wide characters on the screen"
+
 # Without resizes (a viewer's terminal keeps its size), --at then the rest leaves the
 # same screen as playing the whole recording.
 grep -v '"r", "' big.cast >nor.cast

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The screen a terminal shows, in Screen::dump()'s comparable text form, after
-//   screen_dump COLSxROWS [FILE]   the bytes of FILE (or stdin), on a terminal of that size
-//   screen_dump --cast FILE TIME   a recording's output and resizes up to TIME (as --at)
+//   screen_dump [--reference] COLSxROWS [FILE]   the bytes of FILE (or stdin), on a terminal of that size
+//   screen_dump [--reference] --cast FILE TIME   a recording's output and resizes up to TIME (as --at)
 // The first line is the size. The integration tests compare what `recast play` wrote
 // (first form, at the size the second form gives) with the second form: the same
-// emulator fed the recording itself.
+// emulator fed the recording itself. --reference emulates with libvterm's own screen
+// layer instead of the player's (Screen::Emulation::reference), to compare the two.
 #include "core/format.hpp"
 #include "play/screen.hpp"
 #include "play/time_spec.hpp"
@@ -17,15 +18,16 @@
 
 namespace {
 int usage() {
-  std::fprintf(stderr, "usage: screen_dump COLSxROWS [FILE] | screen_dump --cast FILE TIME\n");
+  std::fprintf(stderr, "usage: screen_dump [--reference] COLSxROWS [FILE] | screen_dump [--reference] --cast FILE TIME\n");
   return 2;
 }
+
 
 void print(const recssh::play::Screen& screen) {
   std::printf("size %s\n%s", recssh::format_size(screen.size()).c_str(), screen.dump().c_str());
 }
 
-int dump_cast(const std::string& path, const std::string& when) {
+int dump_cast(const std::string& path, const std::string& when, recssh::play::Screen::Emulation emulation) {
   using namespace recssh;
   auto spec = play::parse_time_spec(when);
   if (!spec) return usage();
@@ -37,7 +39,7 @@ int dump_cast(const std::string& path, const std::string& when) {
   }
   Micros until = spec->resolve(duration);
   auto r = open_reader(path, "", ReadOptions{});
-  play::Screen screen(r->header().size);
+  play::Screen screen(r->header().size, emulation);
   while (r->next(e) && e.time <= until) {
     if (e.is(code::output)) screen.feed(e.data);
     else if (e.is(code::resize))
@@ -49,8 +51,14 @@ int dump_cast(const std::string& path, const std::string& when) {
 } // namespace
 
 int main(int argc, char** argv) {
+  auto emulation = recssh::play::Screen::Emulation::fast;
+  if (argc > 1 && std::string(argv[1]) == "--reference") {
+    emulation = recssh::play::Screen::Emulation::reference;
+    --argc;
+    ++argv;
+  }
   if (argc < 2) return usage();
-  if (std::string(argv[1]) == "--cast") return argc == 4 ? dump_cast(argv[2], argv[3]) : usage();
+  if (std::string(argv[1]) == "--cast") return argc == 4 ? dump_cast(argv[2], argv[3], emulation) : usage();
   auto size = recssh::parse_size(argv[1]);
   if (!size) return usage();
   std::string bytes;
@@ -60,7 +68,7 @@ int main(int argc, char** argv) {
   } else {
     bytes.assign(std::istreambuf_iterator<char>(std::cin), {});
   }
-  recssh::play::Screen screen(*size);
+  recssh::play::Screen screen(*size, emulation);
   screen.feed(bytes);
   print(screen);
   return 0;

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The cells of the emulated screen, kept by us under libvterm's state layer instead of
+// by its screen layer. libvterm 0.1.4's screen moves every cell of the scroll region
+// for each line feed at the bottom margin (a memmove of rows x cols cells): half the
+// time of emulating ordinary output. Here a scroll of whole rows rotates row pointers
+// and clears the rows that come in. Everything else does what libvterm's screen layer
+// does, so that the cells read back are the same (the reference test compares them).
+#include <cstdint>
+#include <vector>
+#include <vterm.h>
+
+namespace recssh::play {
+
+class CellGrid {
+public:
+  // Installs itself as `state`'s callbacks; settermprop goes on to `prop` after it.
+  using PropFn = int (*)(VTermProp, VTermValue*, void*);
+  CellGrid(VTermState* state, int rows, int cols, PropFn prop, void* prop_user);
+  CellGrid(const CellGrid&) = delete;
+  CellGrid& operator=(const CellGrid&) = delete;
+
+  // What vterm_screen_get_cell gives for this position on the screen shown now.
+  void get_cell(int row, int col, VTermScreenCell& out) const;
+
+private:
+  struct Pen {
+    VTermColor fg{}, bg{};
+    unsigned bold : 1 = 0, underline : 2 = 0, italic : 1 = 0, blink : 1 = 0, reverse : 1 = 0, strike : 1 = 0,
+        font : 4 = 0, protected_cell : 1 = 0;
+  };
+  struct Cell {
+    std::uint32_t chars[VTERM_MAX_CHARS_PER_CELL];
+    Pen pen;
+  };
+  // Rows are pointers into `cells`: scrolling reorders the pointers.
+  struct Buffer {
+    std::vector<Cell> cells;
+    std::vector<Cell*> rows;
+  };
+
+  Cell* at(int row, int col) { return m_buffer->rows[std::size_t(row)] + col; }
+  const Cell* at(int row, int col) const { return m_buffer->rows[std::size_t(row)] + col; }
+  void fill(Buffer& b, int rows, int cols) const;
+  void realloc(Buffer& b, int rows, int cols) const;
+  bool row_blank_from(int row, int col) const;
+
+  static int putglyph(VTermGlyphInfo* info, VTermPos pos, void* user);
+  static int movecursor(VTermPos, VTermPos, int, void*) { return 1; }
+  static int scrollrect(VTermRect rect, int downward, int rightward, void* user);
+  static int moverect(VTermRect dest, VTermRect src, void* user);
+  static int erase(VTermRect rect, int selective, void* user);
+  static int setpenattr(VTermAttr attr, VTermValue* val, void* user);
+  static int settermprop(VTermProp prop, VTermValue* val, void* user);
+  static int bell(void*) { return 1; }
+  static int resize(int rows, int cols, VTermPos* delta, void* user);
+  static int setlineinfo(int row, const VTermLineInfo* now, const VTermLineInfo* before, void* user);
+
+  VTermState* m_state;
+  PropFn m_prop;
+  void* m_prop_user;
+  int m_rows, m_cols;
+  Pen m_pen;
+  bool m_global_reverse = false;
+  Buffer m_primary, m_alternate;
+  Buffer* m_buffer = &m_primary;
+};
+
+} // namespace recssh::play
