@@ -29,5 +29,7 @@ int main(int argc, char** argv) {
   recssh::cli::add_rotate(app, status);
   recssh::cli::add_seal(app, status);
   recssh::cli::add_verify(app, status);
+  recssh::cli::add_grep(app, status);
+  recssh::cli::add_ls(app, status);
   return recssh::cli::run("recast", app, argc, argv, status);
 }
