@@ -101,7 +101,7 @@ constexpr Range k_ranges[] = {
 } // namespace
 
 int cell_width(char32_t c) {
-  if (c >= 0x20 && c < 0x7f) return 1;
+  if ((c >= 0x20 && c < 0x7f) || (c >= 0xA0 && c <= 0x2FF)) return 1;
   auto it = std::upper_bound(std::begin(k_ranges), std::end(k_ranges), std::uint32_t(c),
                              [](std::uint32_t v, const Range& r) { return v < r.first; });
   if (it == std::begin(k_ranges)) return 0;

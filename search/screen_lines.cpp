@@ -42,12 +42,31 @@ PlainLines::PlainLines(TermSize size, bool pipe) : m_cols(size.cols), m_rows(siz
 namespace {
 
 // As libvterm reads a row back: right halves of wide characters left out, blanks as
-// spaces, no trailing blanks.
+// spaces, no trailing blanks. (Once per line: written through a pointer.)
 void cells_text(std::string& t, const std::u32string& cells) {
-  t.clear();
-  for (char32_t c : cells)
-    if (c != PlainLines::k_right_half) append_utf8(t, c ? c : U' ');
-  while (!t.empty() && t.back() == ' ') t.pop_back();
+  std::size_t end = cells.size();
+  while (end > 0 && (cells[end - 1] == 0 || cells[end - 1] == U' ' || cells[end - 1] == PlainLines::k_right_half)) --end;
+  t.resize(end * 4);
+  char* p = t.data();
+  for (std::size_t i = 0; i < end; ++i) {
+    char32_t c = cells[i];
+    if (c < 0x80) {
+      *p++ = c ? char(c) : ' ';
+    } else if (c < 0x800) {
+      *p++ = char(0xC0 | (c >> 6));
+      *p++ = char(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      *p++ = char(0xE0 | (c >> 12));
+      *p++ = char(0x80 | ((c >> 6) & 0x3F));
+      *p++ = char(0x80 | (c & 0x3F));
+    } else if (c != PlainLines::k_right_half) {
+      *p++ = char(0xF0 | (c >> 18));
+      *p++ = char(0x80 | ((c >> 12) & 0x3F));
+      *p++ = char(0x80 | ((c >> 6) & 0x3F));
+      *p++ = char(0x80 | (c & 0x3F));
+    }
+  }
+  t.resize(std::size_t(p - t.data()));
 }
 
 // Draws `cells` on row `row` of a fresh screen: every character where it is, with a
@@ -132,8 +151,10 @@ void PlainLines::linefeed(const Emit& emit) {
     m_dirty = false;
     return;
   }
-  cells_text(m_text, m_row);
-  if (m_dirty && !m_text.empty()) emit(m_text);
+  if (m_dirty) {
+    cells_text(m_text, m_row);
+    if (!m_text.empty()) emit(m_text);
+  }
   bool at_bottom = int(m_above.size()) >= m_rows - 1;
   m_above.push_back(m_row);
   if (int(m_above.size()) > m_rows - 1) m_above.pop_front();
@@ -165,6 +186,20 @@ std::size_t PlainLines::feed(std::string_view b, const Emit& emit) {
     switch (m_st) {
     case St::text:
       if (ch >= 0x20 && ch < 0x7f) {
+        if (!m_pipe && !m_wide && !m_phantom) {
+          // A run of ASCII text up to the end of the row, as put() would write it.
+          std::size_t room = std::size_t(m_cols - m_col), k = 0;
+          char32_t* cells = m_row.data() + m_col;
+          while (k < room && i + k < n && b[i + k] >= 0x20 && b[i + k] < 0x7f) {
+            cells[k] = char32_t(static_cast<unsigned char>(b[i + k]));
+            ++k;
+          }
+          m_dirty = true;
+          if (k == room) m_col = m_cols - 1, m_phantom = true;
+          else m_col += int(k);
+          i += k - 1;
+          continue;
+        }
         if (!put(ch, 1, emit)) return fail(i); // (half a wide character: the emulator's)
         continue;
       }
