@@ -416,7 +416,9 @@ public:
   }
   void resize(TermSize size) {
     emit_dirty(-1);
+    m_quiet = true; // (rows it moves or pushes off were just emitted)
     m_screen.resize(size);
+    m_quiet = false;
     m_dirty.assign(std::size_t(size.rows), 0);
   }
   void finish() { emit_dirty(-1); }
