@@ -20,7 +20,7 @@ _recssh() {
     case $prev in
       --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --color | --colour) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
-    --stream) [ "$sub" = grep ] && { COMPREPLY=($(compgen -W "shell exec" -- "$cur")); return; } ;;
+    --stream) [ "$sub" = grep ] || [ "$sub" = ls ] && { COMPREPLY=($(compgen -W "shell exec" -- "$cur")); return; } ;;
     -m | --max-count | -A | --after-context | -B | --before-context | -C | --context | --user | --host | --since | --until) return ;;
       --layout) COMPREPLY=($(compgen -W "day user" -- "$cur")); return ;;
       --format) COMPREPLY=($(compgen -W "v2 v3" -- "$cur")); return ;;
@@ -53,7 +53,7 @@ complete -F _recssh recssh
 
 _recast() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-  local cmds="rec cat play info validate convert formats append merge rotate seal verify grep"
+  local cmds="rec cat play info validate convert formats append merge rotate seal verify grep ls"
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W "$cmds --help --version" -- "$cur"))
     return
@@ -71,6 +71,7 @@ _recast() {
     rotate) opts="--merge-daily --compress-after --retain --min-age -n --dry-run --syslog" ;;
     seal) opts="--day -k --key --no-sign --every --overwrite --syslog -q --quiet" ;;
     verify) opts="--allowed-signers --revoked --allow-unsigned --json -q --quiet" ;;
+    ls) opts="--json -L --long --user --host --since --until --failed --stream" ;;
     grep) opts="-E --extended-regexp -F --fixed-strings -i --ignore-case -w --word-regexp -v --invert-match -l --files-with-matches -c --count -m --max-count -A --after-context -B --before-context -C --context --json --color --wall --play-hint --input --markers --emulate --user --host --since --until --failed --stream" ;;
   esac
   case $prev in
@@ -79,7 +80,7 @@ _recast() {
     --layout) COMPREPLY=($(compgen -W "day user" -- "$cur")); return ;;
     --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --color | --colour) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
-    --stream) [ "$sub" = grep ] && { COMPREPLY=($(compgen -W "shell exec" -- "$cur")); return; } ;;
+    --stream) [ "$sub" = grep ] || [ "$sub" = ls ] && { COMPREPLY=($(compgen -W "shell exec" -- "$cur")); return; } ;;
     -m | --max-count | -A | --after-context | -B | --before-context | -C | --context | --user | --host | --since | --until) return ;;
     -c | --command) COMPREPLY=($(compgen -c -- "$cur")); return ;;
     --gap) COMPREPLY=($(compgen -W "keep drop cap:" -- "$cur")); return ;;
