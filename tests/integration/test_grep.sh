@@ -176,6 +176,19 @@ assert r["start"] == 1764748800 and r["markers"] == 2 and r["session"] == "s-1" 
 PY
 kill "$locker" 2>/dev/null || true
 
+# Text export: the transcript as the screen showed it, what grep searches.
+"$RECAST" convert --to text shell.cast shell.txt
+printf '%s\n' '$ rm -rf /var/lib/old' 'ERROR: disk full' 'copy 100% done' '$ top' 'PID USER COMMAND' \
+  '4242 mysql mysqld' '$ exit' >want
+cmp -s want shell.txt || fail "text export: $(diff want shell.txt)"
+[ "$(g -c . shell.cast | cut -d: -f2)" = "$(wc -l <shell.txt)" ] || fail "text export and grep disagree"
+"$RECAST" convert --to text exec.cast - | matches -x 'second line' || fail "text export of an exec recording"
+gzip -dc shell.cast.gz | "$RECAST" convert --to text - - | cmp -s - shell.txt || fail "text export from stdin"
+if [ -n "$ts" ]; then
+  "$RECAST" convert --to text "$ts" legacy.txt || fail "text export of a legacy recording"
+  [ "$(g -c . "$ts" | cut -d: -f2)" = "$(wc -l <legacy.txt)" ] || fail "text export and grep disagree on $ts"
+fi
+
 # The plain model and the emulator agree on a generated recording (colours, UTF-8,
 # long outputs, without resizes so that the plain model keeps it).
 mb=3; [ "${CI:-}" = true ] && mb=1
