@@ -29,6 +29,23 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
+// Whether bytes [at...) begin a character that draws in no cell of its own (a
+// combining mark): libvterm joins it to the character before when both come in one
+// write, so that character is left to the emulator too.
+bool zero_width_next(std::string_view b, std::size_t at) {
+  if (at >= b.size()) return false;
+  auto u = [&](std::size_t k) { return static_cast<unsigned char>(b[k]); };
+  char32_t c;
+  if (u(at) >= 0xC2 && u(at) < 0xE0 && at + 1 < b.size()) c = char32_t(((u(at) & 0x1F) << 6) | (u(at + 1) & 0x3F));
+  else if (u(at) >= 0xE0 && u(at) < 0xF0 && at + 2 < b.size())
+    c = char32_t(((u(at) & 0x0F) << 12) | ((u(at + 1) & 0x3F) << 6) | (u(at + 2) & 0x3F));
+  else if (u(at) >= 0xF0 && at + 3 < b.size())
+    c = char32_t(((u(at) & 0x07) << 18) | ((u(at + 1) & 0x3F) << 12) | ((u(at + 2) & 0x3F) << 6) | (u(at + 3) & 0x3F));
+  else
+    return false;
+  return c >= 0xA0 && cell_width(c) == 0;
+}
+
 std::string cup(int row, int col) { return "\x1b[" + std::to_string(row + 1) + ";" + std::to_string(col + 1) + "H"; }
 
 } // namespace
@@ -189,18 +206,22 @@ std::size_t PlainLines::feed(std::string_view b, const Emit& emit) {
         if (!m_pipe && !m_wide && !m_phantom) {
           // A run of ASCII text up to the end of the row, as put() would write it.
           std::size_t room = std::size_t(m_cols - m_col), k = 0;
+          while (k < room && i + k < n && b[i + k] >= 0x20 && b[i + k] < 0x7f) ++k;
+          const bool joined = zero_width_next(b, i + k);
+          if (joined) --k; // (the last one is the emulator's)
           char32_t* cells = m_row.data() + m_col;
-          while (k < room && i + k < n && b[i + k] >= 0x20 && b[i + k] < 0x7f) {
-            cells[k] = char32_t(static_cast<unsigned char>(b[i + k]));
-            ++k;
+          for (std::size_t j = 0; j < k; ++j) cells[j] = char32_t(static_cast<unsigned char>(b[i + j]));
+          if (k > 0) {
+            m_dirty = true;
+            if (k == room) m_col = m_cols - 1, m_phantom = true;
+            else m_col += int(k);
           }
-          m_dirty = true;
-          if (k == room) m_col = m_cols - 1, m_phantom = true;
-          else m_col += int(k);
+          if (joined) return fail(i + k);
           i += k - 1;
           continue;
         }
-        if (!put(ch, 1, emit)) return fail(i); // (half a wide character: the emulator's)
+        // (Half a wide character, or one a combining mark joins: the emulator's.)
+        if (zero_width_next(b, i + 1) || !put(ch, 1, emit)) return fail(i);
         continue;
       }
       switch (ch) {
@@ -258,7 +279,7 @@ std::size_t PlainLines::feed(std::string_view b, const Emit& emit) {
         int width = valid ? cell_width(m_cp) : 0;
         if (m_pipe) {
           if (width > 0) put(m_cp, width, emit);
-        } else if (width == 0 || width > m_cols || !put(m_cp, width, emit)) {
+        } else if (width == 0 || width > m_cols || zero_width_next(b, i + 1) || !put(m_cp, width, emit)) {
           // The whole character goes to the emulator.
           m_seq.resize(m_seq.size() - 1);
           m_st = St::utf8;
@@ -508,8 +529,8 @@ void ScreenLines::feed(Micros time, std::string_view bytes) {
   std::size_t at = m_plain.feed(bytes, m_emit);
   if (at == PlainLines::all) return;
   hand_over();
-  m_emu->feed(m_plain.pending());
-  m_emu->feed(bytes.substr(at));
+  // In one write: libvterm 0.1.4 loses a character whose bytes come in two.
+  m_emu->feed(m_plain.pending() + std::string(bytes.substr(at)));
 }
 
 void ScreenLines::resize(Micros time, TermSize size) {
