@@ -77,5 +77,7 @@ if [ ! -d "$lsdir" ]; then
 fi
 TIMEFORMAT='%3R'
 { time /usr/bin/time -f "%M" -o "$data/time.out" "$recast" ls "$lsdir" >"$data/out.txt"; } 2>"$data/wall.out"
+lines=$(wc -l <"$data/out.txt")
+rss=$(awk "BEGIN{print $(cat "$data/time.out")/1024}")
 printf 'recast ls        %8.3f s  %d recordings  peak RSS %6.1f MiB  (%s)\n' "$(cat "$data/wall.out")" \
-  "$(($(wc -l <"$data/out.txt") - 1))" "$(awk "BEGIN{print $(cat "$data/time.out")/1024}")" "$(tail -n 1 "$data/out.txt")"
+  "$((lines - 1))" "$rss" "$(tail -n 1 "$data/out.txt")"
