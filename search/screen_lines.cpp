@@ -114,6 +114,12 @@ std::string PlainLines::paint() const {
     out += cup(row, c);
     append_utf8(out, m_row[std::size_t(c)] ? m_row[std::size_t(c)] : U' ');
   } else {
+    // The last character written, written last again: libvterm joins a combining
+    // mark that comes next to it.
+    if (m_last >= 0 && m_row[std::size_t(m_last)] != 0 && m_row[std::size_t(m_last)] != k_right_half) {
+      out += cup(row, m_last);
+      append_utf8(out, m_row[std::size_t(m_last)]);
+    }
     out += cup(row, m_col);
   }
   return out;
@@ -151,6 +157,7 @@ bool PlainLines::put(char32_t c, int width, const Emit& emit) {
   }
   m_row[std::size_t(m_col)] = c;
   if (width == 2) m_row[std::size_t(m_col) + 1] = k_right_half;
+  m_last = m_col;
   m_dirty = true;
   if (m_col + width >= m_cols) m_phantom = true;
   else m_col += width;
@@ -177,6 +184,7 @@ void PlainLines::linefeed(const Emit& emit) {
   if (int(m_above.size()) > m_rows - 1) m_above.pop_front();
   std::fill(m_row.begin(), m_row.end(), 0);
   m_wide = false;
+  m_last = -1;
   m_dirty = false;
   // libvterm keeps a pending wrap when the cursor did not move (a scroll).
   if (!at_bottom) m_phantom = false;
@@ -212,6 +220,7 @@ std::size_t PlainLines::feed(std::string_view b, const Emit& emit) {
           char32_t* cells = m_row.data() + m_col;
           for (std::size_t j = 0; j < k; ++j) cells[j] = char32_t(static_cast<unsigned char>(b[i + j]));
           if (k > 0) {
+            m_last = m_col + int(k) - 1;
             m_dirty = true;
             if (k == room) m_col = m_cols - 1, m_phantom = true;
             else m_col += int(k);

@@ -61,6 +61,7 @@ private:
   int m_col = 0;
   bool m_phantom = false, m_dirty = false;
   bool m_wide = false; // the row holds a wide character
+  int m_last = -1;      // the column of the last character written on this row
   std::deque<std::u32string> m_above; // the rows above the cursor's, as cells
   enum class St { text, esc, csi, osc, osc_esc, utf8 } m_st = St::text;
   std::string m_seq;    // bytes of the sequence or character under way
