@@ -28,6 +28,19 @@ std::string closest(const std::string& word, const std::vector<std::string>& can
 // For commands that open thousands of files (merge, rotate): reuse big buffers.
 void tune_malloc_for_many_files();
 
+} // namespace recssh::cli
+
+namespace recssh::search {
+struct RecordingFilter;
+}
+
+namespace recssh::cli {
+
+// The recording filters grep and ls share (--user --host --since --until --failed
+// --stream), checked; throws UsageError.
+search::RecordingFilter recording_filter(const std::string& user, const std::string& host, const std::string& since,
+                                         const std::string& until, bool failed, const std::string& stream);
+
 // The subcommands of recast, one file each.
 void add_cat(CLI::App& app, int& status);
 void add_play(CLI::App& app, int& status);
@@ -44,5 +57,7 @@ void add_verify(CLI::App& app, int& status);
 void add_ship(CLI::App& app, int& status);
 void add_upload(CLI::App& app, int& status);
 void add_auth(CLI::App& app, int& status);
+void add_grep(CLI::App& app, int& status);
+void add_ls(CLI::App& app, int& status);
 
 } // namespace recssh::cli

@@ -3,6 +3,8 @@
 #include "cmd/cli.hpp"
 #include "cmd/version.hpp"
 #include "convert/registry.hpp"
+#include "core/format.hpp"
+#include "search/text_writer.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"recast: record, play, print, inspect, validate, convert, append, merge, rotate, seal, verify, ship and upload\n"
@@ -16,6 +18,7 @@ int main(int argc, char** argv) {
              "  recast validate --all archive/*.cast.gz\n"
              "  recast convert old-v1.json new.cast");
   recssh::convert::register_formats();
+  recssh::search::register_text_writer(recssh::formats());
   int status = 0;
   recssh::cli::add_rec(app, status);
   recssh::cli::add_cat(app, status);
@@ -32,5 +35,7 @@ int main(int argc, char** argv) {
   recssh::cli::add_ship(app, status);
   recssh::cli::add_upload(app, status);
   recssh::cli::add_auth(app, status);
+  recssh::cli::add_grep(app, status);
+  recssh::cli::add_ls(app, status);
   return recssh::cli::run("recast", app, argc, argv, status);
 }

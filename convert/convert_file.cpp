@@ -146,7 +146,8 @@ void write_cast(EventReader& reader, const ConvertJob& job, ConvertResult& resul
   Output out(job.output, job.overwrite, job.gzip || ends_with(job.output, ".gz"), mode);
   Header header = reader.header();
   std::future<std::vector<std::string>> pending;
-  if (!result.source.format.empty()) {
+  // Only asciicast outputs have a header to name their source in (not text).
+  if (!result.source.format.empty() && to.cast_version != 0) {
     std::vector<std::string> hashes;
     if (job.hash) {
       if (out.patchable_fd() >= 0) {

@@ -117,7 +117,7 @@ void register_formats() {
   sudo.open_dir = open_sudo;
   r.add(std::move(sudo));
   // Completes core's raw writer with the reader.
-  r.add({"raw", {"text"}, "raw terminal output, no timing: --rate lines/s or all at t=0 (never detected; read only)",
+  r.add({"raw", {}, "raw terminal output, no timing: --rate lines/s or all at t=0 (never detected; read only)",
          "", nullptr, [](Input in, const ReadOptions& o) { return open_raw(std::move(in), o, false); }, nullptr});
   // In the order `recast convert --help` shows the groups.
   r.add_cli_options({"script", script_cli});

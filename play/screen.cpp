@@ -215,6 +215,24 @@ void dump_grid(std::string& out, const Grid& g, bool reverse_video) {
   }
 }
 
+// What a viewer reads in a row of cells: blanks as spaces, a wide character once,
+// no trailing blanks.
+std::string cells_text(const VTermScreenCell* cells, int cols) {
+  std::string text;
+  for (int c = 0; c < cols; ++c) {
+    const VTermScreenCell& cell = cells[c];
+    if (cell.chars[0] == uint32_t(-1)) continue; // the right half of a wide character
+    if (cell.chars[0] == 0) {
+      text += ' ';
+      continue;
+    }
+    for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && cell.chars[i]; ++i) append_utf8(text, cell.chars[i]);
+    if (cell.width == 2) ++c;
+  }
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
 } // namespace
 
 struct Screen::Impl {
@@ -262,6 +280,33 @@ struct Screen::Impl {
     return 1;
   }
   static void discard_output(const char*, size_t, void*) {}
+
+  // For the observer (ScreenObserver); libvterm calls these from inside a write.
+  ScreenObserver* observer = nullptr;
+  int pushed = 0; // rows pushed off the top by the scroll under way
+  static int on_damage(VTermRect r, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    if (self->observer) self->observer->damaged(r.start_row, r.end_row);
+    return 1;
+  }
+  static int on_moverect(VTermRect dest, VTermRect src, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    self->pushed = 0;
+    if (self->observer)
+      self->observer->moved(dest.start_row, src.start_row, src.end_row - src.start_row,
+                            dest.start_row != src.start_row);
+    return 1; // moved, not damaged: the observer knows what it moved
+  }
+  static int on_movecursor(VTermPos pos, VTermPos old, int, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    if (self->observer && pos.row != old.row) self->observer->cursor_row(pos.row, old.row);
+    return 1;
+  }
+  static int on_pushline(int cols, const VTermScreenCell* cells, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    if (self->observer) self->observer->scrolled_off(self->pushed++, cells_text(cells, cols));
+    return 1;
+  }
 
   void snapshot_primary() {
     int rows = 0, cols = 0;
@@ -394,11 +439,12 @@ Screen::Screen(TermSize size, Emulation emulation) : m(std::make_unique<Impl>())
     m->cells.grid = m->grid.get();
     vterm_state_reset(m->state, 1);
   } else {
+    // The reference: libvterm's screen layer, whose callbacks also feed an observer.
     VTermScreen* screen = vterm_obtain_screen(m->vt);
     m->state = vterm_obtain_state(m->vt);
     m->cells.screen = screen;
-    static const VTermScreenCallbacks callbacks = {nullptr, nullptr, nullptr, &Impl::settermprop,
-                                                   nullptr, nullptr, nullptr, nullptr};
+    static const VTermScreenCallbacks callbacks = {&Impl::on_damage, &Impl::on_moverect, &Impl::on_movecursor,
+                                                   &Impl::settermprop, nullptr, nullptr, &Impl::on_pushline, nullptr};
     vterm_screen_set_callbacks(screen, &callbacks, m.get());
     vterm_screen_enable_altscreen(screen, 1);
     vterm_screen_reset(screen, 1);
@@ -421,6 +467,24 @@ void Screen::resize(TermSize size) {
 }
 
 bool Screen::alternate() const { return m->alt; }
+
+std::string Screen::row_text(int row) const {
+  std::vector<VTermScreenCell> cells(std::size_t(std::max(m_size.cols, 0)));
+  for (int c = 0; c < m_size.cols; ++c) m->cells.get(row, c, cells[std::size_t(c)]);
+  return cells_text(cells.data(), m_size.cols);
+}
+
+int Screen::cursor_row() const {
+  VTermPos pos;
+  vterm_state_get_cursorpos(m->state, &pos);
+  return pos.row;
+}
+
+void Screen::observe(ScreenObserver* observer) {
+  // The observer follows the screen layer's callbacks: only the reference has them.
+  if (observer && !m->cells.screen) throw Error("a screen observer needs Screen::Emulation::reference");
+  m->observer = observer;
+}
 const std::string& Screen::title() const { return m->title; }
 
 std::string Screen::paint(Title title) const {

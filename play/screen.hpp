@@ -12,6 +12,25 @@
 
 namespace recssh::play {
 
+// What changes on the screen, for consumers that follow its rows rather than paint
+// them (grep, text export). Called from inside feed() and resize(), in the order the
+// changes happen; rows are 0-based.
+class ScreenObserver {
+public:
+  virtual ~ScreenObserver() = default;
+  // Cells of rows [first, end) changed (written, erased, or the whole screen redrawn).
+  virtual void damaged(int first, int end) = 0;
+  // Rows [src, src + count) were moved to [dest, dest + count); the screen already
+  // shows them at dest. `vertical` false: cells moved within their rows (inserted or
+  // deleted characters).
+  virtual void moved(int dest, int src, int count, bool vertical) = 0;
+  // The cursor went from row `from` to row `to` (called only when the row changes).
+  virtual void cursor_row(int to, int from) = 0;
+  // The top row scrolled off the screen, with its text (row_text's form); `index`
+  // counts the rows pushed by one scroll, from 0.
+  virtual void scrolled_off(int index, std::string text) = 0;
+};
+
 class Screen {
 public:
   // fast: libvterm's state layer under our CellGrid (play); reference: libvterm's own
@@ -36,6 +55,15 @@ public:
 
   bool alternate() const;
   const std::string& title() const;
+
+  // The text of a row as a viewer reads it: every character of its cells (blank cells
+  // as spaces, a wide character once), trailing blanks left out.
+  std::string row_text(int row) const;
+  int cursor_row() const;
+  // Reports changes to `observer` from now on (nullptr: no more); it must outlive
+  // the screen or be removed first. Only Emulation::reference reports (throws Error
+  // otherwise): the observer follows libvterm's screen layer.
+  void observe(ScreenObserver* observer);
 
 private:
   struct Impl;

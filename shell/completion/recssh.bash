@@ -19,6 +19,9 @@ _recssh() {
   if [ "$i" -ge "$COMP_CWORD" ] && [ "${COMP_WORDS[i-1]:-}" != "--" ]; then
     case $prev in
       --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --color | --colour) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+    --stream) [ "$sub" = grep ] || [ "$sub" = ls ] && { COMPREPLY=($(compgen -W "shell exec" -- "$cur")); return; } ;;
+    -m | --max-count | -A | --after-context | -B | --before-context | -C | --context | --user | --host | --since | --until) return ;;
       --layout) COMPREPLY=($(compgen -W "day user" -- "$cur")); return ;;
       --format) COMPREPLY=($(compgen -W "v2 v3" -- "$cur")); return ;;
       --on-error) COMPREPLY=($(compgen -W "keep-going abort" -- "$cur")); return ;;
@@ -50,7 +53,7 @@ complete -F _recssh recssh
 
 _recast() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-  local cmds="rec cat play info validate convert formats append merge rotate seal verify ship upload auth"
+  local cmds="rec cat play info validate convert formats append merge rotate seal verify ship upload auth grep ls"
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W "$cmds --help --version" -- "$cur"))
     return
@@ -71,6 +74,8 @@ _recast() {
     upload) opts="--server-url --max-size" ;;
     auth) opts="--server-url" ;;
     ship) opts="--to --host --profile --endpoint --region --addressing -j --jobs --part-jobs --part-size --limit-rate --retries --min-age --abort-after --verify-read -q --quiet" ;;
+    ls) opts="--json -L --long --user --host --since --until --failed --stream" ;;
+    grep) opts="-E --extended-regexp -F --fixed-strings -i --ignore-case -w --word-regexp -v --invert-match -l --files-with-matches -c --count -m --max-count -A --after-context -B --before-context -C --context --json --color --wall --play-hint --input --markers --emulate --user --host --since --until --failed --stream" ;;
   esac
   if [ "$sub" = ship ]; then
     case $prev in
@@ -85,6 +90,9 @@ _recast() {
     --from) COMPREPLY=($(compgen -W "$(recast formats 2>/dev/null | awk '{print $1}')" -- "$cur")); return ;;
     --layout) COMPREPLY=($(compgen -W "day user" -- "$cur")); return ;;
     --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --color | --colour) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+    --stream) [ "$sub" = grep ] || [ "$sub" = ls ] && { COMPREPLY=($(compgen -W "shell exec" -- "$cur")); return; } ;;
+    -m | --max-count | -A | --after-context | -B | --before-context | -C | --context | --user | --host | --since | --until) return ;;
     -c | --command) COMPREPLY=($(compgen -c -- "$cur")); return ;;
     --gap) COMPREPLY=($(compgen -W "keep drop cap:" -- "$cur")); return ;;
     --at | --until) COMPREPLY=($(compgen -W "0 10% 25% 50% 75% 90% end" -- "$cur")); return ;;
