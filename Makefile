@@ -27,7 +27,7 @@ PACKAGES = g++ cmake make pkg-config libcli11-dev libhowardhinnant-date-dev \
 
 DEB_PACKAGES = debhelper dpkg-dev fakeroot lintian man-db
 
-.PHONY: deps build demo test test-unit test-asan fuzz-build test-fuzz test-kernels test-deb deb lint bench clean
+.PHONY: deps test-deps build demo test test-unit test-asan fuzz-build test-fuzz test-kernels test-deb deb lint bench clean
 
 deps:
 	@missing=$$(for p in $(PACKAGES); do \
@@ -46,7 +46,17 @@ build: deps
 demo: build
 	bash shell/demo.sh build
 
-test-unit: build
+# The S3 server test_ship runs against: moto (Debian 12 has no package; pip's, pinned),
+# and boto3, the independent client that reads back what was shipped.
+test-deps: deps
+	@if ! command -v moto_server >/dev/null 2>&1 || ! python3 -c 'import boto3' 2>/dev/null; then \
+	  echo "installing moto 5.2.1 and boto3 for test_ship (pip)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq --no-install-recommends python3-pip python3-boto3 && \
+	  pip install --break-system-packages -q 'moto[server]==5.2.1'; \
+	fi
+
+test-unit: build test-deps
 	cd build && ctest --output-on-failure -j $(JOBS)
 
 test-asan: deps
