@@ -54,6 +54,7 @@ Rotation::Rotation(std::string root, const RotatePolicy& p, const std::function<
 
 RotateReport Rotation::run() {
   open_state();
+  open_shipped();
   recover_journal();
   scan();
   recover_compress();
@@ -177,6 +178,20 @@ void Rotation::retain() {
     if (f.mtime >= m_now - *m_p.retain) {
       keep.push_back(f);
       continue;
+    }
+    if (m_p.require_shipped_to) {
+      bool ok = false;
+      try {
+        ok = shipped(open_dir(f.rel_dir), f);
+      } catch (const Error& e) {
+        m_log("note: " + f.path + ": " + e.what());
+      }
+      if (!ok) {
+        m_log("kept: not shipped: " + f.path);
+        ++m_report.kept_unshipped;
+        keep.push_back(f);
+        continue;
+      }
     }
     say("delete " + f.path + " (older than retention)");
     if (!m_p.dry_run) {

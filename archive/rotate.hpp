@@ -31,11 +31,18 @@ struct RotatePolicy {
   bool seal = false;
   std::uint64_t seal_every_lines = 1000;
   std::string allowed_signers; // to check the inputs' signatures before a merge (optional)
+  // The shipped journal (store/shipped.hpp), when there is one: a compressed recording
+  // inherits the entries of the plain one. With require_shipped_to (s3://BUCKET/PREFIX),
+  // retention deletes a recording only if the journal has its content's SHA-256 (of
+  // the bytes as they are, or for a .gz of the bytes it decompresses to) as shipped
+  // there; any other is kept and reported ("kept: not shipped: FILE").
+  std::string shipped_journal;
+  std::optional<std::string> require_shipped_to;
 };
 
 struct RotateReport {
   unsigned long merged_groups = 0, merged_inputs = 0, compressed = 0, deleted = 0, locked = 0, recent = 0,
-                recovered = 0, failed = 0;
+                recovered = 0, failed = 0, kept_unshipped = 0;
 };
 
 // "90d", "12h", "30m", "45s" or plain seconds; nullopt if malformed.

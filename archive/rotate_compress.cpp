@@ -96,9 +96,12 @@ void Rotation::compress() {
           ::unlinkat(dir.get(), target.c_str(), 0);
           throw;
         }
+        struct stat plain_st {};
+        ::fstat(plain.get(), &plain_st);
         if (!store::remove_if_same(dir.get(), f->name, f->id, f->path))
           throw Error(f->path + " changed since it was checked");
         ++m_report.compressed;
+        carry_shipped(dir, plain_st, *f);
       } catch (const Error& e) {
         failure("compress " + f->path + " failed, original kept: " + e.what());
       }

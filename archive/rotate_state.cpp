@@ -5,14 +5,15 @@
 // anything in it may have been planted by a user, who could then block every run
 // (hold the lock) or direct the recovery of a merge (forge the journal). There the
 // state lives outside the root, in a private directory of the effective user:
-// $RECSSH_ROTATE_STATE_DIR, else /var/lib/recssh/rotate for root, else
-// $XDG_STATE_HOME/recssh/rotate (~/.local/state/recssh/rotate), one subdirectory per
+// $RECSSH_ROTATE_STATE_DIR, else store/state's state_home()/rotate (/var/lib/recssh/rotate
+// for root, ~/.local/state/recssh/rotate for a user), one subdirectory per
 // root (named by its real path). Files with the old names in a shared root are
 // reported and ignored.
 #include "archive/rotation.hpp"
 #include "core/errors.hpp"
 #include "core/names.hpp"
 #include "core/sha256.hpp"
+#include "store/state.hpp"
 
 #include <cerrno>
 #include <climits>
@@ -27,14 +28,7 @@ namespace {
 
 std::string state_base() {
   if (const char* d = std::getenv("RECSSH_ROTATE_STATE_DIR"); d && *d == '/') return d;
-  if (::geteuid() == 0) return "/var/lib/recssh/rotate";
-  if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x == '/') return std::string(x) + "/recssh/rotate";
-  const char* home = std::getenv("HOME");
-  std::string h = home && *home == '/' ? home : "";
-  if (h.empty())
-    if (passwd* pw = ::getpwuid(::geteuid())) h = pw->pw_dir;
-  if (h.empty()) throw Error("no home directory for rotate's state (set RECSSH_ROTATE_STATE_DIR)");
-  return h + "/.local/state/recssh/rotate";
+  return store::state_home() + "/rotate";
 }
 
 // One directory per root: readable, and unique by the root's real path.
@@ -47,22 +41,6 @@ std::string state_key(const std::string& root) {
   for (char& c : tail)
     if (c == '/') c = '_';
   return sanitize_name(tail, 40, "root") + "-" + h.hex().substr(0, 16);
-}
-
-// mkdir -p with 0700, then the directory must be a real one of ours that no one else
-// can write to: otherwise its lock and journal are not ours to trust.
-void make_private_dir(const std::string& path) {
-  for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
-    std::string part = path.substr(0, slash);
-    if (::mkdir(part.c_str(), 0700) != 0 && errno != EEXIST)
-      throw Error("cannot create directory " + part + " for rotate's state: " + errno_message());
-    if (slash == std::string::npos) break;
-  }
-  Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  struct stat st {};
-  if (!fd.valid() || ::fstat(fd.get(), &st) != 0 || st.st_uid != ::geteuid() || (st.st_mode & 077))
-    throw Error(path + " is not a private directory of this user (not 0700, someone else's, or a symlink): "
-                       "refusing to keep rotate's state there");
 }
 
 } // namespace
@@ -90,7 +68,7 @@ void Rotation::open_state() {
     if (store::is_being_recorded(lock)) m_log("note: another recast rotate is running; this listing may change");
     return;
   }
-  if (m_shared_root) make_private_dir(m_state_dir);
+  if (m_shared_root) store::make_private_dir(m_state_dir, "rotate's state");
   m_lock.emplace(lock, m_root + ": another recast rotate is running");
   remove_stale_views(); // under the lock: no other run is using one
 }

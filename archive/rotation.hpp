@@ -15,6 +15,7 @@
 #include "archive/rotate.hpp"
 #include "core/fd.hpp"
 #include "store/lock.hpp"
+#include "store/shipped.hpp"
 #include "store/tree.hpp"
 #include "store/walk.hpp"
 
@@ -90,6 +91,12 @@ private:
   // compressing: written once, since the next day's manifest chains to its bytes).
   void write_manifests();
   bool has_manifest(const std::string& rel_dir) const;
+  // rotate_shipped.cpp
+  void open_shipped();
+  // Whether the journal has `f`'s content as shipped to the required target.
+  bool shipped(const Fd& dir, const Rec& f);
+  // After `f` was replaced by its .gz: the .gz counts as shipped wherever `f` did.
+  void carry_shipped(const Fd& dir, const struct stat& plain, const Rec& f);
   // rotate_compress.cpp
   void recover_compress();
   void compress();
@@ -106,6 +113,7 @@ private:
   std::string m_state_prefix;     // their names' prefix there
   bool m_journal_pending = false; // a journal exists that this run did not resolve
   std::optional<store::LockFile> m_lock;
+  std::optional<store::ShippedJournal> m_shipped;
   std::vector<Rec> m_files;
   std::vector<std::string> m_temps;
   std::set<std::string> m_touched_dirs; // relative

@@ -2,8 +2,10 @@
 // recast ship: finished recordings to S3-compatible storage (the work is in ship/).
 #include "archive/rotate.hpp"
 #include "cmd/cli.hpp"
+#include "core/json.hpp"
 #include "core/printable.hpp"
 #include "ship/ship.hpp"
+#include "ship/status.hpp"
 #include "store/config.hpp"
 #include "store/layout.hpp"
 
@@ -30,7 +32,7 @@ void add_ship(CLI::App& app, int& status) {
     unsigned jobs = 4, part_jobs = 4;
     int retries = 5;
     std::int64_t min_age = 60;
-    bool verify_read = false, quiet = false;
+    bool verify_read = false, quiet = false, status = false, json = false, recheck = false;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("ship", "upload finished recordings to S3-compatible storage, verified; never overwrites");
@@ -52,9 +54,34 @@ void add_ship(CLI::App& app, int& status) {
   cmd->add_option("--abort-after", o->abort_after, "abort unfinished multipart uploads older than AGE (default 7d; 0: never)");
   cmd->add_flag("--verify-read", o->verify_read, "read every upload back and compare its SHA-256");
   cmd->add_flag("-q,--quiet", o->quiet, "print only conflicts and failures");
+  cmd->add_flag("--recheck", o->recheck, "ask the store about every recording, even those the journal has as shipped");
+  cmd->add_flag("--status", o->status, "list each recording as pending, shipped, conflict or failed, from the journal (no network)");
+  cmd->add_flag("--json", o->json, "with --status: one JSON object per recording");
   cmd->callback([o, &status] {
     std::signal(SIGPIPE, SIG_IGN); // curl's sockets; a closed log reader must not stop a batch
     auto config = store::load_config();
+    std::vector<std::string> paths = o->paths;
+    if (paths.empty()) paths.push_back(store::resolve_root(std::nullopt, config));
+    if (o->json && !o->status) throw UsageError("--json goes with --status");
+    if (o->status) {
+      std::string to = o->to ? *o->to : config.ship_to.value_or("");
+      std::string url = to.empty() ? "" : ship::target_url(ship::parse_target(to));
+      const store::ShippedJournal journal(store::ShippedJournal::default_path(), false);
+      ship::status(paths, journal, url, o->min_age, [&](const ship::StatusLine& l) {
+        if (o->json) {
+          JsonObject j;
+          j.str("file", l.path).str("state", l.state);
+          if (!l.target.empty()) j.str("target", l.target).str("key", l.key).raw("time", std::to_string(l.time));
+          if (!l.message.empty()) j.str("message", l.message);
+          std::printf("%s\n", terminal_safe_json(j.text()).c_str());
+          return;
+        }
+        std::string where = l.key.empty() ? "" : " " + l.target.substr(0, l.target.find('/', 5)) + "/" + l.key;
+        std::printf("%s: %s:%s%s%s\n", printable(l.path).c_str(), l.state.c_str(), printable(where).c_str(),
+                    l.message.empty() ? "" : where.empty() ? " " : ": ", printable(l.message).c_str());
+      });
+      return;
+    }
     std::string to = o->to ? *o->to : config.ship_to.value_or("");
     if (to.empty()) throw UsageError("where to? give --to s3://BUCKET/PREFIX or set ship-to in the config");
     ship::Options so;
@@ -73,11 +100,15 @@ void add_ship(CLI::App& app, int& status) {
     else if (auto age = archive::parse_age(o->abort_after)) so.abort_after_s = *age;
     else throw UsageError("--abort-after: '" + o->abort_after + "' is not an age (like 7d, 12h)");
     auto settings = ship::resolve_settings({o->profile, o->endpoint, o->region, o->addressing}, config, ship::process_env());
+    store::ShippedJournal journal(store::ShippedJournal::default_path(), true);
+    so.journal = &journal;
+    so.recheck = o->recheck;
 
-    std::size_t counts[5] = {};
+    std::size_t counts[5] = {}, journaled = 0;
     std::uint64_t bytes = 0;
     auto report = [&](const ship::Result& r) {
       ++counts[static_cast<int>(r.outcome)];
+      journaled += r.from_journal;
       bytes += r.bytes_sent;
       if (r.outcome == ship::Outcome::failed) status = 1;
       else if (r.outcome == ship::Outcome::conflict && status == 0) status = 3;
@@ -88,16 +119,14 @@ void add_ship(CLI::App& app, int& status) {
       std::fprintf(out, "%s: %s:%s%s%s\n", printable(r.path).c_str(), ship::outcome_name(r.outcome), printable(where).c_str(),
                    r.message.empty() ? "" : ": ", printable(r.message).c_str());
     };
-    std::vector<std::string> paths = o->paths;
-    if (paths.empty()) paths.push_back(store::resolve_root(std::nullopt, config));
     auto started = std::chrono::steady_clock::now();
     auto candidates = ship::collect(paths, so, report);
     ship::ship(candidates, settings, so,
                {report, [](const std::string& what) { std::fprintf(stderr, "recast: note: %s\n", printable(what).c_str()); }});
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!o->quiet)
-      std::fprintf(stderr, "recast: ship: %zu uploaded, %zu already there, %zu conflicts, %zu pending, %zu failed; %.1f MB in %.1f s (%.1f MB/s)\n",
-                   counts[0], counts[1], counts[2], counts[3], counts[4], static_cast<double>(bytes) / 1e6, seconds,
+      std::fprintf(stderr, "recast: ship: %zu uploaded, %zu already there, %zu conflicts, %zu pending, %zu failed (%zu known from the journal); %.1f MB in %.1f s (%.1f MB/s)\n",
+                   counts[0], counts[1], counts[2], counts[3], counts[4], journaled, static_cast<double>(bytes) / 1e6, seconds,
                    seconds > 0 ? static_cast<double>(bytes) / 1e6 / seconds : 0.0);
   });
 }

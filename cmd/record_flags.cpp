@@ -76,6 +76,8 @@ ResolvedRecording resolve_recording(const RecordFlags& f, const store::Config& c
     r.header.idle_time_limit = c.idle_time_limit;
   r.seal_key = c.seal_key.value_or("");
   r.seal = c.seal.value_or(!r.seal_key.empty());
+  r.ship_on_close = c.ship.value_or("off") == "on-close";
+  r.ship_to = c.ship_to.value_or("");
   if (c.seal_syslog.value_or(false))
     r.seal_every.anchor = [](const std::string& line) { ::syslog(LOG_AUTHPRIV | LOG_INFO, "recssh-seal: %s", line.c_str()); };
   if (c.seal_every_lines) r.seal_every.every_lines = std::max<std::uint64_t>(1, *c.seal_every_lines);

@@ -31,6 +31,8 @@ struct ResolvedRecording {
   bool seal = false;    // the config's seal = yes, or a seal-key
   std::string seal_key; // signs the seal when the session ends
   record::LiveSealOptions seal_every;
+  bool ship_on_close = false; // the config's ship = on-close
+  std::string ship_to;        // ... to the config's ship-to
 };
 
 ResolvedRecording resolve_recording(const RecordFlags& f, const store::Config& config);

@@ -5,6 +5,7 @@
 #include "archive/append.hpp"
 #include "archive/seal.hpp"
 #include "archive/signature.hpp"
+#include "cmd/ship_on_close.hpp"
 #include "cmd/version.hpp"
 #include "core/errors.hpp"
 #include "core/format.hpp"
@@ -159,6 +160,20 @@ SessionResult record_session(const ResolvedRecording& rec, const SessionRequest&
   finish_append(plan, req.quiet);
   result.path = plan.target.empty() ? plan.created.path : plan.target;
   if (seal) seal_session(rec, file, result.path, plan.via_temp);
+  if (rec.ship_on_close) {
+    // Not for what is not a recording file (/dev/null), nor without a target; a ship
+    // that cannot start leaves the recording for the next `recast ship` run.
+    struct stat shipped {};
+    if (rec.ship_to.empty())
+      warn("ship = on-close needs ship-to in the config; " + result.path + " was not shipped");
+    else if (::stat(result.path.c_str(), &shipped) == 0 && S_ISREG(shipped.st_mode)) {
+      try {
+        ship_in_background(result.path, rec.ship_to);
+      } catch (const Error& e) {
+        warn(std::string(e.what()) + "; " + result.path + " waits for the next recast ship");
+      }
+    }
+  }
   return result;
 }
 

@@ -43,6 +43,10 @@ Target parse_target(std::string_view text) {
   return t;
 }
 
+std::string target_url(const Target& target) {
+  return "s3://" + target.bucket + (target.prefix.empty() ? "" : "/" + target.prefix);
+}
+
 std::string object_key(std::string_view prefix, std::string_view host, std::string_view dir,
                        std::string_view name) {
   std::string key;

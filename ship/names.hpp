@@ -19,6 +19,8 @@ struct Target {
 };
 // Throws UsageError naming what is wrong (no s3:// scheme, empty or invalid bucket).
 Target parse_target(std::string_view text);
+// s3://BUCKET[/PREFIX], as the shipped journal names the target.
+std::string target_url(const Target& target);
 
 // PREFIX/HOST/DIR/NAME: DIR mirrors the layout below the root ("2026-11-22" in the day
 // layout, "alice/shell" in the user layout). Empty parts are left out, never "//".

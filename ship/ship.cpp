@@ -165,6 +165,7 @@ public:
         m_s3(settings, options.target, options.limits, options.retry, [this](const std::string& what) { notice(what); }) {}
 
   Result ship_one(const Candidate& c);
+  bool used_network() const { return m_used_network; }
 
 private:
   void notice(const std::string& what) {
@@ -181,7 +182,41 @@ private:
   const Callbacks& m_callbacks;
   std::mutex& m_mutex;
   S3 m_s3;
+  bool m_used_network = false;
 };
+
+// What the journal keeps of a result: shipped, conflict or the last error. Pending
+// recordings are not journaled (no entry is what pending means), nor skips that came
+// from the journal itself.
+void journal_result(store::ShippedJournal& journal, const Options& options, const Settings& settings, Result& r) {
+  if (r.outcome == Outcome::pending || r.from_journal) return;
+  store::ShipEntry e;
+  e.time = now_s();
+  e.target = target_url(options.target);
+  e.endpoint = settings.endpoint;
+  e.key = r.key;
+  e.path = r.path;
+  e.sha256 = r.sha256;
+  if (r.outcome == Outcome::failed) {
+    e.state = store::ShipState::failed;
+    e.message = r.message;
+    struct stat st {};
+    if (r.identity) e.id = *r.identity;
+    else if (::stat(r.path.c_str(), &st) == 0) e.id = store::identity_of(st);
+    else return; // gone: nothing to say about it
+  } else {
+    if (!r.identity) return;
+    e.state = r.outcome == Outcome::conflict ? store::ShipState::conflict : store::ShipState::shipped;
+    e.id = *r.identity;
+  }
+  try {
+    journal.record(e);
+  } catch (const std::exception& err) {
+    if (r.outcome == Outcome::failed) return;
+    r.outcome = Outcome::failed;
+    r.message += std::string("; but the shipped journal cannot be written: ") + err.what();
+  }
+}
 
 Result Worker::ship_one(const Candidate& c) {
   Result r;
@@ -208,9 +243,24 @@ Result Worker::ship_one(const Candidate& c) {
     r.message = "written to less than " + std::to_string(m_options.min_age_s) + " s ago";
     return r;
   }
+  r.identity = store::identity_of(st);
+  const std::string url = target_url(m_options.target);
+  if (m_options.journal && !m_options.recheck) {
+    auto e = m_options.journal->find(*r.identity, url, m_settings.endpoint);
+    if (e && e->id == *r.identity && e->state != store::ShipState::failed) {
+      r.from_journal = true;
+      r.key = e->key;
+      r.sha256 = e->sha256;
+      r.outcome = e->state == store::ShipState::shipped ? Outcome::present : Outcome::conflict;
+      r.message = e->state == store::ShipState::shipped ? "shipped (journal)" : "already shipped as " + e->key + " (journal)";
+      return r;
+    }
+  }
+  m_used_network = true;
   auto size = static_cast<std::uint64_t>(st.st_size);
   std::uint64_t part = size > m_options.part_size ? part_size_for(size, m_options.part_size) : 0;
   Hashes h = hash_file(fd.get(), size, part, c.path);
+  r.sha256 = h.sha256;
   Described d = describe(fd.get(), st, h.sha256);
   std::string name = c.path.substr(c.path.rfind('/') + 1);
   std::string dir = !c.dir.empty() ? c.dir : store::day_name(d.start);
@@ -433,6 +483,7 @@ void ship(const std::vector<Candidate>& candidates, const Settings& settings, co
   init_http();
   std::mutex mutex;
   std::atomic<std::size_t> next{0};
+  std::atomic<bool> used_network{false};
   auto run = [&] {
     std::unique_ptr<Worker> worker;
     std::string setup_error;
@@ -451,9 +502,11 @@ void ship(const std::vector<Candidate>& candidates, const Settings& settings, co
         r.outcome = Outcome::failed;
         r.message = e.what();
       }
+      if (options.journal) journal_result(*options.journal, options, settings, r);
       std::lock_guard lock(mutex);
       callbacks.report(r);
     }
+    if (!worker || worker->used_network()) used_network = true;
   };
   unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(std::max<std::size_t>(1, candidates.size()))));
   std::vector<std::thread> threads;
@@ -464,8 +517,9 @@ void ship(const std::vector<Candidate>& candidates, const Settings& settings, co
   // Unfinished multipart uploads under the target that nobody continued for a long
   // time (a host that died mid-upload): the store keeps and bills their parts forever.
   // A key allowed to put but not to list (or to abort) still ships: this clean-up is
-  // reported, not fatal.
-  if (options.abort_after_s > 0) {
+  // reported, not fatal. A run that the journal answered entirely asks the store
+  // nothing, this included: the next run that ships something cleans up.
+  if (options.abort_after_s > 0 && used_network) {
     try {
       S3 s3(settings, options.target, options.limits, options.retry);
       std::string prefix = options.target.prefix.empty() ? "" : options.target.prefix + "/";

@@ -8,14 +8,18 @@
 // the same bytes), then a HEAD that must show the size and checksum (and with
 // verify_read a GET whose bytes must hash the same). Reports through a callback; -j
 // workers, each with its own connection; memory bounded by curl's buffers, not by
-// file sizes.
+// file sizes. With a journal (store/shipped.hpp), every confirmed result is recorded
+// there, and a recording the journal already has for this target, unchanged, is
+// skipped without asking the store.
 #include "ship/http.hpp"
 #include "ship/names.hpp"
 #include "ship/s3.hpp"
 #include "ship/settings.hpp"
+#include "store/shipped.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +47,9 @@ struct Result {
   std::uint64_t bytes_sent = 0;
   bool multipart = false;
   bool resumed = false; // an interrupted multipart upload was continued
+  bool from_journal = false; // skipped: the journal has it, unchanged, for this target
+  std::string sha256;
+  std::optional<store::FileIdentity> identity; // of the file as it was read
 };
 
 struct Options {
@@ -56,6 +63,8 @@ struct Options {
   std::int64_t abort_after_s = 7 * 86400; // unfinished multipart uploads older than this go
   Limits limits;
   RetryPolicy retry;
+  store::ShippedJournal* journal = nullptr; // consulted and written when given
+  bool recheck = false; // ask the store even about what the journal has
 };
 
 constexpr std::uint64_t k_min_part_size = 5ull << 20; // S3's minimum, all parts but the last

@@ -44,6 +44,8 @@ struct Config {
   std::optional<std::string> s3_region;
   std::optional<std::string> s3_profile;    // a profile of ~/.aws/credentials and config
   std::optional<std::string> s3_addressing; // path | virtual | auto
+  std::optional<std::string> ship;          // on-close | off: ship each session as it ends
+  std::optional<bool> require_shipped;      // rotate's retention waits for shipping
   std::vector<std::string> files_read;       // for messages
 };
 
