@@ -115,10 +115,9 @@ void seal_session(const ResolvedRecording& rec, const record::RecordingFile& fil
   }
 }
 
-} // namespace
-
-SessionResult record_session(const ResolvedRecording& rec, const SessionRequest& req,
-                             const std::function<void(const std::string& path)>& on_start) {
+// The session, up to the end of its file: its lock is released when this returns.
+SessionResult record_one(const ResolvedRecording& rec, const SessionRequest& req,
+                         const std::function<void(const std::string& path)>& on_start) {
   auto now = static_cast<std::int64_t>(::time(nullptr));
   store::Metadata meta;
   meta.version = RECSSH_VERSION;
@@ -160,6 +159,15 @@ SessionResult record_session(const ResolvedRecording& rec, const SessionRequest&
   finish_append(plan, req.quiet);
   result.path = plan.target.empty() ? plan.created.path : plan.target;
   if (seal) seal_session(rec, file, result.path, plan.via_temp);
+  return result;
+}
+
+} // namespace
+
+SessionResult record_session(const ResolvedRecording& rec, const SessionRequest& req,
+                             const std::function<void(const std::string& path)>& on_start) {
+  SessionResult result = record_one(rec, req, on_start);
+  // After the file is closed: a ship that found it still locked would leave it pending.
   if (rec.ship_on_close) {
     // Not for what is not a recording file (/dev/null), nor without a target; a ship
     // that cannot start leaves the recording for the next `recast ship` run.

@@ -208,6 +208,9 @@ void journal_result(store::ShippedJournal& journal, const Options& options, cons
     if (!r.identity) return;
     e.state = r.outcome == Outcome::conflict ? store::ShipState::conflict : store::ShipState::shipped;
     e.id = *r.identity;
+    // A --recheck that finds what the journal says adds nothing to it.
+    auto known = journal.find(e.id, e.target, e.endpoint);
+    if (known && known->id == e.id && known->state == e.state && known->key == e.key && known->sha256 == e.sha256) return;
   }
   try {
     journal.record(e);

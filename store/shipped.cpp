@@ -255,7 +255,7 @@ bool ShippedJournal::has_content(const std::string& sha256, const std::string& t
 void ShippedJournal::append_line(const std::string& line) {
   if (!m_writable) throw Error("the shipped journal " + m_path + " was opened read-only");
   DirLock lock(dir_part(m_path));
-  Fd fd(::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+  Fd fd(::open(m_path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd.valid()) throw_errno("cannot open the shipped journal " + m_path);
   check_private(fd.get(), m_path);
   struct stat st {};

@@ -6,6 +6,8 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/common.sh"
 export RECSSH_SYSTEM_CONFIG="$WORK/none" HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config"
+# The shipped journal and rotate's state: private, in the scratch directory.
+export RECSSH_STATE_DIR="$WORK/state"
 mkdir -p "$HOME"
 
 # No silent skip: without an S3 server this test proves nothing.
@@ -167,9 +169,21 @@ matches 'young.cast: pending' out || fail "a young recording was not left pendin
 matches 'locked.cast: pending:.*being recorded' out || fail "a locked recording was not left pending: $(cat out)"
 matches '4 uploaded, 0 already there, 0 conflicts, 2 pending, 0 failed' err || fail "summary: $(cat err)"
 
-# --- second run: nothing to send --------------------------------------------------
+# --- second run: nothing to send, nothing asked: the journal knows -----------------
+requests() { grep -c 'HTTP/1.1"' "$WORK/moto.log" || true; }
+before=$(requests)
 "$RECAST" ship "$ROOT" --to s3://recs/fleet --host bastion1 --abort-after 0 --verify-read >out 2>err || fail "second ship: $(cat err)"
-matches '0 uploaded, 4 already there' err || fail "a second run uploaded again: $(cat err)"
+matches '0 uploaded, 4 already there, 0 conflicts, 2 pending, 0 failed (4 known from the journal)' err ||
+  fail "a second run uploaded again: $(cat err)"
+[ "$(requests)" = "$before" ] || fail "a second run sent $(($(requests) - before)) requests (moto's log)"
+# --recheck asks the store (HEAD), and still sends nothing.
+"$RECAST" ship "$ROOT" --to s3://recs/fleet --host bastion1 --abort-after 0 --recheck >out 2>err || fail "recheck: $(cat err)"
+matches '0 uploaded, 4 already there, 0 conflicts, 2 pending, 0 failed (0 known' err || fail "recheck: $(cat err)"
+[ "$(requests)" -gt "$before" ] || fail "--recheck asked nothing"
+# The journal is a private file in the state directory, one line per shipped recording.
+J=$WORK/state/ship/shipped.journal
+[ "$(stat -c %a "$WORK/state/ship")" = 700 ] && [ "$(stat -c %a "$J")" = 600 ] || fail "journal not private"
+[ "$(grep -c ' shipped ' "$J")" = 4 ] || fail "journal: $(cat "$J")"
 
 # --- conflict: a different object at the key is never overwritten ------------------
 cast "$ROOT/$DAY/151500-c.cast" mine
@@ -186,9 +200,9 @@ rc=0; "$RECAST" ship "$ROOT/$DAY/151500-c.cast" --to s3://recs/fleet --host bast
 
 # Signatures are checked: a wrong secret and an unknown key are named as such.
 AWS_SECRET_ACCESS_KEY=wrong expect_fail 1 'the secret key does not match the access key id \(SignatureDoesNotMatch; credentials from the environment\)' \
-  "$RECAST" ship "$ROOT/$DAY/101500-db1.cast" --to s3://recs/fleet --host bastion1 --retries 1
+  "$RECAST" ship "$ROOT/$DAY/101500-db1.cast" --to s3://recs/fleet --host bastion1 --recheck --retries 1
 AWS_ACCESS_KEY_ID=AKIAUNKNOWN000000000 expect_fail 1 'the access key id is not known to the server \(InvalidAccessKeyId' \
-  "$RECAST" ship "$ROOT/$DAY/101500-db1.cast" --to s3://recs/fleet --host bastion1 --retries 1
+  "$RECAST" ship "$ROOT/$DAY/101500-db1.cast" --to s3://recs/fleet --host bastion1 --recheck --retries 1
 
 # moto 5.2.1 checks a signature over a query value holding '/' (ListMultipartUploads'
 # prefix=KEY, %2F as SigV4 requires) against the decoded '/': boto3 itself fails
@@ -228,7 +242,7 @@ python3 -c "import sys; sys.exit(0 if float('$sent') <= (12 - 5 * $parts) * 1048
 # --- unfinished uploads nobody continues are aborted after --abort-after -----------
 # (moto says every upload was initiated on 2010-11-10, so the default 7d applies.)
 s3 create-upload "fleet/bastion1/2026-11-20/gone.cast"
-"$RECAST" ship "$ROOT/$DAY/101500-db1.cast" --to s3://recs/fleet --host bastion1 >out 2>err || fail "$(cat err)"
+"$RECAST" ship "$ROOT/$DAY/101500-db1.cast" --to s3://recs/fleet --host bastion1 --recheck >out 2>err || fail "$(cat err)"
 matches 'aborted an upload of fleet/bastion1/2026-11-20/gone.cast' err || fail "stale upload not aborted: $(cat err)"
 s3 no-uploads || fail "stale upload still there"
 
@@ -237,7 +251,7 @@ mkdir -p "$HOME/.aws"
 printf '[ship]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$KEY_ID" "$SECRET" >"$HOME/.aws/credentials"
 printf '[profile ship]\nregion = us-east-1\n' >"$HOME/.aws/config"
 (unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
- "$RECAST" ship "$ROOT/$DAY/101500-db1.cast" --to s3://recs/fleet --host bastion1 --profile ship) >out 2>err ||
+ "$RECAST" ship "$ROOT/$DAY/101500-db1.cast" --to s3://recs/fleet --host bastion1 --recheck --profile ship) >out 2>err ||
   fail "--profile: $(cat err)"
 matches 'present' out || fail "--profile: $(cat out)"
 expect_fail 1 "the bucket 'nobucket' does not exist" \
@@ -256,4 +270,5 @@ printf 'ship-to = s3://recs/fleet\nship-host = bastion1\ns3-endpoint = %s\ns3-ad
   >"$XDG_CONFIG_HOME/recssh/config"
 (unset AWS_ENDPOINT_URL_S3; "$RECAST" ship "$ROOT/$DAY/101500-db1.cast") >out 2>err || fail "config keys: $(cat err)"
 matches 'present: s3://recs/fleet/bastion1/2026-11-22/101500-db1.cast' out || fail "config keys: $(cat out)"
+. "$HERE/ship_journal.sh"
 echo "ok"
