@@ -68,15 +68,18 @@ _recast() {
     convert) opts="--from --to --v3-precision --overwrite --gzip --skip-bad -v --verbose" ;;
     append) opts="--gap" ;;
     merge) opts="-o --output --gap --allow-overlap --format --overwrite --gzip -v --verbose" ;;
-    rotate) opts="--merge-daily --compress-after --retain --min-age -n --dry-run --syslog" ;;
+    rotate) opts="--merge-daily --compress-after --retain --min-age --ship --require-shipped --no-require-shipped -n --dry-run --syslog" ;;
     seal) opts="--day -k --key --no-sign --every --overwrite --syslog -q --quiet" ;;
     verify) opts="--allowed-signers --revoked --allow-unsigned --sources --json -q --quiet" ;;
     upload) opts="--server-url --max-size" ;;
     auth) opts="--server-url" ;;
-    ship) opts="--to --host --profile --endpoint --region --addressing -j --jobs --part-jobs --part-size --limit-rate --retries --min-age --abort-after --verify-read -q --quiet" ;;
+    ship) opts="--to --host --profile --endpoint --region --addressing -j --jobs --part-jobs --part-size --limit-rate --retries --min-age --abort-after --verify-read --recheck --status --json -q --quiet" ;;
     ls) opts="--json -L --long --user --host --since --until --failed --stream" ;;
     grep) opts="-E --extended-regexp -F --fixed-strings -i --ignore-case -w --word-regexp -v --invert-match -l --files-with-matches -c --count -m --max-count -A --after-context -B --before-context -C --context --json --color --wall --play-hint --input --markers --emulate --user --host --since --until --failed --stream" ;;
   esac
+  if [ "$sub" = rotate ] && [ "$prev" = --ship ]; then
+    COMPREPLY=($(compgen -W "s3://" -- "$cur")); compopt -o nospace 2>/dev/null; return
+  fi
   if [ "$sub" = ship ]; then
     case $prev in
       --to) COMPREPLY=($(compgen -W "s3://" -- "$cur")); compopt -o nospace 2>/dev/null; return ;;

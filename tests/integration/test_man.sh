@@ -6,7 +6,7 @@ for opt in $("$RECSSH" --help | grep -oE -- '--[a-z0-9-]+' | sort -u); do
   grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$man" || fail "man/recssh.1 lacks $opt"
 done
 man=$SOURCE_DIR/man/recast.1
-for sub in rec cat play info validate convert append merge rotate grep ls; do
+for sub in rec cat play info validate convert append merge rotate grep ls ship; do
   for opt in $("$RECAST" $sub --help | grep -oE -- '--[a-z0-9-]+' | sort -u); do
     [ "$opt" = --help ] && continue
     grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$man" || fail "man/recast.1 lacks $opt (recast $sub)"
