@@ -18,6 +18,8 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 moto_server -H 127.0.0.1 -p "$port" >"$data/moto.log" 2>&1 &
 moto=$!
 trap 'kill $moto 2>/dev/null; rm -rf "$data"' EXIT
+# The shipped journal of these runs stays with the data (not in the user's state).
+export RECSSH_STATE_DIR=$data/state
 export AWS_ACCESS_KEY_ID=AKIABENCH00000000000 AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1
 export AWS_ENDPOINT_URL_S3=http://127.0.0.1:$port AWS_ENDPOINT_URL=http://127.0.0.1:$port
 per=$((total * 1048576 / files))
@@ -44,8 +46,10 @@ run() { # run NAME CMD...: wall seconds and peak RSS
 echo "$files files, $((bytes / 1048576)) MiB"
 run "$recast" ship "$data/root" --to s3://recast/bench --host h -j 8 -q
 run aws s3 cp --recursive --quiet "$data/root" s3://awscli/bench/h
-echo "second run (nothing to do):"
+echo "second run (nothing to do; the shipped journal answers, no request):"
 run "$recast" ship "$data/root" --to s3://recast/bench --host h -j 8 -q
+echo "second run asking the store (--recheck: a HEAD per file):"
+run "$recast" ship "$data/root" --to s3://recast/bench --host h -j 8 -q --recheck
 bytes=$(stat -c %s "$data/big/2026-11-22/000000-big.cast")
 echo "one file of $((bytes / 1048576)) MiB (multipart, 64 MiB parts):"
 run "$recast" ship "$data/big/2026-11-22/000000-big.cast" --to s3://recast/bench --host h -q
