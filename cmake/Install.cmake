@@ -33,5 +33,5 @@ foreach(unit recast-rotate.service recast-rotate.timer)
   install(FILES ${PROJECT_BINARY_DIR}/units/${unit} DESTINATION ${RECSSH_SYSTEMD_UNIT_DIR})
 endforeach()
 install(PROGRAMS shell/bastion/recssh-forcecommand.sh DESTINATION ${CMAKE_INSTALL_DATADIR}/recssh/examples)
-install(FILES shell/bastion/recssh-profile.sh shell/rotate/recast-rotate.cron  # sourced / read, not run
+install(FILES shell/bastion/recssh-profile.sh shell/rotate/recast-rotate.cron shell/rotate/recast-ship.cron  # sourced / read, not run
         DESTINATION ${CMAKE_INSTALL_DATADIR}/recssh/examples)

@@ -82,6 +82,10 @@ for c in "$cron_cmd" "$svc_cmd"; do
   eval "$c --dry-run" >/dev/null || fail "example command fails: $c"
 done
 grep -q '^OnCalendar=' "$SOURCE_DIR/shell/rotate/recast-rotate.timer" || fail "timer has no OnCalendar"
+# The ship cron line's command, asked for its status (no network, nothing written).
+ship_cmd=$(grep -E '^\*' "$SOURCE_DIR/shell/rotate/recast-ship.cron" | sed -E 's/^([^ ]+ +){6}//; s/ *2>.*$//')
+ship_cmd=${ship_cmd//\/var\/log\/recssh/$WORK/rotroot}
+RECSSH_STATE_DIR=$WORK/state eval "${ship_cmd/#recast /$RECAST } --status" >/dev/null || fail "example command fails: $ship_cmd"
 
 # --- zsh completion parses ----------------------------------------------------------------
 require zsh
