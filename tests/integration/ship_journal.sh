@@ -1,6 +1,7 @@
 # Part of test_ship.sh, sourced at its end (moto running, its signature checks off):
 # the shipped journal, `recast ship --status`, rotate --ship / --require-shipped with
-# the server down then up, and `ship = on-close` after a `recast rec` session.
+# the server down then up, and `ship = on-close` after a `recast rec` session and after
+# recssh to the test sshd.
 
 # --- --status: from the journal, without the network ------------------------------
 flock "$ROOT/$DAY/141500-locked.cast" true # its recorder (sleep 30) is done
@@ -97,6 +98,15 @@ for _ in $(seq 100); do s3 count "onclose/" 1 2>/dev/null && break; sleep 0.1; d
 s3 count "onclose/b2/" 1 || fail "on-close did not ship the session"
 f=$(find "$OC" -name '*.cast')
 "$RECAST" ship --status "$OC" >out && matches "$(basename "$f"): shipped: s3://recs/onclose/b2/" out || fail "on-close: $(cat out)"
+# recssh to the test sshd: the ssh session is shipped as it ends, too.
+. "$HERE/sshd.sh"
+start_sshd
+"$RECSSH" -F "$SSH_CONFIG" testhost 'echo hi-over-ssh' </dev/null >out 2>err || fail "recssh: $(cat err)"
+matches hi-over-ssh out || fail "recssh: $(cat out)"
+for _ in $(seq 100); do s3 count "onclose/b2/" 2 2>/dev/null && break; sleep 0.1; done
+s3 count "onclose/b2/" 2 || fail "on-close did not ship the recssh session"
+"$RECAST" ship --status "$OC" >out && [ "$(grep -c ': shipped: s3://recs/onclose/b2/' out)" = 2 ] ||
+  fail "on-close after recssh: $(cat out)"
 # The server down: the session still ends at once, and the next ship catches up.
 kill "$MOTO_PID"; wait "$MOTO_PID" 2>/dev/null || true
 start=$(date +%s)
