@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <ctime>
 #include <optional>
@@ -183,7 +184,17 @@ ShippedJournal::ShippedJournal(std::string path, bool writable) : m_path(std::mo
   make_private_dir(dir_part(m_path), "the shipped journal");
   DirLock lock(dir_part(m_path));
   load();
-  if (m_lines > 1000 && m_lines > 2 * m_entries.size()) compact();
+  if (m_lines > 1000) {
+    // Entries of files that are gone (expired, merged, replaced) say nothing any more;
+    // with superseded lines they are rewritten away once they are half the journal,
+    // so that it grows with what is on disk, not with the years.
+    std::vector<ShipEntry> live;
+    for (const auto& e : m_entries) {
+      struct stat st {};
+      if (::lstat(e.path.c_str(), &st) == 0 && st.st_dev == e.id.dev && st.st_ino == e.id.ino) live.push_back(e);
+    }
+    if (m_lines > 2 * live.size()) compact(std::move(live));
+  }
 }
 
 void ShippedJournal::load() {
@@ -271,11 +282,17 @@ void ShippedJournal::append_line(const std::string& line) {
 }
 
 void ShippedJournal::record(const ShipEntry& entry) {
-  std::string line = line_of(entry);
+  ShipEntry e = entry;
+  if (!e.path.empty() && e.path[0] != '/') {
+    // Absolute, so that a later run can tell whether the file is still there.
+    char cwd[PATH_MAX];
+    if (::getcwd(cwd, sizeof cwd)) e.path = std::string(cwd) + "/" + e.path;
+  }
+  std::string line = line_of(e);
   std::lock_guard lock(m_mutex);
   append_line(line);
   ++m_lines;
-  remember(entry);
+  remember(std::move(e));
 }
 
 void ShippedJournal::carry(const FileIdentity& from, const FileIdentity& to, const std::string& path) {
@@ -293,16 +310,16 @@ void ShippedJournal::carry(const FileIdentity& from, const FileIdentity& to, con
   }
 }
 
-// Called with the directory locked: the latest entries only, to a temporary file
-// renamed over the journal.
-void ShippedJournal::compact() {
+// Called with the directory locked: `keep` (the latest entries of files still there)
+// to a temporary file renamed over the journal, and they alone are remembered.
+void ShippedJournal::compact(std::vector<ShipEntry> keep) {
   const std::string dir = dir_part(m_path);
   std::string tmp = m_path + ".tmp.XXXXXX";
   Fd fd(::mkostemp(tmp.data(), O_CLOEXEC));
   if (!fd.valid()) throw_errno("cannot create a file in " + dir);
   try {
     std::string text;
-    for (const auto& e : m_entries) text += line_of(e);
+    for (const auto& e : keep) text += line_of(e);
     write_all(fd.get(), text, tmp);
     if (::fsync(fd.get()) != 0 || ::rename(tmp.c_str(), m_path.c_str()) != 0) throw_errno("cannot rewrite " + m_path);
   } catch (...) {
@@ -311,6 +328,11 @@ void ShippedJournal::compact() {
   }
   Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (d.valid()) ::fsync(d.get());
+  m_entries.clear();
+  m_by_file.clear();
+  m_any.clear();
+  m_content.clear();
+  for (auto& e : keep) remember(std::move(e));
   m_lines = m_entries.size();
 }
 

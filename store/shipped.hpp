@@ -6,8 +6,9 @@
 // host. One append-only file of lines, each written whole with one write(2) and
 // fsync'd: a crash leaves at most a torn last line, which is ignored (and the next
 // append starts on a fresh line). The latest line for a file and target wins;
-// superseded lines are dropped by rewriting the file (temp + rename) when they
-// outnumber the rest.
+// superseded lines, and entries whose path no longer leads to their file, are dropped
+// by rewriting the file (temp + rename) when they outnumber the rest. Paths are
+// absolute.
 //
 // It lives in the effective user's private state directory (state.hpp:
 // STATE/ship/shipped.journal), never under a recordings root: a user of a shared
@@ -83,7 +84,7 @@ public:
 private:
   void load();
   void remember(ShipEntry e);
-  void compact();
+  void compact(std::vector<ShipEntry> keep);
   void append_line(const std::string& line);
 
   std::string m_path;

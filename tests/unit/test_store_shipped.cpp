@@ -146,14 +146,32 @@ TEST_CASE("a journal someone else could write is refused", "[store][shipped]") {
   CHECK_THROWS_AS(ShippedJournal(d.path, true), Error);
 }
 
-TEST_CASE("many superseded lines are rewritten away, the latest kept", "[store][shipped]") {
+TEST_CASE("superseded lines and entries of files that are gone are rewritten away", "[store][shipped]") {
   JournalDir d;
+  std::vector<std::string> files;
+  std::vector<store::FileIdentity> ids;
+  for (int i = 0; i < 3; ++i) {
+    files.push_back(d.dir + "/rec" + std::to_string(i) + ".cast");
+    test::write_file(files.back(), "x");
+    struct stat st {};
+    ::stat(files.back().c_str(), &st);
+    ids.push_back(store::identity_of(st));
+  }
   {
     ShippedJournal j(d.path, true);
-    for (int i = 0; i < 1100; ++i) j.record(entry(40 + i % 3, ShipState::shipped, "s" + std::to_string(i)));
+    for (int i = 0; i < 1100; ++i) {
+      ShipEntry e = entry(0, ShipState::shipped, "s" + std::to_string(i));
+      e.id = ids[static_cast<std::size_t>(i % 3)];
+      e.path = files[static_cast<std::size_t>(i % 3)];
+      j.record(e);
+    }
   }
+  ::unlink(files[2].c_str()); // expired: its entry goes too
   ShippedJournal j(d.path, true); // compacts on open
   std::string text = slurp(d.path);
-  CHECK(std::count(text.begin(), text.end(), '\n') == 3);
-  CHECK(j.find(entry(40, ShipState::shipped, "").id, "s3://b/p")->sha256 == "s1098");
+  CHECK(std::count(text.begin(), text.end(), '\n') == 2);
+  CHECK(j.find(ids[0], "s3://b/p")->sha256 == "s1098");
+  CHECK(j.has_content("s1099", "s3://b/p"));
+  CHECK_FALSE(j.has_content("s1097", "s3://b/p"));
+  CHECK_FALSE(j.find(ids[2], "s3://b/p"));
 }
