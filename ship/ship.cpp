@@ -234,6 +234,11 @@ Result Worker::ship_one(const Candidate& c) {
     r.message = "not a regular file";
     return r;
   }
+  if (c.ino != 0 && (st.st_dev != c.dev || st.st_ino != c.ino)) {
+    r.outcome = Outcome::pending;
+    r.message = "replaced since it was listed; left for the next run";
+    return r;
+  }
   // Held until the upload is confirmed: no recorder, append, merge or rotate can
   // change the file meanwhile, and one that holds it now means it is not finished.
   if (!store::try_lock_shared(fd.get())) {
@@ -463,7 +468,7 @@ std::vector<Candidate> collect(const std::vector<std::string>& paths, const Opti
         } else if (rec.mtime > young) {
           pending(rec.path, "written to less than " + std::to_string(options.min_age_s) + " s ago");
         } else {
-          out.push_back({rec.path, rec.rel_dir});
+          out.push_back({rec.path, rec.rel_dir, rec.dev, rec.ino});
         }
       });
       continue;

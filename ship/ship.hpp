@@ -29,6 +29,11 @@ namespace recssh::ship {
 struct Candidate {
   std::string path;
   std::string dir; // the key's DIR part (names.hpp: object_key)
+  // The inode the walk saw (0: a file named directly): what is opened must be it, so
+  // that a directory swapped for a symlink in a root users write to cannot make root
+  // ship some other file under a recording's name.
+  dev_t dev = 0;
+  ino_t ino = 0;
 };
 
 enum class Outcome {

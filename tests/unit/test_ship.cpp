@@ -16,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace recssh;
@@ -259,4 +260,57 @@ TEST_CASE("ship URLs: path-style and virtual-hosted addressing", "[ship]") {
   CHECK(Connection(s, "my.recs", {}).url_of("k") == "https://s3.eu-west-1.amazonaws.com/my.recs/k");
   s.addressing = Addressing::path;
   CHECK(Connection(s, "recs", {}).url_of("k") == "https://s3.eu-west-1.amazonaws.com/recs/k");
+}
+
+TEST_CASE("ship: a journaled recording asks nothing; one replaced after the walk is left pending", "[ship]") {
+  char tmpl[] = "/tmp/recssh-shipj-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  const std::string day = dir + "/root/2026-11-22";
+  REQUIRE(::system(("mkdir -p " + day).c_str()) == 0);
+  auto make = [](const std::string& path, const std::string& text) {
+    std::ofstream(path) << text;
+    std::string cmd = "touch -d '-2 hours' " + path;
+    REQUIRE(::system(cmd.c_str()) == 0);
+  };
+  make(day + "/a.cast", "{\"version\": 2, \"width\": 80, \"height\": 24}\n");
+  make(day + "/b.cast", "{\"version\": 2, \"width\": 80, \"height\": 24}\n[0.1, \"o\", \"b\"]\n");
+  // Nothing listens there: any request would fail.
+  Settings settings;
+  settings.endpoint = "http://127.0.0.1:1";
+  settings.region = "us-east-1";
+  settings.access_key_id = "AKIAUNIT000000000000";
+  settings.secret_access_key = "unit";
+  Options options;
+  options.target = parse_target("s3://recs/p");
+  options.host = "h";
+  options.retry.attempts = 1;
+  store::ShippedJournal journal(dir + "/state/shipped.journal", true);
+  options.journal = &journal;
+  struct stat st {};
+  REQUIRE(::stat((day + "/a.cast").c_str(), &st) == 0);
+  store::ShipEntry e;
+  e.state = store::ShipState::shipped;
+  e.id = store::identity_of(st);
+  e.target = "s3://recs/p";
+  e.endpoint = settings.endpoint;
+  e.key = "p/h/2026-11-22/a.cast";
+  e.path = day + "/a.cast";
+  e.sha256 = "ab";
+  journal.record(e);
+
+  std::map<std::string, Result> results;
+  auto report = [&](const Result& r) { results[r.path.substr(r.path.rfind('/') + 1)] = r; };
+  auto candidates = collect({dir + "/root"}, options, report);
+  REQUIRE(candidates.size() == 2);
+  // b.cast replaced by another file under the same name after the walk (made first,
+  // so that it cannot get the old inode).
+  make(day + "/.b.new", "{\"version\": 2, \"width\": 80, \"height\": 24}\n[0.1, \"o\", \"other\"]\n");
+  REQUIRE(::rename((day + "/.b.new").c_str(), (day + "/b.cast").c_str()) == 0);
+  ship::ship(candidates, settings, options, {report, nullptr});
+  CHECK(results["a.cast"].outcome == Outcome::present);
+  CHECK(results["a.cast"].from_journal);
+  CHECK(results["a.cast"].key == "p/h/2026-11-22/a.cast");
+  CHECK(results["b.cast"].outcome == Outcome::pending);
+  CHECK(results["b.cast"].message.find("replaced since it was listed") != std::string::npos);
+  REQUIRE(::system(("rm -rf " + dir).c_str()) == 0);
 }
