@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <optional>
+#include <type_traits>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -68,9 +69,16 @@ template <class T> std::optional<T> number(const std::string& s) {
   if (s.empty() || s.size() > 20) return std::nullopt;
   errno = 0;
   char* end = nullptr;
-  long long v = std::strtoll(s.c_str(), &end, 10);
-  if (*end || errno) return std::nullopt;
-  return static_cast<T>(v);
+  if constexpr (std::is_unsigned_v<T>) {
+    if (s[0] == '-') return std::nullopt;
+    unsigned long long v = std::strtoull(s.c_str(), &end, 10); // inodes may use all 64 bits
+    if (*end || errno) return std::nullopt;
+    return static_cast<T>(v);
+  } else {
+    long long v = std::strtoll(s.c_str(), &end, 10);
+    if (*end || errno) return std::nullopt;
+    return static_cast<T>(v);
+  }
 }
 
 std::string line_of(const ShipEntry& e) {

@@ -77,6 +77,7 @@ TEST_CASE("the shipped journal reads back what it recorded, latest entry per fil
   REQUIRE(other);
   CHECK(other->message == "the bucket 'b' does not exist");
   CHECK(j.find_any(e->id)->target == "s3://other/x"); // the latest of any target
+  CHECK(j.find_any({64769, 10, 0, 0}));
   CHECK(j.has_content("aa", "s3://b/p"));
   CHECK(j.has_content("bb", ""));
   CHECK_FALSE(j.has_content("aa", "s3://other/x"));
@@ -115,6 +116,10 @@ TEST_CASE("a changed file is another identity; carry moves shipped entries to a 
   JournalDir d;
   ShippedJournal j(d.path, true);
   j.record(entry(30, ShipState::shipped, "ee"));
+  auto big = entry(0, ShipState::shipped, "ff");
+  big.id.ino = static_cast<ino_t>(0xfedcba9876543210ull); // inode numbers may use all 64 bits
+  j.record(big);
+  CHECK(ShippedJournal(d.path, false).find(big.id, "s3://b/p"));
   auto grown = entry(30, ShipState::shipped, "").id;
   grown.size += 1;
   // find() matches the file (dev, inode); the caller compares the rest.
