@@ -179,13 +179,14 @@ void Relay::accept_on(std::size_t route, int lfd) {
 
 void Relay::connect_target(Conn& c) {
   const Endpoint& to = m_routes[c.route].connect_to;
-  int fd = -1, rc = -1;
+  int fd = -1, rc = -1, err = 0;
   if (to.is_socket()) {
     sockaddr_un un{};
     un.sun_family = AF_UNIX;
     std::strncpy(un.sun_path, to.path.c_str(), sizeof un.sun_path - 1);
     fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     rc = fd < 0 ? -1 : ::connect(fd, reinterpret_cast<sockaddr*>(&un), sizeof un);
+    err = errno;
   } else {
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
@@ -197,14 +198,15 @@ void Relay::connect_target(Conn& c) {
         fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
         if (fd < 0) continue;
         rc = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
-        if (rc == 0 || errno == EINPROGRESS) break;
+        err = errno;
+        if (rc == 0 || err == EINPROGRESS) break;
         ::close(fd);
         fd = -1;
       }
       ::freeaddrinfo(res);
     }
   }
-  if (fd >= 0 && (rc == 0 || errno == EINPROGRESS)) {
+  if (fd >= 0 && (rc == 0 || err == EINPROGRESS)) {
     c.b = Fd(fd);
     c.waiting = false;
     c.connecting = rc != 0;
@@ -212,18 +214,23 @@ void Relay::connect_target(Conn& c) {
     else update(c);
     return;
   }
-  const int err = errno;
   if (fd >= 0) ::close(fd);
-  // ssh makes its private socket only once logged in: wait for it, as a connection
-  // to plain ssh's port would wait in its backlog.
-  if (to.is_socket() && (err == ENOENT || err == ECONNREFUSED || err == EAGAIN)) {
+  if (wait_for_ssh(c, err)) return;
+  finish(c, true);
+}
+
+// ssh opens its private ends (L's socket, D's SOCKS port) only once logged in: a
+// connection made before waits for them, as it would in plain ssh's backlog.
+bool Relay::wait_for_ssh(Conn& c, int err) {
+  if (m_routes[c.route].spec.kind == Kind::remote) return false; // a real target: refused is the answer
+  if (err == ENOENT || err == ECONNREFUSED || err == EAGAIN) {
     if (!c.waiting) {
       c.waiting = true;
       c.wait_until = Clock::now() + k_wait_for_ssh;
     }
-    if (Clock::now() < c.wait_until) return;
+    if (Clock::now() < c.wait_until) return true;
   }
-  finish(c, true);
+  return false;
 }
 
 void Relay::retry_waiting() {
@@ -260,7 +267,11 @@ void Relay::on_ready(Conn& c, bool side_b, std::uint32_t events) {
     socklen_t len = sizeof err;
     ::getsockopt(c.b.get(), SOL_SOCKET, SO_ERROR, &err, &len);
     if (err != 0) {
-      finish(c, true);
+      c.b.close();
+      c.added[1] = false;
+      c.registered[1] = 0;
+      c.connecting = false;
+      if (!wait_for_ssh(c, err)) finish(c, true);
       return;
     }
     if (!(events & EPOLLOUT)) return;

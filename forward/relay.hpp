@@ -54,6 +54,7 @@ private:
   void run();
   void accept_on(std::size_t route, int fd);
   void connect_target(Conn& c);
+  bool wait_for_ssh(Conn& c, int err);
   void connected(Conn& c);
   void on_ready(Conn& c, bool side_b, std::uint32_t events);
   bool read_side(Conn& c, int dir);
