@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <arpa/inet.h>
 #include <pcap/pcap.h>
 
 namespace recssh::forward {
@@ -25,15 +26,36 @@ void put32(std::string& s, std::size_t at, std::uint32_t v) {
   put16(s, at + 2, static_cast<std::uint16_t>(v & 0xffff));
 }
 
-// The Internet checksum's running sum (RFC 1071) over big-endian 16-bit words.
-std::uint64_t sum_words(const unsigned char* p, std::size_t n, std::uint64_t sum = 0) {
-  for (; n >= 2; p += 2, n -= 2) sum += static_cast<std::uint32_t>(p[0] << 8 | p[1]);
-  if (n) sum += static_cast<std::uint32_t>(p[0] << 8);
+// The Internet checksum (RFC 1071). The one's-complement sum does not care about the
+// order of the words it adds, so 32-bit words are added in the host's order into 64
+// bits (fast), folded, and swapped to network order at the end (RFC 1071 §2(B)).
+std::uint64_t sum_host(const unsigned char* p, std::size_t n, std::uint64_t sum = 0) {
+  for (; n >= 4; p += 4, n -= 4) {
+    std::uint32_t w;
+    std::memcpy(&w, p, 4);
+    sum += w;
+  }
+  if (n >= 2) {
+    std::uint16_t w;
+    std::memcpy(&w, p, 2);
+    sum += w;
+    p += 2;
+    n -= 2;
+  }
+  if (n) { // the odd last byte is the high byte of a big-endian word
+    std::uint16_t w = 0;
+    std::memcpy(&w, p, 1);
+    sum += w;
+  }
   return sum;
 }
+// `sum` from sum_host (host order) to the checksum field's value, in network order.
 std::uint16_t fold(std::uint64_t sum) {
   while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return static_cast<std::uint16_t>(~sum & 0xffff);
+  std::uint16_t host = static_cast<std::uint16_t>(~sum & 0xffff);
+  std::uint16_t net;
+  std::memcpy(&net, &host, 2); // the bytes as they lie in memory
+  return ntohs(net);           // put16 writes big-endian: give it the value those bytes mean
 }
 
 // libpcap writes through stdio; the FILE given to it writes into our ByteSink.
@@ -104,7 +126,7 @@ void PcapFile::packet(const Flow& f, Direction d, timeval t, std::uint8_t flags,
   put32(m_packet, 12, up ? f.client_ip : f.server_ip);
   put32(m_packet, 16, up ? f.server_ip : f.client_ip);
   auto* ip = reinterpret_cast<unsigned char*>(m_packet.data());
-  put16(m_packet, 10, fold(sum_words(ip, k_ip_header)));
+  put16(m_packet, 10, fold(sum_host(ip, k_ip_header)));
   const std::size_t tcp = k_ip_header;
   put16(m_packet, tcp, up ? f.client_port : f.server_port);
   put16(m_packet, tcp + 2, up ? f.server_port : f.client_port);
@@ -117,9 +139,12 @@ void PcapFile::packet(const Flow& f, Direction d, timeval t, std::uint8_t flags,
   // The TCP checksum over the pseudo-header, header and payload, so that tools
   // which check it see a clean capture.
   ip = reinterpret_cast<unsigned char*>(m_packet.data());
-  std::uint64_t sum = sum_words(ip + 12, 8);
-  sum += 6 + k_tcp_header + payload.size();
-  sum = sum_words(ip + tcp, k_tcp_header + payload.size(), sum);
+  // Pseudo-header: addresses, protocol and TCP length, as big-endian words.
+  unsigned char pseudo[4] = {0, 6, static_cast<unsigned char>((k_tcp_header + payload.size()) >> 8),
+                             static_cast<unsigned char>((k_tcp_header + payload.size()) & 0xff)};
+  std::uint64_t sum = sum_host(ip + 12, 8);
+  sum = sum_host(pseudo, 4, sum);
+  sum = sum_host(ip + tcp, k_tcp_header + payload.size(), sum);
   put16(m_packet, tcp + 16, fold(sum));
   pcap_pkthdr h{};
   h.ts = t;

@@ -67,6 +67,10 @@ follow "$p2" 0
 cat "$WORK/h" "$WORK/body" | cmp -s - "$WORK/down" || fail "-L: the HTTP response in the capture differs from curl's"
 matches "^GET /blob HTTP/1.1" "$WORK/up" || fail "-L: the HTTP request is not in the capture"
 tcpdump -r "$p1" -nn 2>/dev/null | matches "Flags \[S\]" || fail "tcpdump does not read the PCAP"
+# Every IP and TCP checksum is right, as a capture on the wire would have it.
+bad=$(tshark -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -r "$p1" -Y "ip.checksum.status == 0 || tcp.checksum.status == 0" 2>/dev/null | wc -l)
+good=$(tshark -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -r "$p1" -Y "tcp.checksum.status == 1" 2>/dev/null | wc -l)
+[ "$bad" = 0 ] && [ "$good" -gt 10 ] || fail "checksums: $bad bad, $good good"
 head -n 1 "$cast" | matches "\"forwards\":\\[\"L $L1 -> 127.0.0.1:$SP (pcap)\",\"L 127.0.0.1:$L2 -> 127.0.0.1:$HP (pcap)\"\\]" ||
   fail "-L: header's forwards: $(head -n 1 "$cast")"
 matches "\"recssh: forward open L 127.0.0.1:$L1 -> 127.0.0.1:$SP conn=1\"" "$cast" || fail "-L: no open marker: $(cat "$cast")"
