@@ -71,16 +71,18 @@ one_run() { # one_run ssh|recssh: "seconds bytes peak-RSS-KiB" into $WORK/run
   local r; r=$(fetch "$lp")
   local rss; rss=$(peak_kib $pid)
   kill -TERM $pid; wait $pid 2>/dev/null || true
-  echo "$r $rss" >"$WORK/run"
+  local lost=0
+  [ "$1" = recssh ] && lost=$(grep -ho 'lost=[0-9]*' "$WORK"/rec/*/*.cast | head -n 1 | cut -d= -f2)
+  echo "$r $rss ${lost:-0}" >"$WORK/run"
   rm -rf "$WORK/rec"
 }
 echo "# ${mb} MiB through -L, $runs runs each, interleaved (MB/s; recssh/ssh)"
 for i in $(seq "$runs"); do
   one_run ssh; read -r ts bs _ <"$WORK/run"
-  one_run recssh; read -r tr br rss <"$WORK/run"
+  one_run recssh; read -r tr br rss lost <"$WORK/run"
   [ "$bs" = $((mb * 1048576)) ] && [ "$br" = "$bs" ] || fail "short transfer: ssh $bs, recssh $br"
-  awk -v ts="$ts" -v tr="$tr" -v b="$bs" -v rss="$rss" \
-    'BEGIN { printf "ssh %.0f MB/s  recssh %.0f MB/s  ratio %.2f  recssh peak RSS %.1f MiB\n", b/ts/1e6, b/tr/1e6, ts/tr, rss/1024 }'
+  awk -v ts="$ts" -v tr="$tr" -v b="$bs" -v rss="$rss" -v lost="$lost" \
+    'BEGIN { printf "ssh %.0f MB/s  recssh %.0f MB/s  ratio %.2f  recssh peak RSS %.1f MiB  not captured %d bytes\n", b/ts/1e6, b/tr/1e6, ts/tr, rss/1024, lost }'
 done
 
 echo "# $parallel parallel connections through -D (curl --socks5-hostname, 1 MiB each)"
