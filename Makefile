@@ -20,9 +20,9 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
 PACKAGES = g++ cmake make pkg-config libcli11-dev libhowardhinnant-date-dev \
-  libboost-dev libboost-filesystem-dev libsimdjson-dev zlib1g-dev libssl-dev libvterm-dev libcurl4-openssl-dev catch2 \
+  libboost-dev libboost-filesystem-dev libsimdjson-dev zlib1g-dev libssl-dev libvterm-dev libcurl4-openssl-dev libpcap-dev catch2 \
   clang libclang-rt-14-dev ccache asciinema bsdutils util-linux gzip time procps \
-  openssh-server openssh-client tmux zsh bash-completion tlog groff-base \
+  openssh-server openssh-client tmux tshark curl zsh bash-completion tlog groff-base \
   sudo auditd termrec perl clang-tidy qemu-user
 
 DEB_PACKAGES = debhelper dpkg-dev fakeroot lintian man-db
@@ -120,9 +120,9 @@ test-deb:
 # clang-tidy with .clang-tidy's checks over the libraries and programs (warnings are
 # errors): every file (about 9 minutes on 2 cores), or in CI's quick mode (CI=true)
 # the files the last 3 commits changed (the whole tree was clean when this was set up), so CI stays under 20 minutes.
-LINT_FILES = $(if $(filter true,$(CI)),$(shell git diff --name-only HEAD~3 -- 'core/*.cpp' 'store/*.cpp' 'record/*.cpp' 'archive/*.cpp' 'convert/*.cpp' 'cmd/*.cpp' 2>/dev/null | sed 's|^|$(CURDIR)/|'),ALL)
+LINT_FILES = $(if $(filter true,$(CI)),$(shell git diff --name-only HEAD~3 -- 'core/*.cpp' 'store/*.cpp' 'record/*.cpp' 'archive/*.cpp' 'convert/*.cpp' 'forward/*.cpp' 'cmd/*.cpp' 2>/dev/null | sed 's|^|$(CURDIR)/|'),ALL)
 lint: build
-	@if [ "$(LINT_FILES)" = ALL ]; then re='^$(CURDIR)/(core|store|record|archive|convert|ship|cmd)/.*\.cpp$$'; \
+	@if [ "$(LINT_FILES)" = ALL ]; then re='^$(CURDIR)/(core|store|record|archive|convert|ship|forward|cmd)/.*\.cpp$$'; \
 	else re="^($$(echo $(LINT_FILES) | tr ' ' '|'))$$"; fi; \
 	[ "$$re" != '^()$$' ] || { echo "lint: no source changed in the last 3 commits"; exit 0; }; \
 	run-clang-tidy -p build -j $(JOBS) -quiet "$$re" > build/clang-tidy.log 2>&1 || \

@@ -65,7 +65,7 @@ void add_rec(CLI::App& app, int& status) {
     req.append = o->append;
     req.overwrite = o->overwrite ? Overwrite::yes : Overwrite::no;
     req.quiet = o->quiet;
-    auto result = record_session(rec, req, [&](const std::string& path) {
+    auto result = record_session(rec, req, [&](const std::string& path, const store::Metadata&) {
       if (!o->quiet) std::fprintf(stderr, "recast: recording to %s; exit the shell or press ^D to finish\n", printable(path).c_str());
     });
     status = result.status;

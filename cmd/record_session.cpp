@@ -116,8 +116,7 @@ void seal_session(const ResolvedRecording& rec, const record::RecordingFile& fil
 }
 
 // The session, up to the end of its file: its lock is released when this returns.
-SessionResult record_one(const ResolvedRecording& rec, const SessionRequest& req,
-                         const std::function<void(const std::string& path)>& on_start) {
+SessionResult record_one(const ResolvedRecording& rec, const SessionRequest& req, const OnSessionStart& on_start) {
   auto now = static_cast<std::int64_t>(::time(nullptr));
   store::Metadata meta;
   meta.version = RECSSH_VERSION;
@@ -127,6 +126,7 @@ SessionResult record_one(const ResolvedRecording& rec, const SessionRequest& req
   meta.host = store::local_host();
   meta.target = req.target;
   meta.argv = req.meta_argv;
+  meta.forwards = req.forwards;
 
   AppendPlan plan;
   if (req.append)
@@ -141,11 +141,12 @@ SessionResult record_one(const ResolvedRecording& rec, const SessionRequest& req
   spec.stream = req.stream;
   spec.ssh = req.ssh;
   spec.recorder = rec.recorder;
+  spec.recorder.side = req.side;
   spec.header = rec.header;
   spec.child_env = req.child_env;
   spec.child_env.emplace_back("RECSSH_SESSION", meta.session_id);
   spec.header.set_extra("recssh", meta.json());
-  on_start(plan.via_temp ? plan.target : plan.created.path);
+  on_start(plan.via_temp ? plan.target : plan.created.path, meta);
   record::RecordingFile file(std::move(plan.created.fd), plan.created.path, rec.file);
   struct stat st {};
   const bool seal = rec.seal && rec.file.format != "raw" && // raw output is not a cast
@@ -164,8 +165,7 @@ SessionResult record_one(const ResolvedRecording& rec, const SessionRequest& req
 
 } // namespace
 
-SessionResult record_session(const ResolvedRecording& rec, const SessionRequest& req,
-                             const std::function<void(const std::string& path)>& on_start) {
+SessionResult record_session(const ResolvedRecording& rec, const SessionRequest& req, const OnSessionStart& on_start) {
   SessionResult result = record_one(rec, req, on_start);
   // After the file is closed: a ship that found it still locked would leave it pending.
   if (rec.ship_on_close) {

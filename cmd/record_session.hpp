@@ -6,6 +6,7 @@
 // beside its target.
 #include "cmd/record_flags.hpp"
 #include "store/layout.hpp"
+#include "store/metadata.hpp"
 
 #include <functional>
 
@@ -23,6 +24,8 @@ struct SessionRequest {
   bool append = false;                // append to `file`
   Overwrite overwrite = Overwrite::no;
   bool quiet = false;
+  std::vector<std::string> forwards;  // the header's list of port forwards
+  record::SideEvents* side = nullptr; // markers from other threads (the forward relay)
 };
 
 struct SessionResult {
@@ -30,8 +33,8 @@ struct SessionResult {
   std::string path; // where the session ended up
 };
 
-// `on_start(path)` is called once the file is open, before the child starts.
-SessionResult record_session(const ResolvedRecording& rec, const SessionRequest& req,
-                             const std::function<void(const std::string& path)>& on_start);
+// `on_start(path, metadata)` is called once the file is open, before the child starts.
+using OnSessionStart = std::function<void(const std::string& path, const store::Metadata& meta)>;
+SessionResult record_session(const ResolvedRecording& rec, const SessionRequest& req, const OnSessionStart& on_start);
 
 } // namespace recssh::cli

@@ -2,6 +2,7 @@
 // recssh: ssh, recorded. `recssh [recssh-options] [--] <ssh arguments>`.
 #include "cmd/cli.hpp"
 #include "cmd/record_session.hpp"
+#include "cmd/session_forwards.hpp"
 #include "cmd/version.hpp"
 #include "core/errors.hpp"
 #include "core/printable.hpp"
@@ -59,9 +60,14 @@ int main(int argc, char** argv) {
   cli::add_record_flags(app, flags, false);
   bool quiet = false, print_path = false;
   std::string append_to;
+  std::optional<std::string> forwards_flag;
   app.add_flag("--quiet", quiet, "no messages from recssh itself (errors excepted)");
   app.add_flag("--print-path", print_path, "print the recording's path on stderr when the session ends");
   app.add_option("--append", append_to, "append the session to this cast instead of a new file");
+  app.add_option("--forwards", forwards_flag,
+                 "port forwards (-L, -R, -D): pcap records their content beside the cast, meta only markers "
+                 "and byte counts, off nothing (default: config, else pcap)")
+      ->check(CLI::IsMember({"pcap", "meta", "off"}));
 
   std::string unknown;
   std::size_t split = split_point(app, argc, argv, unknown);
@@ -106,7 +112,18 @@ int main(int argc, char** argv) {
       throw Error("cannot run " + ssh + ": " + std::strerror(errno));
     }
 
-    auto rec = cli::resolve_recording(flags, store::load_config());
+    const auto config = store::load_config();
+    auto rec = cli::resolve_recording(flags, config);
+    // Forwards: recssh takes the ports and gives ssh private ends (cmd/session_forwards).
+    std::optional<cli::SessionForwards> forwards;
+    if (!cl.forwards.empty()) {
+      auto mode = *forward::parse_mode(forwards_flag.value_or(config.forwards.value_or("pcap")));
+      forwards.emplace(ssh_args, cl, mode, [quiet](const std::string& w) {
+        if (!quiet) std::fprintf(stderr, "recssh: note: %s\n", printable(w).c_str());
+      });
+      argv_run.resize(1);
+      argv_run.insert(argv_run.end(), forwards->ssh_args().begin(), forwards->ssh_args().end());
+    }
     // The header's argv, the target and the file name all come from the scrubbed copy,
     // so a secret cannot reach one of them by a path the others do not take.
     auto scrubbed = record::scrub_secrets(ssh_args);
@@ -121,10 +138,16 @@ int main(int argc, char** argv) {
     req.file = append_to;
     req.append = !append_to.empty();
     req.quiet = quiet;
+    if (forwards) {
+      req.forwards = forwards->described();
+      req.side = forwards->side();
+    }
     if (rec.recorder.record_input && req.stream == store::Stream::exec && !quiet)
       std::fprintf(stderr, "recssh: note: --stdin records what is typed in interactive sessions; this one runs "
                            "on pipes (no terminal), so its input is passed on, not recorded\n");
-    auto result = cli::record_session(rec, req, [](const std::string&) {});
+    auto result = cli::record_session(rec, req, [&](const std::string& path, const store::Metadata& meta) {
+      if (forwards) forwards->start(rec.placement, path, meta);
+    });
     status = result.status;
     if (print_path && !quiet) std::fprintf(stderr, "recssh: recorded %s\n", printable(result.path).c_str());
   });

@@ -135,6 +135,17 @@ bool abort_now(const RecorderOptions& o, const RecordingFile& f) {
   return o.on_error == OnError::abort && f.failed();
 }
 
+void side_markers(const RecorderOptions& o, Pipeline& pipe, Micros now) {
+  for (auto& m : o.side->take()) pipe.other(Event::marker(now, std::move(m)));
+}
+
+// The other threads' last markers (connections closed as ssh went) before the end.
+void end_side(const RecorderOptions& o, Pipeline& pipe, Micros now) {
+  if (!o.side) return;
+  o.side->end();
+  side_markers(o, pipe, now);
+}
+
 } // namespace
 
 SessionEnd record_pty(const std::vector<std::string>& argv, const EnvList& env, TermSize size,
@@ -160,12 +171,13 @@ SessionEnd record_pty(const std::vector<std::string>& argv, const EnvList& env, 
     Micros now = clock.now();
     Micros due = pipe.deadline(now);
     if (child.done()) due = std::min(due, last_output + k_drain_idle);
-    pollfd fds[3] = {
+    pollfd fds[4] = {
         {signals.fd(), POLLIN, 0},
         {master, static_cast<short>(POLLIN | (to_child.empty() ? 0 : POLLOUT)), 0},
         {stdin_open && to_child.size() < k_read_size ? 0 : -1, POLLIN, 0},
+        {options.side ? options.side->fd() : -1, POLLIN, 0},
     };
-    int rc = ::poll(fds, 3, poll_timeout_ms(now, due));
+    int rc = ::poll(fds, 4, poll_timeout_ms(now, due));
     if (rc < 0 && errno != EINTR) throw Error(std::string("poll: ") + std::strerror(errno));
     now = clock.now();
 
@@ -214,6 +226,7 @@ SessionEnd record_pty(const std::vector<std::string>& argv, const EnvList& env, 
         }
       }
     }
+    if (fds[3].revents & POLLIN) side_markers(options, pipe, now);
     if (!to_child.empty() && (fds[1].revents & POLLOUT)) {
       ssize_t w = ::write(master, to_child.data(), to_child.size());
       if (w > 0) to_child.erase(0, static_cast<std::size_t>(w));
@@ -227,6 +240,7 @@ SessionEnd record_pty(const std::vector<std::string>& argv, const EnvList& env, 
     if (child.done() && now >= last_output + k_drain_idle) break; // orphans keep the pty
   }
   ExitStatus status = child.wait();
+  end_side(options, pipe, clock.now());
   Micros end = clock.now();
   pipe.finish();
   raw.restore();
@@ -270,10 +284,11 @@ SessionEnd record_pipes(const std::vector<std::string>& argv, const EnvList& env
     Micros now = clock.now();
     Micros due = pipe.deadline(now);
     if (child.done()) due = std::min(due, last_output + k_drain_idle);
-    pollfd fds[3] = {{signals.fd(), POLLIN, 0},
+    pollfd fds[4] = {{signals.fd(), POLLIN, 0},
                      {streams[0].open ? streams[0].fd : -1, POLLIN, 0},
-                     {streams[1].open ? streams[1].fd : -1, POLLIN, 0}};
-    int rc = ::poll(fds, 3, poll_timeout_ms(now, due));
+                     {streams[1].open ? streams[1].fd : -1, POLLIN, 0},
+                     {options.side ? options.side->fd() : -1, POLLIN, 0}};
+    int rc = ::poll(fds, 4, poll_timeout_ms(now, due));
     if (rc < 0 && errno != EINTR) throw Error(std::string("poll: ") + std::strerror(errno));
     now = clock.now();
     if (fds[0].revents & POLLIN) {
@@ -288,6 +303,7 @@ SessionEnd record_pipes(const std::vector<std::string>& argv, const EnvList& env
         }
       }
     }
+    if (fds[3].revents & POLLIN) side_markers(options, pipe, now);
     for (int i = 0; i < 2; ++i) {
       if (!(fds[i + 1].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       ssize_t n = ::read(streams[i].fd, buf.data(), buf.size());
@@ -312,6 +328,7 @@ SessionEnd record_pipes(const std::vector<std::string>& argv, const EnvList& env
     if (child.done() && now >= last_output + k_drain_idle) break; // ssh -f left a child behind
   }
   ExitStatus status = child.wait();
+  end_side(options, pipe, clock.now());
   Micros end = clock.now();
   pipe.finish();
   return {status, end, aborted, received};

@@ -4,6 +4,7 @@
 #include "record/coalescer.hpp"
 #include "record/process.hpp"
 #include "record/recording_file.hpp"
+#include "record/side_events.hpp"
 
 #include <optional>
 
@@ -16,6 +17,7 @@ struct RecorderOptions {
   CoalesceLimits coalesce;
   std::optional<TermSize> forced_size; // --cols/--rows: the pty keeps this size
   OnError on_error = OnError::keep_going;
+  SideEvents* side = nullptr;       // markers from other threads (forwards), if any
 };
 
 struct SessionEnd {

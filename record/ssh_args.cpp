@@ -49,6 +49,11 @@ std::string scrub_ssh_option(std::string_view v) {
   return std::string(v);
 }
 
+bool is_forward_option(std::string_view v) {
+  auto key = lower(v.substr(0, v.find_first_of("= \t")));
+  return key == "localforward" || key == "remoteforward" || key == "dynamicforward";
+}
+
 } // namespace
 
 SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
@@ -64,8 +69,12 @@ SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
     for (std::size_t j = 1; j < a.size(); ++j) {
       char c = a[j];
       if (k_with_arg.find(c) != std::string_view::npos) {
-        std::string value = j + 1 < a.size() ? std::string(a.substr(j + 1))
-                                              : (i + 1 < args.size() ? args[++i] : std::string());
+        const bool attached = j + 1 < a.size();
+        if (!attached && i + 1 >= args.size()) break; // ssh: "option requires an argument"
+        std::string value = attached ? std::string(a.substr(j + 1)) : args[++i];
+        if (c == 'L' || c == 'R' || c == 'D' ||
+            (c == 'o' && is_forward_option(value)))
+          cl.forwards.push_back({c, i, attached ? j + 1 : 0, value});
         if (c == 'l') cl.user = value;
         if (c == 'p') cl.port = value;
         if (c == 'Q') cl.info_only = true;
@@ -75,6 +84,7 @@ SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
       if (c == 'T') cl.no_tty = true;
       if (c == 'N') cl.no_command = true;
       if (c == 'f') cl.background = true;
+      if (c == 'g') cl.gateway_ports = true;
       if (c == 'V' || c == 'G') cl.info_only = true;
       (void)k_flags;
     }

@@ -8,6 +8,14 @@
 
 namespace recssh::record {
 
+// An option's value where it stands in argv, so that it can be replaced in place
+// (the forward relay gives ssh other forwarding targets): args[arg].substr(offset).
+struct SshOptionValue {
+  char letter = 0;
+  std::size_t arg = 0, offset = 0;
+  std::string value;
+};
+
 struct SshCommandLine {
   std::string destination;          // as given: host, user@host, ssh://user@host:port
   std::string user;                 // from user@, ssh://user@ or -l
@@ -19,6 +27,8 @@ struct SshCommandLine {
   bool no_command = false;          // -N
   bool background = false;          // -f
   bool info_only = false;           // -V, -G, -Q: ssh prints and exits, nothing to record
+  bool gateway_ports = false;       // -g
+  std::vector<SshOptionValue> forwards; // -L, -R, -D and -o (Local|Remote|Dynamic)Forward=
 };
 
 SshCommandLine parse_ssh_args(const std::vector<std::string>& args);

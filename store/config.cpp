@@ -72,6 +72,8 @@ const std::vector<Key>& keys() {
        [](Config& c, const std::string& v, const std::string& w) {
          c.coalesce_bytes = static_cast<std::size_t>(parse_number(v, w));
        }},
+      {"forwards",
+       [](Config& c, const std::string& v, const std::string& w) { c.forwards = one_of(v, {"pcap", "meta", "off"}, "forwards", w); }},
       {"merge-daily", [](Config& c, const std::string& v, const std::string& w) { c.merge_daily = parse_bool(v, w); }},
       {"compress-after", [](Config& c, const std::string& v, const std::string&) { c.compress_after = v; }},
       {"retain", [](Config& c, const std::string& v, const std::string&) { c.retain = v; }},

@@ -25,6 +25,7 @@ struct Config {
   std::optional<double> idle_time_limit;
   std::optional<double> coalesce_ms;
   std::optional<std::size_t> coalesce_bytes;
+  std::optional<std::string> forwards; // pcap | meta | off: how recssh records port forwards
   // What recast rotate does by default.
   std::optional<bool> merge_daily;
   std::optional<std::string> compress_after; // an age, e.g. 1d

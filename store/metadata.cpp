@@ -76,7 +76,9 @@ std::string Metadata::json() const {
   if (stream) o.str("stream", stream_name(*stream));
   o.str("user", user).str("host", host);
   if (!target.empty()) o.str("target", target);
-  return o.list("argv", argv).text();
+  o.list("argv", argv);
+  if (!forwards.empty()) o.list("forwards", forwards);
+  return o.text();
 }
 
 std::optional<Metadata> Metadata::parse(std::string_view json) {
@@ -90,12 +92,14 @@ std::optional<Metadata> Metadata::parse(std::string_view json) {
   m.user = get_string(obj, "user");
   m.host = get_string(obj, "host");
   m.target = get_string(obj, "target");
-  simdjson::dom::array argv;
-  if (!obj["argv"].get_array().get(argv))
-    for (auto a : argv) {
-      std::string_view s;
-      if (!a.get_string().get(s)) m.argv.emplace_back(s);
-    }
+  for (auto [key, out] : {std::pair{"argv", &m.argv}, std::pair{"forwards", &m.forwards}}) {
+    simdjson::dom::array list;
+    if (!obj[key].get_array().get(list))
+      for (auto a : list) {
+        std::string_view s;
+        if (!a.get_string().get(s)) out->emplace_back(s);
+      }
+  }
   return m;
 }
 

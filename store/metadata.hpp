@@ -25,6 +25,9 @@ struct Metadata {
   std::string host;              // the local host
   std::string target;            // the ssh destination (user@host); empty for local commands
   std::vector<std::string> argv; // what ran (ssh's argv with secrets scrubbed)
+  // The port forwards asked for, each as "L 127.0.0.1:5432 -> db:5432 (pcap)": the kind,
+  // where it listens, where it goes, and how it is recorded (pcap, meta, off, or why not).
+  std::vector<std::string> forwards;
 
   // The header's "recssh" value. Keys in a fixed order; "target" only when known.
   std::string json() const;

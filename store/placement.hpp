@@ -17,4 +17,11 @@ struct Placement {
 CreatedFile create_session_file(const Placement& p, std::int64_t unix_seconds, std::string_view what,
                                 std::string_view user, Stream stream, const std::string& session_id);
 
+// A port forward's capture (forward/), one per destination of a session:
+//   day layout (and a file the user named): beside the cast, <cast stem>_<host>_<port>.pcap
+//   user layout: ROOT/<user>/tcpip/<session id>_<host>_<port>.pcap
+// (.pcap.gz when the session is gzip'd), created locked like the cast.
+CreatedFile create_capture_file(const Placement& p, const std::string& cast_path, std::string_view user,
+                                const std::string& session_id, std::string_view dest_host, std::string_view dest_port);
+
 } // namespace recssh::store

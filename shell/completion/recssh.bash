@@ -2,7 +2,7 @@
 # Install: cp shell/completion/recssh.bash /usr/share/bash-completion/completions/recssh
 #          ln -s recssh /usr/share/bash-completion/completions/recast
 
-_recssh_opts_with_arg="--dir --layout --format --on-error --env --title --idle-time-limit --coalesce-ms --coalesce-bytes --mask-window"
+_recssh_opts_with_arg="--dir --layout --format --on-error --forwards --env --title --idle-time-limit --coalesce-ms --coalesce-bytes --mask-window"
 
 # Completes recssh's own (long) options first; from the first ssh argument on, hands
 # the line to ssh's completion as if it started at `ssh`, so hosts, options and
@@ -25,6 +25,7 @@ _recssh() {
       --layout) COMPREPLY=($(compgen -W "day user" -- "$cur")); return ;;
       --format) COMPREPLY=($(compgen -W "v2 v3" -- "$cur")); return ;;
       --on-error) COMPREPLY=($(compgen -W "keep-going abort" -- "$cur")); return ;;
+      --forwards) COMPREPLY=($(compgen -W "pcap meta off" -- "$cur")); return ;;
       --env | --title | --idle-time-limit | --coalesce-ms | --coalesce-bytes | --mask-window) return ;;
     esac
     if [[ $cur == --* ]]; then

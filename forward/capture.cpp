@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+#include "forward/capture.hpp"
+
+#include "core/errors.hpp"
+#include "forward/relay.hpp"
+
+#include <arpa/inet.h>
+#include <sys/time.h>
+
+namespace recssh::forward {
+namespace {
+
+timeval now() {
+  timeval t{};
+  ::gettimeofday(&t, nullptr);
+  return t;
+}
+
+// The server's address in the capture: the destination itself when it is an IPv4
+// address; for a name, 192.0.2.1 (TEST-NET-1: documentation only), the file's name
+// says which host it was.
+std::uint32_t server_address(const std::string& host) {
+  in_addr a{};
+  if (::inet_pton(AF_INET, host.c_str(), &a) == 1) return ntohl(a.s_addr);
+  return 0xC0000201u;
+}
+
+std::uint16_t port_number(const std::string& port) {
+  try {
+    return static_cast<std::uint16_t>(std::stoul(port));
+  } catch (...) {
+    return 0;
+  }
+}
+
+} // namespace
+
+Capture::Capture(Opener open, OnError on_error, std::size_t max_queued)
+    : m_open(std::move(open)), m_on_error(std::move(on_error)), m_max(max_queued) {
+  m_thread = std::thread([this] {
+    block_signals();
+    run();
+  });
+}
+
+Capture::~Capture() {
+  try {
+    finish();
+  } catch (...) {
+  }
+}
+
+bool Capture::push(Item&& item) {
+  std::lock_guard lock(m_mutex);
+  if (item.op == Op::data && m_queued + item.bytes.size() > m_max) return false;
+  m_queued += item.bytes.size();
+  m_queue.push_back(std::move(item));
+  m_wake.notify_one();
+  return true;
+}
+
+std::uint64_t Capture::open_flow(const Destination& d, std::uint32_t client_ip, std::uint16_t client_port) {
+  std::uint64_t id = m_next_flow++;
+  m_flows[id];
+  Item it{Op::open, id, Direction::up, now(), {}, 0, d, client_ip, client_port};
+  push(std::move(it));
+  return id;
+}
+
+void Capture::data(std::uint64_t flow, Direction dir, std::string_view bytes) {
+  auto& st = m_flows[flow];
+  Item it{Op::data, flow, dir, now(), std::string(bytes), st.pending_lost, {}, 0, 0};
+  if (push(std::move(it))) {
+    st.pending_lost = 0;
+  } else {
+    st.pending_lost += bytes.size();
+    st.lost += bytes.size();
+  }
+}
+
+void Capture::close(std::uint64_t flow, Direction dir) { push(Item{Op::close, flow, dir, now(), {}, 0, {}, 0, 0}); }
+void Capture::reset(std::uint64_t flow, Direction dir) { push(Item{Op::reset, flow, dir, now(), {}, 0, {}, 0, 0}); }
+
+void Capture::end_flow(std::uint64_t flow) {
+  push(Item{Op::end, flow, Direction::up, now(), {}, 0, {}, 0, 0});
+  m_flows.erase(flow);
+}
+
+std::uint64_t Capture::lost(std::uint64_t flow) const {
+  auto it = m_flows.find(flow);
+  return it == m_flows.end() ? 0 : it->second.lost;
+}
+
+void Capture::run() {
+  std::unique_lock lock(m_mutex);
+  while (true) {
+    m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+    if (m_queue.empty()) break; // stopped, and all written
+    Item item = std::move(m_queue.front());
+    m_queue.pop_front();
+    lock.unlock();
+    try {
+      write(item);
+    } catch (const std::exception& e) {
+      m_on_error(e.what());
+    }
+    lock.lock();
+    m_queued -= item.bytes.size();
+    if (m_queue.empty() && !m_stop) {
+      // Caught up: what is in the file is readable now (a crash loses only the queue).
+      lock.unlock();
+      for (auto& [d, f] : m_files) try {
+          f->flush();
+        } catch (const std::exception& e) {
+          m_on_error(e.what());
+        }
+      lock.lock();
+    }
+  }
+}
+
+void Capture::write(Item& item) {
+  if (item.op == Op::open) {
+    Open o;
+    o.flow.client_ip = item.client_ip ? item.client_ip : 0x7F000001u;
+    o.flow.client_port = item.client_port;
+    o.flow.server_ip = server_address(item.dest.host);
+    o.flow.server_port = port_number(item.dest.port);
+    auto f = m_files.find(item.dest);
+    if (f == m_files.end() && !m_failed.count(item.dest)) {
+      try {
+        auto file = m_open(item.dest);
+        m_paths.push_back(file->path());
+        f = m_files.emplace(item.dest, std::move(file)).first;
+      } catch (const std::exception& e) {
+        m_failed[item.dest] = true;
+        m_on_error(e.what());
+      }
+    }
+    if (f != m_files.end()) {
+      o.file = f->second.get();
+      o.file->open(o.flow, item.t);
+    }
+    m_open_flows[item.flow] = o;
+    return;
+  }
+  auto it = m_open_flows.find(item.flow);
+  if (it == m_open_flows.end()) return;
+  auto& o = it->second;
+  if (item.op == Op::end) {
+    m_open_flows.erase(it);
+    return;
+  }
+  if (!o.file) return;
+  switch (item.op) {
+  case Op::data:
+    if (item.lost_before) o.file->skip(o.flow, item.dir, item.lost_before);
+    o.file->data(o.flow, item.dir, item.t, item.bytes);
+    break;
+  case Op::close: o.file->close(o.flow, item.dir, item.t); break;
+  case Op::reset: o.file->reset(o.flow, item.dir, item.t); break;
+  default: break;
+  }
+}
+
+std::vector<std::string> Capture::finish() {
+  if (m_finished) return m_paths;
+  m_finished = true;
+  {
+    std::lock_guard lock(m_mutex);
+    m_stop = true;
+    m_wake.notify_one();
+  }
+  m_thread.join();
+  for (auto& [d, f] : m_files) try {
+      f->finish();
+    } catch (const std::exception& e) {
+      m_on_error(e.what());
+    }
+  m_files.clear();
+  return m_paths;
+}
+
+} // namespace recssh::forward

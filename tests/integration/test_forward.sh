@@ -1,0 +1,146 @@
+# Port forwards under recssh against a real sshd on 127.0.0.1: -L, -R and -D relayed
+# and captured, each connection's bytes read back by tshark exactly as sent, one PCAP
+# per destination, markers and the header's list in the cast, --forwards=meta, a port
+# already taken (ssh's own error and status), and ssh's exit status kept.
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/common.sh"
+. "$HERE/sshd.sh"
+: "${RECSSH:?}"
+require tshark
+require curl
+require python3
+PEER="python3 $HERE/../tools/fwd_peer.py"
+start_sshd
+R="$WORK/rec"
+port() { $PEER port; }
+
+# Two destinations: a TCP peer that answers each connection with its own reply after
+# reading the request to EOF, and python's http.server.
+head -c 300000 /dev/urandom >"$WORK/reply"
+head -c 200000 /dev/urandom >"$WORK/request"
+SP=$(port)
+$PEER serve "$SP" "$WORK/reply" & at_exit "kill $!"
+mkdir "$WORK/www" && head -c 150000 /dev/urandom >"$WORK/www/blob"
+HP=$(port)
+(cd "$WORK/www" && exec python3 -m http.server "$HP" --bind 127.0.0.1 >/dev/null 2>&1) & at_exit "kill $!"
+$PEER wait "$SP"; $PEER wait "$HP"
+
+# follow PCAP STREAM: each direction's bytes into $WORK/up and $WORK/down.
+follow() { $PEER follow "$1" "$2" "$WORK/up" "$WORK/down"; }
+# start_recssh ARGS...: recssh -N in the background; RPID is its pid.
+start_recssh() {
+  "$RECSSH" --dir "$R" -F "$SSH_CONFIG" -N "$@" testhost </dev/null 2>"$WORK/recssh.err" &
+  RPID=$!
+  at_exit "kill $RPID"
+}
+stop_recssh() {
+  kill -TERM "$RPID"
+  wait "$RPID" || true
+}
+cast_of() { find "$R" -name '*.cast' -newer "$1" | head -n 1; }
+
+# --- -L: two connections to one destination, one to another -----------------------
+L1=$(port); L2=$(port)
+touch "$WORK/t0"; sleep 1
+start_recssh -L "$L1:127.0.0.1:$SP" -L "127.0.0.1:$L2:127.0.0.1:$HP"
+$PEER send "$L1" "$WORK/request" "$WORK/got1"
+cmp -s "$WORK/got1" "$WORK/reply" || fail "-L: the reply through the forward differs"
+$PEER send "$L1" "$WORK/request" "$WORK/got2"
+cmp -s "$WORK/got2" "$WORK/reply" || fail "-L: the second reply differs"
+curl -s --max-time 30 -D "$WORK/h" -o "$WORK/body" "http://127.0.0.1:$L2/blob" || fail "-L: curl through the forward failed"
+cmp -s "$WORK/body" "$WORK/www/blob" || fail "-L: curl got other bytes"
+stop_recssh
+cast=$(cast_of "$WORK/t0")
+[ -n "$cast" ] || fail "-L: no cast"
+stem=${cast%.cast}
+p1="${stem}_127.0.0.1_$SP.pcap"; p2="${stem}_127.0.0.1_$HP.pcap"
+[ -f "$p1" ] && [ -f "$p2" ] || fail "-L: expected one PCAP per destination beside $cast: $(ls "$(dirname "$cast")")"
+[ "$(find "$(dirname "$cast")" -name '*.pcap' -newer "$WORK/t0" | wc -l)" = 2 ] || fail "-L: more than two PCAPs"
+[ "$(stat -c %a "$p1")" = 600 ] || fail "-L: PCAP mode $(stat -c %a "$p1")"
+# Both connections to the first destination are flows of one file, byte-exact.
+for s in 0 1; do
+  follow "$p1" $s
+  cmp -s "$WORK/up" "$WORK/request" || fail "-L: flow $s up: tshark's bytes differ from what was sent ($(wc -c <"$WORK/up"))"
+  cmp -s "$WORK/down" "$WORK/reply" || fail "-L: flow $s down: tshark's bytes differ from the reply ($(wc -c <"$WORK/down"))"
+done
+follow "$p2" 0
+cat "$WORK/h" "$WORK/body" | cmp -s - "$WORK/down" || fail "-L: the HTTP response in the capture differs from curl's"
+matches "^GET /blob HTTP/1.1" "$WORK/up" || fail "-L: the HTTP request is not in the capture"
+tcpdump -r "$p1" -nn 2>/dev/null | matches "Flags \[S\]" || fail "tcpdump does not read the PCAP"
+# Every IP and TCP checksum is right, as a capture on the wire would have it.
+bad=$(tshark -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -r "$p1" -Y "ip.checksum.status == 0 || tcp.checksum.status == 0" 2>/dev/null | wc -l)
+good=$(tshark -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -r "$p1" -Y "tcp.checksum.status == 1" 2>/dev/null | wc -l)
+[ "$bad" = 0 ] && [ "$good" -gt 10 ] || fail "checksums: $bad bad, $good good"
+head -n 1 "$cast" | matches "\"forwards\":\\[\"L $L1 -> 127.0.0.1:$SP (pcap)\",\"L 127.0.0.1:$L2 -> 127.0.0.1:$HP (pcap)\"\\]" ||
+  fail "-L: header's forwards: $(head -n 1 "$cast")"
+matches "\"recssh: forward open L 127.0.0.1:$L1 -> 127.0.0.1:$SP conn=1\"" "$cast" || fail "-L: no open marker: $(cat "$cast")"
+matches "\"recssh: forward close conn=1 up=200000 down=300000 bytes\"" "$cast" || fail "-L: no close marker with counts: $(cat "$cast")"
+matches "forward open L 127.0.0.1:$L2 -> 127.0.0.1:$HP conn=3" "$cast" || fail "-L: third connection's marker"
+"$RECAST" validate "$cast" >/dev/null || fail "-L: the cast does not validate"
+tail -n 1 "$cast" | matches 'recssh: end:' || fail "-L: no end marker after the forwards' markers"
+
+# --- -R: a connection made on the sshd side reaches a local server ----------------
+RP=$(port)
+touch "$WORK/t1"; sleep 1
+start_recssh -R "$RP:127.0.0.1:$SP"
+$PEER wait "$RP"
+$PEER send "$RP" "$WORK/request" "$WORK/got3"
+cmp -s "$WORK/got3" "$WORK/reply" || fail "-R: the reply through the remote forward differs"
+stop_recssh
+cast=$(cast_of "$WORK/t1")
+pr="${cast%.cast}_127.0.0.1_$SP.pcap"
+[ -f "$pr" ] || fail "-R: no PCAP $pr"
+follow "$pr" 1 # stream 0 is the probe of `wait`
+cmp -s "$WORK/up" "$WORK/request" && cmp -s "$WORK/down" "$WORK/reply" || fail "-R: captured bytes differ"
+matches "forward open R $RP -> 127.0.0.1:$SP conn=1" "$cast" || fail "-R: marker: $(cat "$cast")"
+# The probe connection of `wait` is a flow too, with no bytes.
+matches "forward close conn=2 up=200000 down=300000 bytes" "$cast" || fail "-R: close marker: $(cat "$cast")"
+
+# --- -D: SOCKS5 with a host name and SOCKS4a, through ssh's own SOCKS ---------------
+DP=$(port)
+touch "$WORK/t2"; sleep 1
+start_recssh -D "$DP"
+curl -sS --max-time 30 --socks5-hostname "127.0.0.1:$DP" -o "$WORK/b5" "http://localhost:$HP/blob" 2>"$WORK/curl.err" || fail "-D: curl --socks5-hostname failed: $(cat "$WORK/curl.err") $(cat "$WORK/recssh.err")"
+curl -s --max-time 30 --socks4a "127.0.0.1:$DP" -o "$WORK/b4" "http://localhost:$HP/blob" || fail "-D: curl --socks4a failed"
+cmp -s "$WORK/b5" "$WORK/www/blob" && cmp -s "$WORK/b4" "$WORK/www/blob" || fail "-D: curl got other bytes"
+stop_recssh
+cast=$(cast_of "$WORK/t2")
+pd="${cast%.cast}_localhost_$HP.pcap"
+[ -f "$pd" ] || fail "-D: no PCAP for localhost:$HP: $(ls "$(dirname "$cast")")"
+for s in 0 1; do
+  follow "$pd" $s
+  # The SOCKS handshake is not traffic: the flow starts with the HTTP request.
+  head -c 10 "$WORK/up" | matches "^GET /blob" || fail "-D: flow $s does not start with the request: $(head -c 20 "$WORK/up" | od -c | head -2)"
+  tail -c 150000 "$WORK/down" | cmp -s - "$WORK/www/blob" || fail "-D: flow $s's response differs"
+done
+matches "forward open D 127.0.0.1:$DP -> localhost:$HP conn=1" "$cast" || fail "-D: marker: $(cat "$cast")"
+head -n 1 "$cast" | matches "\"D $DP (socks) (pcap)\"" || fail "-D: header: $(head -n 1 "$cast")"
+
+# --- --forwards=meta: markers and counts, no content --------------------------------
+L3=$(port)
+touch "$WORK/t3"; sleep 1
+"$RECSSH" --dir "$R" --forwards=meta -F "$SSH_CONFIG" -N -L "$L3:127.0.0.1:$SP" testhost </dev/null 2>/dev/null &
+RPID=$!; at_exit "kill $RPID"
+$PEER send "$L3" "$WORK/request" "$WORK/got4"
+cmp -s "$WORK/got4" "$WORK/reply" || fail "meta: the forward does not work"
+stop_recssh
+cast=$(cast_of "$WORK/t3")
+[ -z "$(find "$R" -name '*.pcap' -newer "$WORK/t3")" ] || fail "meta: a PCAP was written"
+matches "forward close conn=1 up=200000 down=300000 bytes" "$cast" || fail "meta: no counts: $(cat "$cast")"
+head -n 1 "$cast" | matches "(meta)" || fail "meta: header"
+
+# --- a port already taken: ssh's own error and status ---------------------------------
+BUSY=$(port)
+python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',$BUSY)); s.listen(); time.sleep(60)" &
+at_exit "kill $!"
+$PEER wait "$BUSY"
+rc=0; ssh -F "$SSH_CONFIG" -o ExitOnForwardFailure=yes -L "127.0.0.1:$BUSY:127.0.0.1:$SP" testhost true </dev/null 2>"$WORK/ssh.err" || rc=$?
+rrc=0; "$RECSSH" --dir "$R" -F "$SSH_CONFIG" -o ExitOnForwardFailure=yes -L "127.0.0.1:$BUSY:127.0.0.1:$SP" testhost true </dev/null 2>"$WORK/rec.err" || rrc=$?
+[ "$rc" = 255 ] && [ "$rrc" = "$rc" ] || fail "busy port: recssh exited $rrc, ssh $rc"
+grep -v '^recssh:' "$WORK/rec.err" | diff - "$WORK/ssh.err" >/dev/null || fail "busy port: recssh's ssh said $(cat "$WORK/rec.err"), plain ssh $(cat "$WORK/ssh.err")"
+matches "left to ssh" "$WORK/rec.err" || fail "busy port: no note that the forward was left to ssh"
+
+# --- the session's exit status is ssh's --------------------------------------------
+rc=0; "$RECSSH" --dir "$R" -F "$SSH_CONFIG" -L "$(port):127.0.0.1:$SP" testhost 'exit 7' </dev/null 2>/dev/null || rc=$?
+[ "$rc" = 7 ] || fail "exit status with a forward: $rc, expected 7"
+echo "PASS"

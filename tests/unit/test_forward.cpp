@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+// forward/: ssh's forwarding syntax, the SOCKS watch's split of handshake and data,
+// and the PCAP flows read back with libpcap.
+#include "forward/capture.hpp"
+#include "forward/pcap_file.hpp"
+#include "forward/socks.hpp"
+#include "forward/spec.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fcntl.h>
+#include <pcap/pcap.h>
+#include <string>
+#include <unistd.h>
+
+using namespace recssh;
+using namespace recssh::forward;
+
+TEST_CASE("forward specs read as ssh reads them", "[forward]") {
+  auto l = parse_forward(Kind::local, "5432:db:5432");
+  REQUIRE(l);
+  CHECK(l->listen.host.empty());
+  CHECK(l->listen.port == "5432");
+  CHECK(l->target.host == "db");
+  CHECK(l->target.port == "5432");
+  CHECK(l->relayable());
+  CHECK(l->describe() == "L 5432 -> db:5432");
+
+  auto b = parse_forward(Kind::local, "[::1]:8080:[2001:db8::1]:80");
+  REQUIRE(b);
+  CHECK(b->listen.host == "::1");
+  CHECK(b->target.host == "2001:db8::1");
+  CHECK(b->describe() == "L [::1]:8080 -> [2001:db8::1]:80");
+
+  auto sock = parse_forward(Kind::local, "/tmp/s:db:5432");
+  REQUIRE(sock);
+  CHECK(sock->listen.is_socket());
+  CHECK_FALSE(sock->relayable());
+  auto to_sock = parse_forward(Kind::local, "8080:/run/app.sock");
+  REQUIRE(to_sock);
+  CHECK(to_sock->target.path == "/run/app.sock");
+  CHECK_FALSE(to_sock->relayable());
+
+  auto r = parse_forward(Kind::remote, "0.0.0.0:9000:localhost:80");
+  REQUIRE(r);
+  CHECK(r->listen.text() == "0.0.0.0:9000");
+  CHECK(r->relayable());
+  auto rs = parse_forward(Kind::remote, "9000");
+  REQUIRE(rs);
+  CHECK(rs->remote_socks);
+  CHECK_FALSE(rs->relayable());
+
+  auto d = parse_forward(Kind::dynamic, "127.0.0.1:1080");
+  REQUIRE(d);
+  CHECK(d->describe() == "D 127.0.0.1:1080 (socks)");
+  CHECK(d->relayable());
+
+  CHECK_FALSE(parse_forward(Kind::local, "notaport:db:80"));
+  CHECK_FALSE(parse_forward(Kind::local, "80:db:99999"));
+  CHECK_FALSE(parse_forward(Kind::dynamic, "a:b:c"));
+  CHECK_FALSE(parse_forward(Kind::local, "[::1:80:db:80"));
+
+  auto o = parse_forward_option("LocalForward=8080 db:80");
+  REQUIRE(o);
+  CHECK(o->kind == Kind::local);
+  CHECK(o->target.host == "db");
+  auto o2 = parse_forward_option("dynamicforward 1080");
+  REQUIRE(o2);
+  CHECK(o2->kind == Kind::dynamic);
+  CHECK_FALSE(parse_forward_option("ProxyJump=x"));
+}
+
+TEST_CASE("the SOCKS watch finds the destination and where the data starts", "[forward]") {
+  SECTION("SOCKS 5 with a host name, in pieces, early data after the request") {
+    SocksWatch w;
+    std::string greet("\x05\x01\x00", 3);
+    std::string req = std::string("\x05\x01\x00\x03\x0b", 5) + "example.com" + std::string("\x00\x50", 2);
+    CHECK(w.up(greet.substr(0, 2)) == 2);
+    CHECK(w.up(greet.substr(2)) == 1);
+    CHECK(w.down(std::string("\x05\x00", 2)) == 2);
+    CHECK(w.up(req + "GET /") == req.size()); // the rest is the application's
+    CHECK(w.has_destination());
+    CHECK(w.destination().host == "example.com");
+    CHECK(w.destination().port == "80");
+    std::string reply("\x05\x00\x00\x01\x7f\x00\x00\x01\x1f\x90", 10);
+    CHECK(w.state() == SocksWatch::State::handshake);
+    CHECK(w.down(reply + "HTTP") == reply.size());
+    CHECK(w.state() == SocksWatch::State::established);
+    CHECK(w.up("more") == 0);
+  }
+  SECTION("SOCKS 4a, refused") {
+    SocksWatch w;
+    std::string req = std::string("\x04\x01\x01\xbb\x00\x00\x00\x01", 8) + "me" + std::string("\0", 1) + "db.internal" +
+                      std::string("\0", 1);
+    CHECK(w.up(req) == req.size());
+    CHECK(w.destination().host == "db.internal");
+    CHECK(w.destination().port == "443");
+    CHECK(w.down(std::string("\x00\x5b\x00\x00\x00\x00\x00\x00", 8)) == 8);
+    CHECK(w.state() == SocksWatch::State::refused);
+  }
+  SECTION("SOCKS 5 with an IPv6 address") {
+    SocksWatch w;
+    w.up(std::string("\x05\x01\x00", 3));
+    w.down(std::string("\x05\x00", 2));
+    std::string req("\x05\x01\x00\x04", 4);
+    req += std::string(15, '\0') + "\x01" + std::string("\x00\x16", 2);
+    CHECK(w.up(req) == req.size());
+    CHECK(w.destination().host == "::1");
+    CHECK(w.destination().port == "22");
+  }
+  SECTION("not SOCKS") {
+    SocksWatch w;
+    w.up("GET / HTTP/1.1\r\n");
+    CHECK(w.state() == SocksWatch::State::not_socks);
+  }
+}
+
+namespace {
+
+struct Packets {
+  int count = 0, syn = 0, fin = 0, rst = 0;
+  std::string up, down;
+};
+
+Packets read_back(const std::string& path) {
+  char err[PCAP_ERRBUF_SIZE];
+  pcap_t* p = pcap_open_offline(path.c_str(), err);
+  REQUIRE(p);
+  Packets out;
+  pcap_pkthdr* h;
+  const u_char* d;
+  while (pcap_next_ex(p, &h, &d) == 1) {
+    ++out.count;
+    REQUIRE(h->caplen >= 40);
+    const u_char flags = d[33];
+    out.syn += (flags & 0x02) != 0;
+    out.fin += (flags & 0x01) != 0;
+    out.rst += (flags & 0x04) != 0;
+    std::string payload(reinterpret_cast<const char*>(d) + 40, h->caplen - 40);
+    const bool up = d[12] == 10; // the test's client address is 10.0.0.1
+    (up ? out.up : out.down) += payload;
+  }
+  pcap_close(p);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("a capture holds each direction's bytes, and a gap where bytes were lost", "[forward]") {
+  char dir[] = "/tmp/recssh-unit-pcap.XXXXXX";
+  REQUIRE(::mkdtemp(dir));
+  const std::string path = std::string(dir) + "/x.pcap";
+  std::string big(200000, 'x');
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7);
+  {
+    Capture cap(
+        [&](const Destination&) {
+          return std::make_unique<PcapFile>(Fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600)), path, false);
+        },
+        [](const std::string& e) { FAIL(e); });
+    auto f = cap.open_flow({"db", "5432"}, 0x0A000001, 40000);
+    cap.data(f, Direction::up, "hello");
+    cap.data(f, Direction::down, big); // over one IPv4 datagram: split
+    cap.close(f, Direction::up);
+    cap.close(f, Direction::down);
+    cap.end_flow(f);
+    CHECK(cap.finish() == std::vector<std::string>{path});
+  }
+  auto p = read_back(path);
+  CHECK(p.up == "hello");
+  CHECK(p.down == big);
+  CHECK(p.syn == 2); // SYN, SYN-ACK
+  CHECK(p.fin == 2);
+  CHECK(p.rst == 0);
+
+  // A queue bound smaller than the data: the bytes that did not fit are counted.
+  const std::string path2 = std::string(dir) + "/y.pcap";
+  {
+    Capture cap(
+        [&](const Destination&) {
+          return std::make_unique<PcapFile>(Fd(::open(path2.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600)), path2,
+                                            false);
+        },
+        [](const std::string& e) { FAIL(e); }, 1000);
+    auto f = cap.open_flow({"db", "5432"}, 0x0A000001, 40001);
+    cap.data(f, Direction::down, big);
+    CHECK(cap.lost(f) == big.size());
+    cap.end_flow(f);
+    cap.finish();
+  }
+  ::unlink(path.c_str());
+  ::unlink(path2.c_str());
+  ::rmdir(dir);
+}
