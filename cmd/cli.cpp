@@ -4,6 +4,7 @@
 
 #include "core/errors.hpp"
 #include "core/signals.hpp"
+#include "core/time.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -67,8 +68,11 @@ CLI::Validator number_check(bool zero_allowed) {
       [zero_allowed](std::string& text) -> std::string {
         char* end = nullptr;
         double v = std::strtod(text.c_str(), &end);
-        if (text.empty() || *end || !std::isfinite(v) || v < 0 || (!zero_allowed && v == 0))
-          return std::string("expected a number ") + (zero_allowed ? ">= 0" : "> 0") + ", got '" + text + "'";
+        // The bound is the one every time read obeys (core/time.hpp): a value past it
+        // would be written into a header that no reader accepts.
+        if (text.empty() || *end || !std::isfinite(v) || v < 0 || (!zero_allowed && v == 0) || v > k_max_seconds)
+          return std::string("expected a number ") + (zero_allowed ? ">= 0" : "> 0") + " and " + max_time_text() +
+                 ", got '" + text + "'";
         return {};
       },
       zero_allowed ? "NUMBER >= 0" : "NUMBER > 0");
@@ -80,15 +84,17 @@ CLI::Validator positive_number() { return number_check(false); }
 CLI::Validator non_negative_number() { return number_check(true); }
 
 std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
-  // An abbreviation of exactly one candidate (--fo for --format) is that one.
+  // An abbreviation of exactly one candidate (--form for --format) is that one; of
+  // several (--fo: --format, --forwards), all of them are named.
   std::string prefixed;
   int prefix_count = 0;
   for (const auto& c : candidates)
-    if (word.size() >= 3 && c.size() > word.size() && c.compare(0, word.size(), word) == 0) {
-      prefixed = c;
+    if (word.size() >= 3 && c.size() > word.size() && c.compare(0, word.size(), word) == 0 &&
+        prefixed.find(c) == std::string::npos) {
+      prefixed += (prefixed.empty() ? "" : " or ") + c;
       ++prefix_count;
     }
-  if (prefix_count == 1) return prefixed;
+  if (prefix_count >= 1 && prefix_count <= 3) return prefixed;
   std::string best;
   std::size_t best_d = std::string::npos;
   for (const auto& c : candidates) {

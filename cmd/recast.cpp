@@ -7,7 +7,7 @@
 #include "search/text_writer.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"recast: record, play, print, inspect, validate, convert, append, merge, rotate, seal, verify, ship and upload\n"
+  CLI::App app{"recast: record, play, print, inspect, search, list, validate, convert, append, merge, rotate, seal, verify, ship and upload\n"
                "terminal recordings (asciicast v1/v2/v3 and legacy terminal logs)"};
   app.set_version_flag("--version", "recast " RECSSH_VERSION);
   app.require_subcommand(1);

@@ -2,6 +2,7 @@
 #include "store/config.hpp"
 
 #include "core/errors.hpp"
+#include "core/time.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -32,8 +33,9 @@ double parse_number(const std::string& v, const std::string& where) {
   errno = 0;
   double d = std::strtod(v.c_str(), &end);
   // Not finite (nan, inf) would reach a header as text that is not JSON.
-  if (v.empty() || *end || errno || !std::isfinite(d) || d < 0)
-    throw FormatError(where, "expected a number >= 0, got '" + v + "'", false);
+  // The bound is the one every time read obeys (core/time.hpp).
+  if (v.empty() || *end || errno || !std::isfinite(d) || d < 0 || d > k_max_seconds)
+    throw FormatError(where, "expected a number >= 0 and " + max_time_text() + ", got '" + v + "'", false);
   return d;
 }
 
@@ -70,7 +72,10 @@ const std::vector<Key>& keys() {
       {"coalesce-ms", [](Config& c, const std::string& v, const std::string& w) { c.coalesce_ms = parse_number(v, w); }},
       {"coalesce-bytes",
        [](Config& c, const std::string& v, const std::string& w) {
-         c.coalesce_bytes = static_cast<std::size_t>(parse_number(v, w));
+         // The flag's range: one event of at most 64 MiB.
+         double n = parse_number(v, w);
+         if (n < 1 || n > double(64 << 20)) throw FormatError(w, "coalesce-bytes is 1 to 67108864, got '" + v + "'", false);
+         c.coalesce_bytes = static_cast<std::size_t>(n);
        }},
       {"forwards",
        [](Config& c, const std::string& v, const std::string& w) { c.forwards = one_of(v, {"pcap", "meta", "off"}, "forwards", w); }},

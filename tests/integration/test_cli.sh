@@ -11,11 +11,21 @@ expect_fail 1 "can't open nope.cast" "$RECAST" cat nope.cast
 # (nan would reach a header as text that is not JSON), said without the type's limits.
 expect_fail 2 "unknown command 'covnert' \(did you mean convert\?\); commands: rec, cat" "$RECAST" covnert x
 expect_fail 2 "unknown command 'bogus'; commands:" "$RECAST" bogus
-expect_fail 2 "idle-time-limit: expected a number > 0, got 'nan'" "$RECAST" rec -i nan -c true x.cast
-expect_fail 2 "coalesce-ms: expected a number >= 0, got '-5'" "$RECAST" rec --coalesce-ms -5 -c true x.cast
+expect_fail 2 "idle-time-limit: expected a number > 0 and at most 100 years \(3155673600 s\), got 'nan'" "$RECAST" rec -i nan -c true x.cast
+expect_fail 2 "coalesce-ms: expected a number >= 0 and at most 100 years .*, got '-5'" "$RECAST" rec --coalesce-ms -5 -c true x.cast
 grep -q 17976931348623157 "$WORK/err" && fail "a range error printed the type's limit"
+# The upper bound is the one every reader holds times to: a larger idle limit would
+# make a header that recast itself refuses; 1e300 would overflow the conversion to µs.
+expect_fail 2 "idle-time-limit: expected a number > 0 and at most 100 years" "$RECAST" rec -i 4e9 -c true x.cast
+expect_fail 2 "mask-window: expected a number > 0 and at most 100 years" "$RECAST" rec --mask-window 1e300 -c true x.cast
+expect_fail 2 "mask-window: expected a number > 0 and at most 100 years \(3155673600 s\), got 'nan'" "$RECAST" rec --mask-window nan -c true x.cast
+expect_fail 2 "coalesce-ms: expected a number >= 0 and at most 100 years" "$RECAST" rec --coalesce-ms 1e300 -c true x.cast
 printf 'idle-time-limit = nan\n' > nan.conf
-expect_fail 1 "nan.conf:1: expected a number >= 0, got 'nan'" env RECSSH_SYSTEM_CONFIG=$PWD/nan.conf "$RECAST" rec -c true x.cast
+expect_fail 1 "nan.conf:1: expected a number >= 0 and at most 100 years \(3155673600 s\), got 'nan'" env RECSSH_SYSTEM_CONFIG=$PWD/nan.conf "$RECAST" rec -c true x.cast
+printf 'coalesce-ms = 1e300\n' > big.conf
+expect_fail 1 "big.conf:1: expected a number >= 0 and at most 100 years" env RECSSH_SYSTEM_CONFIG=$PWD/big.conf "$RECAST" rec -c true x.cast
+printf 'coalesce-bytes = 1e9\n' > bytes.conf
+expect_fail 1 "bytes.conf:1: coalesce-bytes is 1 to 67108864, got '1e9'" env RECSSH_SYSTEM_CONFIG=$PWD/bytes.conf "$RECAST" rec -c true x.cast
 [ -e x.cast ] && fail "a refused number still recorded"
 expect_fail 2 "--stream: z not in" "$RECAST" cat --stream z "$C/full-v2.cast"
 # --append to something that is not a v2/v3 cast is refused before the session runs.

@@ -17,11 +17,20 @@ export HOME="$WORK/home"
 mkdir -p "$HOME"
 
 # --- every argument reaches ssh unchanged ----------------------------------------------
+# (--forwards off: with forwards recorded, recssh stands in -L's path; see below.)
 args=(-t -L 8080:localhost:80 -o "ProxyCommand=nc %h %p" -p 2222 -i "$WORK/key file" -J jump@bastion
       -vvv admin@db1 -- ls -la "/tmp/a b" '$HOME' '--dir' '')
-"$RECSSH" --dir "$R/a" "${args[@]}" </dev/null >"$WORK/got" || fail "passthrough run failed"
+"$RECSSH" --dir "$R/a" --forwards off "${args[@]}" </dev/null >"$WORK/got" || fail "passthrough run failed"
 printf '%s\n' "${args[@]}" >"$WORK/want"
 cmp "$WORK/want" "$WORK/got" || fail "ssh did not get the arguments unchanged: $(diff "$WORK/want" "$WORK/got")"
+# Forwards recorded (the default): only the forward's value changes, to a private
+# socket in a directory of recssh's own; every other argument is as given.
+lport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+args[2]="$lport:localhost:80"
+"$RECSSH" --dir "$R/a" "${args[@]}" </dev/null >"$WORK/got" || fail "forward run failed"
+printf '%s\n' "${args[@]}" >"$WORK/want"
+[ "$(diff "$WORK/want" "$WORK/got" | grep -c '^[<>]')" = 2 ] || fail "more than the forward changed: $(diff "$WORK/want" "$WORK/got")"
+sed -n 3p "$WORK/got" | matches -E '^/.*/recssh-fwd\.[A-Za-z0-9]+/L1:localhost:80$' || fail "-L not given a private end: $(sed -n 3p "$WORK/got")"
 # recssh options after "--" or after the first ssh argument are ssh's, not ours
 "$RECSSH" --dir "$R/b" -- --dir x host </dev/null >"$WORK/got"
 [ "$(head -n 1 "$WORK/got")" = "--dir" ] || fail "-- did not end recssh's options"
@@ -179,7 +188,8 @@ grep -qF 'curl -u a:*** -H \"Authorization: Bearer ***\" x; mysql -p***' <<<"$h"
 expect_fail 2 'no ssh arguments' "$RECSSH" --dir "$R/u"
 # ssh has no long options: a mistyped recssh option is named, not passed to ssh.
 expect_fail 2 'unknown recssh option --fromat \(did you mean --format\?\)' "$RECSSH" --dir "$R/u" --fromat v3 host true
-expect_fail 2 'unknown recssh option --fo \(did you mean --format\?\)' "$RECSSH" --dir "$R/u" --fo v3 host true
+expect_fail 2 'unknown recssh option --form \(did you mean --format\?\)' "$RECSSH" --dir "$R/u" --form v3 host true
+expect_fail 2 'unknown recssh option --fo \(did you mean --format or --forwards\?\)' "$RECSSH" --dir "$R/u" --fo v3 host true
 [ ! -e "$R/u" ] || fail "a mistyped option still recorded"
 # --stdin on a session without a terminal: said, not silently ignored.
 "$RECSSH" --dir "$R/s" --stdin host true </dev/null 2>"$WORK/err" >/dev/null
