@@ -125,6 +125,7 @@ void add_ls(CLI::App& app, int& status) {
         j.str("user", user).str("target", target).str("stream", stream);
         if (e.end) j.raw("exit", std::to_string(e.end->status)).str("reason", e.end->reason);
         j.raw("live", e.live ? "true" : "false").raw("size", std::to_string(e.size));
+        if (e.meta && !e.meta->forwards.empty()) j.list("forwards", e.meta->forwards);
         if (o->long_format) {
           j.str("host", e.meta ? e.meta->host : "").str("session", e.meta ? e.meta->session_id : "").str("format", e.format);
           if (e.markers) j.raw("markers", std::to_string(*e.markers));
@@ -139,7 +140,7 @@ void add_ls(CLI::App& app, int& status) {
       if (o->long_format)
         line += "  " + std::string(e.meta && !e.meta->host.empty() ? e.meta->host : "-") + "  " +
                 (e.meta && !e.meta->session_id.empty() ? e.meta->session_id : "-") + "  " + e.format + "  " +
-                std::to_string(e.markers.value_or(0));
+                std::to_string(e.markers.value_or(0)) + "  " + std::to_string(e.meta ? e.meta->forwards.size() : 0);
       std::printf("%s  %s\n", printable(line).c_str(), printable(e.path).c_str());
     }
     if (!o->json)

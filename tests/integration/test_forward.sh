@@ -77,6 +77,10 @@ matches "\"recssh: forward open L 127.0.0.1:$L1 -> 127.0.0.1:$SP conn=1\"" "$cas
 matches "\"recssh: forward close conn=1 up=200000 down=300000 bytes\"" "$cast" || fail "-L: no close marker with counts: $(cat "$cast")"
 matches "forward open L 127.0.0.1:$L2 -> 127.0.0.1:$HP conn=3" "$cast" || fail "-L: third connection's marker"
 "$RECAST" validate "$cast" >/dev/null || fail "-L: the cast does not validate"
+# Review: ls lists the forwards (--json as the header has them, -L their number).
+"$RECAST" ls --json "$cast" | matches "\"forwards\":\[\"L $L1 -> 127.0.0.1:$SP (pcap)\"," || fail "ls --json: $("$RECAST" ls --json "$cast")"
+"$RECAST" ls -L "$cast" | head -n 1 | matches -E "  2  $cast\$" || fail "ls -L: $("$RECAST" ls -L "$cast")"
+"$RECAST" info "$cast" | matches "forward close conn=1 up=200000 down=300000 bytes" || fail "info does not show the forwards"
 tail -n 1 "$cast" | matches 'recssh: end:' || fail "-L: no end marker after the forwards' markers"
 
 # --- -R: a connection made on the sshd side reaches a local server ----------------
