@@ -4,6 +4,7 @@
 #include "archive/rotation.hpp"
 #include "core/io.hpp"
 #include "store/layout.hpp"
+#include "store/placement.hpp"
 #include "store/seal.hpp"
 #include "store/walk.hpp"
 
@@ -207,6 +208,9 @@ void Rotation::retain() {
           continue;
         }
         store::remove_seals_of(dir.get(), f.name, f.uid); // a seal of nothing is clutter
+        // Its port forwards' captures go with it, unless shipping is required: they
+        // are not shipped (only casts are), so they stay until deleted by hand.
+        if (!m_p.require_shipped_to) store::remove_captures_of(dir.get(), f.name, f.uid);
         m_touched_dirs.insert(f.rel_dir);
       } catch (const Error& e) {
         failure(e.what());

@@ -81,6 +81,15 @@ matches "forward open L 127.0.0.1:$L2 -> 127.0.0.1:$HP conn=3" "$cast" || fail "
 "$RECAST" ls --json "$cast" | matches "\"forwards\":\[\"L $L1 -> 127.0.0.1:$SP (pcap)\"," || fail "ls --json: $("$RECAST" ls --json "$cast")"
 "$RECAST" ls -L "$cast" | head -n 1 | matches -E "  2  $cast\$" || fail "ls -L: $("$RECAST" ls -L "$cast")"
 "$RECAST" info "$cast" | matches "forward close conn=1 up=200000 down=300000 bytes" || fail "info does not show the forwards"
+# Retention: a recording past it takes its captures along; a kept one keeps them.
+export RECSSH_STATE_DIR="$WORK/state"
+mkdir -p "$WORK/rot/2025-01-01" "$WORK/rot/2025-01-02"
+cp "$cast" "$p1" "$p2" "$WORK/rot/2025-01-01/"
+cp "$cast" "$p1" "$WORK/rot/2025-01-02/"
+touch -d '200 days ago' "$WORK/rot/2025-01-01/"*
+"$RECAST" rotate --retain 90d "$WORK/rot" >"$WORK/rot.out" 2>&1 || fail "rotate: $(cat "$WORK/rot.out")"
+[ -z "$(ls -A "$WORK/rot/2025-01-01" 2>/dev/null)" ] || fail "retention left captures behind: $(ls "$WORK/rot/2025-01-01")"
+[ "$(ls "$WORK/rot/2025-01-02" | wc -l)" = 2 ] || fail "retention took a kept recording's capture: $(ls "$WORK/rot/2025-01-02")"
 tail -n 1 "$cast" | matches 'recssh: end:' || fail "-L: no end marker after the forwards' markers"
 
 # --- -R: a connection made on the sshd side reaches a local server ----------------
