@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: MIT
 // recast grep: search what recordings showed (or what was typed, or their markers).
 #include "cmd/cli.hpp"
+#include "core/json.hpp"
 #include "core/printable.hpp"
+#include "forward/pcap_lines.hpp"
 #include "search/grep.hpp"
 #include "search/ordered.hpp"
 #include "store/layout.hpp"
 #include "store/walk.hpp"
 
+#include <algorithm>
+#include <boost/filesystem.hpp>
 #include <cstdio>
+#include <ctime>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -28,13 +33,90 @@ search::RecordingFilter recording_filter(const std::string& user, const std::str
   return f;
 }
 
+namespace {
+
+struct CaptureGrep {
+  bool invert = false, list = false, count = false, json = false;
+  std::uint64_t max_count = 0;
+};
+
+// The captures named, and those under directories (not following symlinks).
+std::vector<std::string> capture_files(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const auto& p : paths) {
+    boost::system::error_code ec;
+    if (!boost::filesystem::is_directory(boost::filesystem::symlink_status(p, ec))) {
+      files.push_back(p);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (boost::filesystem::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (it->symlink_status().type() == boost::filesystem::regular_file &&
+          (name.ends_with(".pcap") || name.ends_with(".pcap.gz")))
+        found.push_back(it->path().string());
+    }
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
+}
+
+std::string utc_time(timeval t) {
+  std::time_t s = t.tv_sec;
+  std::tm tm{};
+  ::gmtime_r(&s, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char frac[24];
+  std::snprintf(frac, sizeof frac, ".%03dZ", static_cast<int>(t.tv_usec / 1000 % 1000));
+  return std::string(buf) + frac;
+}
+
+// recast grep --tcpip: FILE:TIME: FROM > TO: line (TIME in UTC, from the capture).
+int grep_captures(const std::vector<std::string>& paths, const search::Matcher& matcher, const CaptureGrep& g) {
+  bool any_hit = false, any_error = false;
+  for (const auto& file : capture_files(paths)) {
+    std::uint64_t hits = 0;
+    try {
+      forward::for_each_payload_line(file, [&](const forward::PayloadLine& l) {
+        if (matcher.matches(l.text) == g.invert) return true;
+        ++hits;
+        if (g.list) return false;
+        if (!g.count) {
+          if (g.json) {
+            JsonObject j;
+            j.str("file", file).str("time", utc_time(l.time)).str("from", l.from).str("to", l.to).str("line", l.text);
+            std::printf("%s\n", terminal_safe_json(j.text()).c_str());
+          } else {
+            std::printf("%s:%s: %s > %s: %s\n", printable(file).c_str(), utc_time(l.time).c_str(), l.from.c_str(),
+                        l.to.c_str(), printable(l.text).c_str());
+          }
+        }
+        return !(g.max_count && hits >= g.max_count);
+      });
+    } catch (const Error& e) {
+      std::fflush(stdout);
+      std::fprintf(stderr, "recast: error: %s\n", printable(e.what()).c_str());
+      any_error = true;
+    }
+    if (g.list && hits) std::printf("%s\n", printable(file).c_str());
+    if (g.count) std::printf("%s:%llu\n", printable(file).c_str(), static_cast<unsigned long long>(hits));
+    any_hit = any_hit || hits;
+  }
+  std::fflush(stdout);
+  return any_error ? 2 : any_hit ? 0 : 1;
+}
+
+} // namespace
+
 void add_grep(CLI::App& app, int& status) {
   struct Options {
     std::string pattern;
     std::vector<std::string> paths;
     bool extended = false, fixed = false, ignore_case = false, word = false, invert = false;
     bool list = false, count = false, json = false, wall = false, play_hint = false;
-    bool input = false, markers = false, emulate = false;
+    bool input = false, markers = false, emulate = false, tcpip = false;
     std::uint64_t max_count = 0;
     int after = 0, before = 0, context = 0;
     std::string color = "auto";
@@ -65,6 +147,8 @@ void add_grep(CLI::App& app, int& status) {
   cmd->add_flag("--play-hint", o->play_hint, "print, under each hit, the `recast play` command that shows it");
   cmd->add_flag("--input", o->input, "search what was typed (\"i\" events), with line edits resolved");
   cmd->add_flag("--markers", o->markers, "search the markers");
+  cmd->add_flag("--tcpip", o->tcpip, "search the port forwards' captures (*.pcap, *.pcap.gz): each TCP flow's "
+                                     "bytes, reassembled per direction, as lines");
   auto* sel = cmd->add_option_group("recordings", "which recordings to search (by their recssh metadata)");
   sel->add_option("--user", o->user, "recorded for this local user");
   sel->add_option("--host", o->host, "to this target (user@host, or host)");
@@ -83,6 +167,13 @@ void add_grep(CLI::App& app, int& status) {
     mo.ignore_case = o->ignore_case;
     mo.word = o->word;
     const search::Matcher matcher(mo);
+    if (o->tcpip) {
+      if (o->input || o->markers) throw UsageError("--tcpip excludes --input and --markers");
+      if (o->before || o->after || o->context || o->play_hint)
+        throw UsageError("--tcpip takes no context lines nor --play-hint");
+      status = grep_captures(o->paths, matcher, {o->invert, o->list, o->count, o->json, o->max_count});
+      return;
+    }
 
     search::GrepOptions go;
     go.transcript.what = o->input     ? search::Searched::input

@@ -76,7 +76,7 @@ _recast() {
     auth) opts="--server-url" ;;
     ship) opts="--to --host --profile --endpoint --region --addressing -j --jobs --part-jobs --part-size --limit-rate --retries --min-age --abort-after --verify-read --recheck --status --json -q --quiet" ;;
     ls) opts="--json -L --long --user --host --since --until --failed --stream" ;;
-    grep) opts="-E --extended-regexp -F --fixed-strings -i --ignore-case -w --word-regexp -v --invert-match -l --files-with-matches -c --count -m --max-count -A --after-context -B --before-context -C --context --json --color --wall --play-hint --input --markers --emulate --user --host --since --until --failed --stream" ;;
+    grep) opts="-E --extended-regexp -F --fixed-strings -i --ignore-case -w --word-regexp -v --invert-match -l --files-with-matches -c --count -m --max-count -A --after-context -B --before-context -C --context --json --color --wall --play-hint --input --markers --tcpip --emulate --user --host --since --until --failed --stream" ;;
   esac
   if [ "$sub" = rotate ] && [ "$prev" = --ship ]; then
     COMPREPLY=($(compgen -W "s3://" -- "$cur")); compopt -o nospace 2>/dev/null; return

@@ -81,6 +81,14 @@ matches "forward open L 127.0.0.1:$L2 -> 127.0.0.1:$HP conn=3" "$cast" || fail "
 "$RECAST" ls --json "$cast" | matches "\"forwards\":\[\"L $L1 -> 127.0.0.1:$SP (pcap)\"," || fail "ls --json: $("$RECAST" ls --json "$cast")"
 "$RECAST" ls -L "$cast" | head -n 1 | matches -E "  2  $cast\$" || fail "ls -L: $("$RECAST" ls -L "$cast")"
 "$RECAST" info "$cast" | matches "forward close conn=1 up=200000 down=300000 bytes" || fail "info does not show the forwards"
+# grep --tcpip: the flows' bytes as lines, with the time and the flow; .gz too.
+"$RECAST" grep --tcpip "^GET /blob HTTP/1.1$" "$R" >"$WORK/g.out" || fail "grep --tcpip found nothing"
+matches -E "^$p2:[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z: 127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:$HP: GET /blob HTTP/1.1$" "$WORK/g.out" ||
+  fail "grep --tcpip: $(cat "$WORK/g.out")"
+gzip -c "$p2" >"$WORK/cap.pcap.gz"
+[ "$("$RECAST" grep --tcpip -c "HTTP/1.0 200 OK" "$WORK/cap.pcap.gz")" = "$WORK/cap.pcap.gz:1" ] || fail "grep --tcpip -c on .pcap.gz"
+rc=0; "$RECAST" grep --tcpip "no such text anywhere" "$p1" >/dev/null || rc=$?
+[ "$rc" = 1 ] || fail "grep --tcpip without a hit: exit $rc"
 # Retention: a recording past it takes its captures along; a kept one keeps them.
 export RECSSH_STATE_DIR="$WORK/state"
 mkdir -p "$WORK/rot/2025-01-01" "$WORK/rot/2025-01-02"
