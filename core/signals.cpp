@@ -104,4 +104,19 @@ void SignalFd::reset_in_child() {
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
+std::thread start_thread_without_signals(std::function<void()> body) {
+  sigset_t all, old;
+  ::sigfillset(&all);
+  ::pthread_sigmask(SIG_BLOCK, &all, &old);
+  std::thread t;
+  try {
+    t = std::thread(std::move(body));
+  } catch (...) {
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    throw;
+  }
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  return t;
+}
+
 } // namespace recssh

@@ -6,8 +6,10 @@
 #include "core/fd.hpp"
 
 #include <csignal>
+#include <functional>
 #include <initializer_list>
 #include <optional>
+#include <thread>
 
 namespace recssh {
 
@@ -44,6 +46,12 @@ void forget_temp_file(int slot);
 // unlinks the remembered files (async-signal-safe: unlink only), then dies of the
 // signal as before. Signals read from a SignalFd are blocked and never reach it.
 void remove_temp_files_on_signals();
+
+// A thread that never takes a signal: the recorder's signalfd only sees signals that
+// every thread blocks, so a helper thread (writer, sync, relay, capture) must block
+// them all from its first instruction. The mask is set around the thread's creation
+// (a new thread inherits it), not inside it, so there is no window.
+std::thread start_thread_without_signals(std::function<void()> body);
 
 // SIGPIPE and SIGXFSZ ignored for the rest of the process: a vanished reader or a
 // file size limit become write errors (EPIPE, EFBIG) that the recorder handles.

@@ -2,6 +2,7 @@
 #include "forward/capture.hpp"
 
 #include "core/errors.hpp"
+#include "core/signals.hpp"
 #include "forward/relay.hpp"
 
 #include <arpa/inet.h>
@@ -37,10 +38,7 @@ std::uint16_t port_number(const std::string& port) {
 
 Capture::Capture(Opener open, OnError on_error, std::size_t max_queued)
     : m_open(std::move(open)), m_on_error(std::move(on_error)), m_max(max_queued) {
-  m_thread = std::thread([this] {
-    block_signals();
-    run();
-  });
+  m_thread = start_thread_without_signals([this] { run(); });
 }
 
 Capture::~Capture() {

@@ -2,6 +2,7 @@
 #include "forward/relay.hpp"
 
 #include "core/errors.hpp"
+#include "core/signals.hpp"
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -11,8 +12,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <optional>
-#include <csignal>
-#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -36,14 +35,6 @@ std::uint64_t listener_token(std::size_t route, std::size_t index) {
 }
 
 } // namespace
-
-// Signals are the record loop's (its signalfd): a thread of ours that left them
-// unblocked would take a SIGTERM meant for it, and die of it.
-void block_signals() {
-  sigset_t all;
-  ::sigfillset(&all);
-  ::pthread_sigmask(SIG_BLOCK, &all, nullptr);
-}
 
 struct Relay::Conn {
   std::uint64_t id = 0;
@@ -93,10 +84,7 @@ Relay::~Relay() {
 }
 
 void Relay::start() {
-  m_thread = std::thread([this] {
-    block_signals();
-    run();
-  });
+  m_thread = start_thread_without_signals([this] { run(); });
 }
 
 std::vector<RouteTotals> Relay::stop() {

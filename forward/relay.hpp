@@ -21,9 +21,6 @@
 
 namespace recssh::forward {
 
-// Blocks every signal in the calling thread (the relay's and the capture's threads).
-void block_signals();
-
 struct Route {
   ForwardSpec spec;
   std::vector<Fd> listeners;  // L, D: the user's port (one per address); R: a private socket

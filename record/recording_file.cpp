@@ -3,13 +3,12 @@
 
 #include "core/format.hpp"
 #include "core/errors.hpp"
+#include "core/signals.hpp"
 
 #include <cerrno>
 #include <condition_variable>
-#include <csignal>
 #include <fcntl.h>
 #include <sys/resource.h>
-#include <pthread.h>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -197,14 +196,7 @@ RecordingFile::RecordingFile(Fd fd, std::string name, RecordingFileOptions optio
   const FormatInfo& format = formats().writer(options.format);
   m_writer = format.make_writer(*sink, WriteOptions{});
   m_version = format.cast_version;
-  // The writer thread must never take a signal: SIGWINCH, SIGINT and the rest are for
-  // the recorder's signalfd, which only sees signals that every thread blocks. The
-  // thread inherits the mask in force when it is created.
-  sigset_t all, old;
-  sigfillset(&all);
-  ::pthread_sigmask(SIG_BLOCK, &all, &old);
-  s.thread = std::thread([&s] { s.run(); });
-  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  s.thread = start_thread_without_signals([&s] { s.run(); }); // signals are the loop's
 }
 
 RecordingFile::~RecordingFile() {

@@ -134,6 +134,18 @@ verdict killed.cast incomplete-seal 'sealing stopped \(a crash\?\): verified thr
 sed -i '5s/"l /"L /' killed.cast
 verdict killed.cast edited
 
+# a fast session while sealing loses nothing: the checkpoints' syncs (tens of MiB each)
+# must not stop the writer thread from draining the recorder's bounded buffer
+head -c $((48 * 1048576)) /dev/urandom | base64 >fast.txt
+printf 'seal = yes\nseal-every-lines = 100\nseal-every-seconds = 0\n' >fast.conf
+RECSSH_SYSTEM_CONFIG=$WORK/fast.conf "$RECAST" rec -q -c 'cat fast.txt' fast.cast </dev/null >/dev/null 2>fast.err ||
+  fail "recording fast output while sealing failed: $(cat fast.err)"
+[ ! -s fast.err ] || fail "recording fast output while sealing: $(cat fast.err)"
+"$RECAST" cat fast.cast | tr -d '\r' | cmp -s - fast.txt || fail "the sealed fast recording is not the output"
+[ "$(grep -c '"line"' fast.cast.seal)" -ge 5 ] || fail "too few checkpoints: $(cat fast.cast.seal)"
+verdict fast.cast ok 'not signed' --allow-unsigned
+rm -f fast.txt fast.cast fast.cast.seal
+
 # day manifests: a deleted, added or swapped recording (with its seal) shows, and so
 # does a changed earlier day (the days are chained)
 mkdir -p Y/2026-12-01 Y/2026-12-02
