@@ -66,7 +66,7 @@ test-asan: deps
 
 fuzz-build: deps
 	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DRECSSH_FUZZ=ON -DRECSSH_BUILD_TESTS=OFF $(LAUNCHER)
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_cast_reader fuzz_ttyrec fuzz_script fuzz_bsd_script fuzz_tlog fuzz_audit fuzz_sudo fuzz_raw
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_cast_reader fuzz_ttyrec fuzz_script fuzz_bsd_script fuzz_tlog fuzz_audit fuzz_sudo fuzz_raw fuzz_screen
 
 test-fuzz: fuzz-build
 	cd build-fuzz && ctest --output-on-failure

@@ -3,9 +3,13 @@
 
 #include "core/errors.hpp"
 #include "play/cell_grid.hpp"
+#include "play/vterm_guard.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <string>
+#include <utility>
 #include <vector>
 #include <vterm.h>
 
@@ -279,7 +283,29 @@ struct Screen::Impl {
     }
     return 1;
   }
-  static void discard_output(const char*, size_t, void*) {}
+  // What libvterm answers (device attributes, status reports) is dropped, except the
+  // answer to a query of ours.
+  std::string reply;
+  bool capturing = false;
+  static void on_output(const char* p, size_t n, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    if (self->capturing && self->reply.size() < 256) self->reply.append(p, n);
+  }
+  // The scrolling region ('r': first row, end row) or the margins in force ('s':
+  // first column, end column), asked of libvterm with DECRQSS: it has no getter,
+  // and following every way a sequence can be written is not safe to rely on here.
+  std::pair<int, int> query_margins(char which) {
+    reply.clear();
+    capturing = true;
+    const char q[] = {'\x1b', 'P', '$', 'q', which, '\x1b', '\\'};
+    write(q, sizeof q);
+    capturing = false;
+    // ESC P 1 $ r FIRST ; END which ESC backslash
+    int first = 0, end = -1;
+    std::size_t at = reply.find("1$r");
+    if (at == std::string::npos || std::sscanf(reply.c_str() + at + 3, "%d;%d", &first, &end) != 2) return {0, -1};
+    return {first - 1, end};
+  }
 
   // For the observer (ScreenObserver); libvterm calls these from inside a write.
   ScreenObserver* observer = nullptr;
@@ -316,6 +342,86 @@ struct Screen::Impl {
     have_primary = true;
   }
 
+  // libvterm 0.1.4 keeps the scrolling region and margins across a resize and clamps
+  // only their far ends: a region whose top is past the new bottom (or a left margin
+  // past the new right edge) makes the next scroll move a negative number of rows,
+  // overwriting memory outside the screen, from a recording anyone can write. Such a
+  // region is reset before the resize, as xterm resets them on every resize: region,
+  // margins and origin mode, with the cursor put back (each reset homes it). A region
+  // that still fits is left as libvterm keeps it. The observer sees no round trip.
+  void fit_margins(TermSize from, TermSize to) {
+    // DECRQSS answers the end of the screen for "no region" (libvterm keeps none for
+    // a region as large as the screen): that one follows the new size.
+    auto [top, bottom] = query_margins('r');
+    auto [left, right] = query_margins('s');
+    if (bottom >= from.rows) bottom = to.rows;
+    if (right >= from.cols) right = to.cols;
+    if (std::min(bottom, to.rows) > top && std::min(right, to.cols) > left) {
+      region = top == 0 && bottom >= to.rows
+                   ? std::string()
+                   : "\x1b[" + std::to_string(top + 1) + ";" + std::to_string(std::min(bottom, to.rows)) + "r";
+      return;
+    }
+    VTermPos pos;
+    vterm_state_get_cursorpos(state, &pos);
+    ScreenObserver* quiet = std::exchange(observer, nullptr);
+    const std::string seq = "\x1b[?6l\x1b[r\x1b[s\x1b[" + std::to_string(pos.row + 1) + ";" +
+                            std::to_string(pos.col + 1) + "H";
+    write(seq.data(), seq.size());
+    observer = quiet;
+    region.clear();
+  }
+
+  // A DEC private mode as libvterm has it now (DECRQM): 1 set, 2 reset, 0 unknown.
+  int query_mode(int mode) {
+    reply.clear();
+    capturing = true;
+    const std::string q = "\x1b[?" + std::to_string(mode) + "$p";
+    write(q.data(), q.size());
+    capturing = false;
+    int number = 0, value = 0;
+    std::size_t at = reply.find("[?");
+    if (at == std::string::npos || std::sscanf(reply.c_str() + at + 2, "%d;%d", &number, &value) != 2) return 0;
+    return number == mode ? value : 0;
+  }
+
+  // libvterm 0.1.4 keeps the primary screen's rows below the cursor visible on a
+  // resize to fewer rows by moving everything up, the cursor too, without stopping
+  // at the top: with more such rows than the new height the cursor ends above the
+  // screen, and the next character is written outside it. The rows that push it off
+  // (those as far below the cursor as the new height reaches, and further) are
+  // erased first: they would be cut off anyway once the cursor stays on the top row,
+  // which is where libvterm then leaves it.
+  void keep_cursor_on_screen(TermSize from, TermSize to) {
+    if (alt || to.rows >= from.rows) return;
+    VTermPos pos;
+    vterm_state_get_cursorpos(state, &pos);
+    int row = from.rows - 1;
+    for (VTermScreenCell cell; row >= to.rows; --row) {
+      if (row == pos.row) break;
+      int col = 0;
+      for (; col < from.cols; ++col) {
+        cells.get(row, col, cell);
+        if (cell.chars[0] != 0) break;
+      }
+      if (col < from.cols) break;
+    }
+    if (row + 1 - to.rows <= pos.row) return;
+    auto cup = [](int r, int c) { return "\x1b[" + std::to_string(r + 1) + ";" + std::to_string(c + 1) + "H"; };
+    const bool origin = query_mode(6) == 1;
+    std::string seq = origin ? "\x1b[?6l" : "";
+    seq += cup(pos.row + to.rows, 0) + "\x1b[J";
+    if (origin) {
+      const int top = query_margins('r').first, left = query_margins('s').first;
+      seq += "\x1b[?6h" + cup(pos.row - top, pos.col - left);
+    } else {
+      seq += cup(pos.row, pos.col);
+    }
+    ScreenObserver* quiet = std::exchange(observer, nullptr);
+    write(seq.data(), seq.size());
+    observer = quiet;
+  }
+
   void save_cursor() {
     vterm_state_get_cursorpos(state, &saved.pos);
     saved.pen = pen_sgr(state);
@@ -323,12 +429,21 @@ struct Screen::Impl {
     saved.valid = true;
   }
 
-  // libvterm 0.1.4 decodes a run of text into an array on the stack (one uint32_t per
-  // character): megabytes of text in one write overflow it. Pieces keep it small;
-  // the parser carries sequences and UTF-8 across them.
+  // Every byte for libvterm goes through the guard (play/vterm_guard.hpp), then in
+  // pieces: libvterm 0.1.4 decodes a run of text into an array on the stack (one
+  // uint32_t per character), so megabytes in one write would overflow it.
+  VtermGuard guard;
+  std::string guarded;
   void write(const char* p, std::size_t n) {
+    guarded.clear();
+    guard.pass(std::string_view(p, n), guarded);
     constexpr std::size_t k_piece = 16 << 10;
-    for (std::size_t done = 0; done < n; done += k_piece) vterm_input_write(vt, p + done, std::min(k_piece, n - done));
+    for (std::size_t done = 0; done < guarded.size();) {
+      const std::size_t end = VtermGuard::split_point(guarded, done, k_piece);
+      vterm_input_write(vt, guarded.data() + done, end - done);
+      done = end;
+    }
+    if (guarded.capacity() > (1u << 20)) guarded = std::string(); // keep memory flat
   }
 
   // Feeds bytes, stopping just before the final byte of a DECSET that enters the
@@ -428,11 +543,19 @@ struct Screen::Impl {
   }
 };
 
-Screen::Screen(TermSize size, Emulation emulation) : m(std::make_unique<Impl>()), m_size(size) {
+namespace {
+// libvterm 0.1.4 dereferences a null pointer when a wide character meets a terminal
+// one column wide: such a recording is emulated two columns wide (and with at least
+// one row), which shows the same text.
+TermSize emulable(TermSize size) { return {std::max(size.cols, 2), std::max(size.rows, 1)}; }
+} // namespace
+
+Screen::Screen(TermSize size, Emulation emulation) : m(std::make_unique<Impl>()), m_size(emulable(size)) {
+  size = m_size;
   m->vt = vterm_new(size.rows, size.cols);
   if (!m->vt) throw Error("cannot create a terminal emulator of " + format_size(size));
   vterm_set_utf8(m->vt, 1);
-  vterm_output_set_callback(m->vt, &Impl::discard_output, nullptr);
+  vterm_output_set_callback(m->vt, &Impl::on_output, m.get());
   if (emulation == Emulation::fast) {
     m->state = vterm_obtain_state(m->vt);
     m->grid = std::make_unique<CellGrid>(m->state, size.rows, size.cols, &Impl::settermprop, m.get());
@@ -459,11 +582,13 @@ Screen::~Screen() { vterm_free(m->vt); }
 void Screen::feed(std::string_view bytes) { m->feed(bytes); }
 
 void Screen::resize(TermSize size) {
+  size = emulable(size);
   if (size == m_size) return;
+  m->fit_margins(m_size, size);
+  m->keep_cursor_on_screen(m_size, size);
   m_size = size;
   vterm_set_size(m->vt, size.rows, size.cols);
   m->have_primary = false; // libvterm reflows it; our copy would be the old size
-  m->region.clear();        // (a region past the new size is not one)
 }
 
 bool Screen::alternate() const { return m->alt; }

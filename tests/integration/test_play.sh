@@ -117,6 +117,25 @@ expect_fail 1 'no marker with "nope"' "$RECAST" play --no-wait --at-marker nope 
 expect_fail 2 'not a TIME' "$RECAST" play --no-wait --at 1:75 m.cast
 expect_fail 2 'needs the duration' "$RECAST" play --no-wait --at 50% - <m.cast
 
+# A scrolling region, margins or origin mode past a resize to fewer rows or columns
+# (libvterm 0.1.4 keeps them and then scrolls a negative number of rows: a crash, from
+# a recording anyone can write). Reset at the resize, as xterm does; the screen after
+# it is checked against the recording's own, and grep and the transcript still work.
+{
+  printf '{"version": 2, "width": 80, "height": 24}\n'
+  printf '[0.1, "o", "\\u001b[20;24r\\u001b[1;1Hhello"]\n[0.2, "r", "80x10"]\n'
+  printf '[0.3, "o", "\\u001b[10;1H\\n\\n\\nabc\\n"]\n'
+  printf '[0.4, "o", "\\u001b[?69h\\u001b[60;80s\\u001b[?6h\\u001b[5;9rmargins"]\n[0.5, "r", "30x4"]\n'
+  printf '[0.6, "o", "\\u001b[4;1H\\nend\\u001b[S\\u001b[T\\u001b[2L\\u001b[2M\\u001b[@\\u001b[P\\n"]\n'
+} >hostile.cast
+play --no-wait --no-index --at 0.35 --until 0.35 hostile.cast >hostile1.out || fail "play of a region past a resize"
+shows_cast_at hostile1.out hostile.cast 0.35
+play --no-wait --no-index --at 0.6 --until 0.6 hostile.cast >hostile2.out || fail "play of margins past a resize"
+shows_cast_at hostile2.out hostile.cast 0.6
+"$RECAST" grep -c abc hostile.cast | matches -x 'hostile.cast:1' || fail "grep over a region past a resize"
+"$RECAST" convert --to text hostile.cast hostile.txt || fail "the transcript of a region past a resize"
+matches -x abc hostile.txt && matches -x end hostile.txt || fail "transcript: $(cat hostile.txt)"
+
 # every format recast reads, .gz and stdin: the same bytes as cat
 gzip -k big.cast
 play --no-wait big.cast.gz >gz.out

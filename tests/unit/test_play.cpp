@@ -10,6 +10,7 @@
 #include "play/safe_filter.hpp"
 #include "play/screen.hpp"
 #include "play/time_spec.hpp"
+#include "play/vterm_guard.hpp"
 
 #include <catch2/catch.hpp>
 #include <random>
@@ -212,6 +213,135 @@ TEST_CASE("paint drops the title when asked") {
   a.feed("\x1b]2;secret\x07x");
   CHECK(a.paint().find("secret") != std::string::npos);
   CHECK(a.paint(Screen::Title::drop).find("secret") == std::string::npos);
+}
+
+namespace {
+std::string guarded(VtermGuard& g, std::string_view in) {
+  std::string out;
+  g.pass(in, out);
+  return out;
+}
+} // namespace
+
+TEST_CASE("vterm guard: CSI arguments past libvterm's 16 are dropped, everything else passes") {
+  VtermGuard g;
+  const std::string plain = "text \xe4\xb8\xad\r\n\x1b[1;31mred\x1b[0m\x1b]2;title\x07\x1bP$qr\x1b\\\x1b#8";
+  CHECK(guarded(g, plain) == plain);
+  // a restored cursor is bounded by a DA2 request right after it (DECRC, DECSET/DECRST)
+  CHECK(guarded(g, "\x1b" "8x\x1b[?1049l\x1b[?25h") == "\x1b" "8\x1b[>cx\x1b[?1049l\x1b[>c\x1b[?25h\x1b[>c");
+  // 20 arguments: the first 16 kept, the separators and digits after them dropped
+  std::string sgr = "\x1b[";
+  for (int i = 1; i <= 20; ++i) sgr += std::to_string(i) + (i < 20 ? ";" : "m");
+  std::string want = "\x1b[";
+  for (int i = 1; i <= 16; ++i) want += std::to_string(i) + (i < 16 ? ";" : "");
+  CHECK(guarded(g, sgr + "after") == want + "mafter");
+  // the parser's states as libvterm 0.1.4 has them: split across writes, C0 controls
+  // run inside the sequence, ':' counts as ';', a byte from 0x80 after ESC is skipped,
+  // and ESC, CAN and a finished string end what was under way
+  CHECK(guarded(g, "\x1b[" + std::string(10, ';')) == "\x1b[" + std::string(10, ';'));
+  CHECK(guarded(g, std::string(3, ';') + "\b" + std::string(4, ':') + "H") == std::string(3, ';') + "\b::H");
+  CHECK(guarded(g, "\x1b\x80[" + std::string(20, ';') + "H") == "\x1b\x80[" + std::string(15, ';') + "H");
+  CHECK(guarded(g, "\x1b[" + std::string(15, ';') + "\x1b[;;H") == "\x1b[" + std::string(15, ';') + "\x1b[;;H");
+  CHECK(guarded(g, "\x1b[" + std::string(15, ';') + "\x18;;;;") == "\x1b[" + std::string(15, ';') + "\x18;;;;");
+  CHECK(guarded(g, "\x1b]0;" + std::string(40, ';') + "\x1b\\" + std::string(20, ';')) ==
+        "\x1b]0;" + std::string(40, ';') + "\x1b\\" + std::string(20, ';'));
+}
+
+TEST_CASE("vterm guard: REP only right after a character known to be drawn, no C1 as text") {
+  VtermGuard g;
+  // right after printable ASCII or a wide or box-drawing character: kept
+  CHECK(guarded(g, "x\x1b[79b") == "x\x1b[79b");
+  CHECK(guarded(g, "\xe4\xb8\xad\x1b[3b") == "\xe4\xb8\xad\x1b[3b");
+  std::string split = guarded(g, "ab"); // (in order: the pieces are one stream)
+  split += guarded(g, "\xe2\x94");
+  split += guarded(g, "\x80\x1b[9b");
+  CHECK(split == "ab\xe2\x94\x80\x1b[9b");
+  // after nothing, a control, another sequence or a combining mark: CAN instead of b
+  VtermGuard fresh;
+  CHECK(guarded(fresh, "\x1b[5b") == std::string("\x1b[5\x18"));
+  CHECK(guarded(g, "x\r\n\x1b[5b") == std::string("x\r\n\x1b[5\x18"));
+  CHECK(guarded(g, "x\x1b[31m\x1b[5b") == std::string("x\x1b[31m\x1b[5\x18"));
+  CHECK(guarded(g, "\r\xcc\x81\x1b[5b") == std::string("\r\xcc\x81\x1b[5\x18"));
+  // not a REP: a leader or an intermediate
+  CHECK(guarded(fresh, "\x1b[?5b\x1b[5 b") == "\x1b[?5b\x1b[5 b");
+  // C1 written as UTF-8 (U+0085): its second byte is dropped, here and across writes,
+  // controls and sequences; U+00A0 and up pass
+  CHECK(guarded(g, "a\xc2\x85z") == "az");
+  split = guarded(g, "a\xc2");
+  split += guarded(g, "\x85" "b");
+  CHECK(split == "ab");
+  // an unfinished sequence: held back at the end of a pass, dropped where a control,
+  // an escape, NUL or DEL ends the run (libvterm would decode two characters from the
+  // next byte into room for one)
+  split = guarded(g, "x\xe4\xb8");
+  CHECK(split == "x");
+  split += guarded(g, "\xad!");
+  CHECK(split == "x\xe4\xb8\xad!");
+  CHECK(guarded(g, std::string("\xe4\xb8\r\n\xe4\x1b[m\xe4") + '\0' + "A\xe4\x7f") ==
+        std::string("\r\n\x1b[m") + '\0' + "A\x7f");
+  // a sequence cut by another byte goes too: what libvterm is given holds whole ones
+  CHECK(guarded(g, "\xc2\xc2\xc2J\xe4\xb8\xe4\xb8\xad") == "J\xe4\xb8\xad");
+  // pieces never end after a byte of a sequence when a clean boundary is near
+  const std::string text = std::string(10, 'a') + "\xe4\xb8\xad\xe4\xb8\xad";
+  CHECK(VtermGuard::split_point(text, 0, 12) == 10);
+  CHECK(VtermGuard::split_point(text, 0, 14) == 10);
+  std::string cjk;
+  for (int i = 0; i < 40; ++i) cjk += "\xe4\xb8\xad";
+  CHECK(VtermGuard::split_point(cjk, 0, 100) == 99); // before a lead byte
+  CHECK(VtermGuard::split_point(text, 0, 100) == text.size());
+  CHECK(guarded(g, "\xc2\xa0\xc3\x85") == "\xc2\xa0\xc3\x85");
+}
+
+TEST_CASE("screen: what crashes libvterm 0.1.4 is emulated safely") {
+  // more than 16 CSI arguments (an SGR with 20: the first 16 apply)
+  Screen a({20, 3});
+  a.feed("\x1b[" + std::string(30, ';') + "H\x1b[0;0;0;0;0;0;0;0;0;0;0;0;0;0;0;1;31;32;33mbold");
+  CHECK(a.row_text(0) == "bold");
+  CHECK(a.dump().find("bold") != std::string::npos);
+  // a scrolling region whose top is past the bottom after a resize to fewer rows
+  Screen b({80, 24});
+  b.feed("\x1b[20;24r\x1b[1;1Hhello");
+  b.resize({80, 10});
+  b.feed("\x1b[10;1H\n\n\nabc");
+  CHECK(b.row_text(9) == "abc");
+  CHECK(b.row_text(0).empty()); // the region was reset: the whole screen scrolled, hello off the top
+  // left and right margins past the right edge after a resize to fewer columns
+  Screen c({80, 24});
+  c.feed("\x1b[?69h\x1b[60;80s\x1b[22;75Hhi");
+  c.resize({30, 10});
+  c.feed("\x1b[S\x1b[T\x1b[2L\x1b[2M\x1b[4@\x1b[4P\rend");
+  CHECK(c.row_text(c.cursor_row()) == "end");
+  // REP with nothing drawn before it (libvterm would loop for ever), a C1 control as
+  // UTF-8 text (width -1) repeated
+  Screen e({10, 2});
+  e.feed("[5bÂ[5bok");
+  CHECK(e.row_text(0).find("ok") != std::string::npos);
+  // a cursor saved low on the screen, restored after a resize to fewer rows
+  Screen f({20, 24});
+  f.feed("\x1b[20;5H\x1b" "7");
+  f.resize({20, 5});
+  f.feed("\x1b" "8saved");
+  CHECK(f.cursor_row() == 4);
+  CHECK(f.row_text(4).find("saved") != std::string::npos);
+  // rows below the cursor that libvterm would move it above the top for, on a resize
+  // to fewer rows (both emulations); with origin mode on too
+  for (auto emulation : {Screen::Emulation::fast, Screen::Emulation::reference}) {
+    Screen h({20, 8}, emulation);
+    h.feed("top\x1b[8;1Hbottom\x1b[1;2H");
+    h.resize({20, 2});
+    h.feed("X");
+    CHECK(h.cursor_row() == 0);
+    CHECK(h.row_text(0) == "tXp");
+    Screen o({20, 8}, emulation);
+    o.feed("\x1b[2;8r\x1b[?6h\x1b[1;1Hin\x1b[7;1Hlow\x1b[1;3H");
+    o.resize({20, 3});
+    o.feed("X");
+    CHECK(o.row_text(o.cursor_row()).find("inX") != std::string::npos);
+  }
+  // a wide character on a terminal one column wide
+  Screen d({1, 5});
+  d.feed("\xe4\xb8\xad");
+  CHECK(d.size().cols == 2);
 }
 
 TEST_CASE("keyframes: bounded, thinned evenly, found by events and time") {

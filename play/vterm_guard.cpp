@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+#include "play/vterm_guard.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace recssh::play {
+
+namespace {
+
+// A character that libvterm 0.1.4 draws one or two columns wide and never treats as
+// combining: printable ASCII, and a few whole blocks of UTF-8 that hold no combining
+// or zero-width character in its tables (Latin, Greek, Cyrillic, symbols and box
+// drawing, CJK ideographs, Hangul). Anything else is not known to be safe.
+bool safe_last_character(std::string_view tail) {
+  if (tail.empty()) return false;
+  const auto last = static_cast<unsigned char>(tail.back());
+  if (last >= 0x20 && last < 0x7f) return true;
+  std::size_t lead = tail.size();
+  while (lead > 0 && (static_cast<unsigned char>(tail[lead - 1]) & 0xC0) == 0x80) --lead;
+  if (lead == 0) return false;
+  const auto b = static_cast<unsigned char>(tail[lead - 1]);
+  const std::size_t len = tail.size() - (lead - 1);
+  std::uint32_t cp;
+  if (b >= 0xC2 && b < 0xE0 && len == 2) cp = b & 0x1F;
+  else if (b >= 0xE0 && b < 0xF0 && len == 3) cp = b & 0x0F;
+  else if (b >= 0xF0 && b < 0xF5 && len == 4) cp = b & 0x07;
+  else return false;
+  for (std::size_t k = lead; k < tail.size(); ++k) cp = cp << 6 | (static_cast<unsigned char>(tail[k]) & 0x3F);
+  return (cp >= 0xA0 && cp <= 0x2FF) || (cp >= 0x370 && cp <= 0x482) || (cp >= 0x2100 && cp <= 0x2BFF) ||
+         (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7A3);
+}
+
+// Continuation bytes after a lead byte, as libvterm 0.1.4's decoder counts them.
+int continuations(unsigned char c) {
+  if (c >= 0xC0 && c < 0xE0) return 1;
+  if (c >= 0xE0 && c < 0xF0) return 2;
+  if (c >= 0xF0 && c < 0xF8) return 3;
+  if (c >= 0xF8 && c < 0xFC) return 4;
+  if (c >= 0xFC && c < 0xFE) return 5;
+  return 0;
+}
+
+constexpr std::string_view k_bound_cursor = "\x1b[>c";
+
+} // namespace
+
+std::size_t VtermGuard::split_point(std::string_view out, std::size_t from, std::size_t max) {
+  const std::size_t end = std::min(out.size(), from + max);
+  if (end == out.size()) return end;
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(out[k]); };
+  // After ASCII or a control the decoder holds nothing; else before a lead byte (a
+  // piece that starts with one cannot yield two characters from one byte); else
+  // before a continuation byte (nor can that), which libvterm may lose.
+  for (std::size_t k = end; k > from && end - k < 64; --k)
+    if (byte(k - 1) < 0x80) return k;
+  for (std::size_t k = end; k > from && end - k < 64; --k)
+    if (byte(k) >= 0xC0) return k;
+  return end;
+}
+
+// A control or an escape ends the text run: an unfinished sequence goes, and what REP
+// would repeat is known.
+void VtermGuard::end_text_run(std::string& out) {
+  if (m_need > 0) {
+    out.resize(m_lead);
+    m_need = 0;
+  }
+  const std::size_t n = std::min<std::size_t>(out.size() - m_run, 4);
+  if (n == 4) m_tail.clear();
+  m_tail.append(out, out.size() - n, n);
+  if (m_tail.size() > 4) m_tail.erase(0, m_tail.size() - 4);
+}
+
+void VtermGuard::pass(std::string_view in, std::string& out) {
+  out.reserve(out.size() + in.size() + m_held.size());
+  m_run = out.size();
+  if (!m_held.empty()) {
+    m_lead = out.size();
+    out += m_held;
+    m_held.clear();
+  }
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    if (m_state == State::normal && c >= 0x20 && c != 0x7f) {
+      // Text, the bulk of any output: ASCII runs are copied whole. Only whole UTF-8
+      // sequences go out, so libvterm's decoder never holds one where a piece ends:
+      // one cut by another byte is dropped (libvterm would show U+FFFD for it).
+      if (m_need > 0 && (c < 0x80 || c >= 0xC0)) {
+        out.resize(m_lead);
+        m_need = 0;
+      }
+      if (c < 0x80) {
+        std::size_t j = i + 1;
+        while (j < in.size() && static_cast<unsigned char>(in[j]) >= 0x20 && static_cast<unsigned char>(in[j]) < 0x7f)
+          ++j;
+        out.append(in.data() + i, j - i);
+        i = j - 1;
+        continue;
+      }
+      if (c >= 0xC0) {
+        m_need = continuations(c);
+        m_lead = out.size();
+      } else if (m_need > 0 && --m_need == 0 && static_cast<unsigned char>(out[m_lead]) == 0xC2 && c < 0xA0) {
+        out.resize(m_lead); // U+0080..U+009F: a C1 control as text
+        continue;
+      }
+      out += static_cast<char>(c);
+      continue;
+    }
+    if ((c == 0x00 || c == 0x7f) && m_state != State::normal) { // skipped by the parser
+      out += static_cast<char>(c);
+      continue;
+    }
+    if (m_state == State::normal) {
+      end_text_run(out);
+      m_rep_ok = c == 0x1b && safe_last_character(m_tail);
+      m_tail.clear();
+    }
+    out += static_cast<char>(c);
+    if (c == 0x18 || c == 0x1a) { // CAN, SUB: back to text
+      m_state = State::normal;
+      m_run = out.size();
+      continue;
+    }
+    if (c == 0x1b) {
+      m_state = m_state == State::string ? State::esc_in_string : State::esc;
+      m_esc_intermed = false;
+      continue;
+    }
+    if ((c < 0x20 && !(c == 0x07 && m_state == State::string)) || c == 0x7f) { // run, state kept
+      if (m_state == State::normal) m_run = out.size();
+      continue;
+    }
+    switch (m_state) {
+    case State::normal: break;
+    case State::esc_in_string:
+      if (c == '\\') {
+        m_state = State::normal;
+        break;
+      }
+      m_state = State::esc;
+      [[fallthrough]];
+    case State::esc:
+      if (c == '[') {
+        m_state = State::csi_args;
+        m_leader = true;
+        m_csi_plain = true;
+        m_csi_private = false;
+        m_separators = 0;
+      } else if (c == 'P' || c == ']') {
+        m_state = State::string;
+      } else if (c >= 0x20 && c <= 0x2f) {
+        m_esc_intermed = true;
+      } else if (c < 0x80) {
+        // The escape is done (a byte from 0x80 up is skipped).
+        m_state = State::normal;
+        if (c == '8' && !m_esc_intermed) out += k_bound_cursor; // DECRC
+      }
+      break;
+    case State::csi_args:
+      if (m_leader && c >= 0x3c && c <= 0x3f) {
+        m_csi_plain = false;
+        m_csi_private = m_csi_private || c == '?';
+        break;
+      }
+      m_leader = false;
+      if (c >= '0' && c <= '9') {
+        if (m_separators >= k_max_args) out.pop_back(); // a digit of an argument past the last
+        break;
+      }
+      if (c == ':' || c == ';') {
+        if (++m_separators >= k_max_args) out.pop_back();
+        break;
+      }
+      m_state = State::csi_intermed;
+      [[fallthrough]];
+    case State::csi_intermed:
+      if (c >= 0x20 && c <= 0x2f) {
+        m_csi_plain = false;
+        break;
+      }
+      m_state = State::normal; // a final byte, or not a CSI at all
+      if (c == 'b' && m_csi_plain && !m_rep_ok) {
+        out.back() = '\x18'; // REP with nothing safe to repeat: CAN ends it instead
+      } else if ((c == 'h' || c == 'l') && m_csi_private) {
+        out += k_bound_cursor;
+      }
+      break;
+    case State::string:
+      if (c == 0x07) m_state = State::normal; // BEL ends OSC and DCS
+      break;
+    }
+    if (m_state == State::normal) m_run = out.size();
+  }
+  if (m_state == State::normal) {
+    // The run goes on in the next pass: an unfinished sequence waits for it there.
+    if (m_need > 0) {
+      m_held.assign(out, m_lead, std::string::npos);
+      out.resize(m_lead);
+    }
+    const std::size_t n = std::min<std::size_t>(out.size() - m_run, 4);
+    if (n == 4) m_tail.clear();
+    m_tail.append(out, out.size() - n, n);
+    if (m_tail.size() > 4) m_tail.erase(0, m_tail.size() - 4);
+  }
+}
+
+} // namespace recssh::play
