@@ -60,8 +60,10 @@ RotateReport Rotation::run() {
   scan();
   recover_compress();
   if (m_p.retain) retain();
+  if (m_p.retain) retain_captures();
   if (m_p.merge_daily) merge_daily();
   if (m_p.compress_after) compress();
+  if (m_p.compress_after) compress_captures();
   if (m_p.seal && !m_p.seal_key.empty()) write_manifests(); // unsigned, a manifest proves nothing
   remove_empty_days();
   return m_report;
@@ -99,6 +101,13 @@ void Rotation::scan() {
   store::WalkOptions wo;
   wo.on_hidden_file = [&](const std::string& path) { m_temps.push_back(path); };
   wo.enter = [&](const store::Directory& d) { return enter_dir(d); };
+  // Captures by the same rules, quietly: they are no directory's reason to stay.
+  wo.on_capture = [&](const store::Recording& r) {
+    if (r.mtime > m_now - m_p.min_age || r.state == store::State::recording) return;
+    if (!trusted(r.uid) && r.uid != r.dir_uid) return;
+    if (!store::is_plain_name(r.name)) return;
+    m_captures.push_back({r.path, r.rel_dir, r.name, r.mtime, r.gzip, r.uid, r.gid, {r.dev, r.ino}, r.uid});
+  };
   store::walk(
       m_root,
       [&](const store::Recording& r) {
@@ -208,9 +217,6 @@ void Rotation::retain() {
           continue;
         }
         store::remove_seals_of(dir.get(), f.name, f.uid); // a seal of nothing is clutter
-        // Its port forwards' captures go with it, unless shipping is required: they
-        // are not shipped (only casts are), so they stay until deleted by hand.
-        if (!m_p.require_shipped_to) store::remove_captures_of(dir.get(), f.name, f.uid);
         m_touched_dirs.insert(f.rel_dir);
       } catch (const Error& e) {
         failure(e.what());

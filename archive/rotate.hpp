@@ -43,6 +43,7 @@ struct RotatePolicy {
 struct RotateReport {
   unsigned long merged_groups = 0, merged_inputs = 0, compressed = 0, deleted = 0, locked = 0, recent = 0,
                 recovered = 0, failed = 0, kept_unshipped = 0;
+  unsigned long captures_compressed = 0, captures_deleted = 0; // port forwards' PCAPs
 };
 
 // "90d", "12h", "30m", "45s" or plain seconds; nullopt if malformed.

@@ -101,6 +101,10 @@ private:
   void recover_compress();
   void compress();
   void gzip_file(const Fd& dir, const Rec& f);
+  // rotate_captures.cpp: port forwards' captures age like recordings, on their own
+  // mtime (a merge leaves its inputs' captures without a cast of the same name).
+  void retain_captures();
+  void compress_captures();
 
   std::string m_root;
   RotatePolicy m_p;
@@ -115,6 +119,7 @@ private:
   std::optional<store::LockFile> m_lock;
   std::optional<store::ShippedJournal> m_shipped;
   std::vector<Rec> m_files;
+  std::vector<Rec> m_captures; // finished, old enough, and acted on as recordings are
   std::vector<std::string> m_temps;
   std::set<std::string> m_touched_dirs; // relative
   std::set<std::string> m_open_dirs;    // relative: holding a recording being recorded or too recent

@@ -123,7 +123,11 @@ void add_rotate(CLI::App& app, int& status) {
         std::to_string(r.compressed) + " compressed, " + std::to_string(r.deleted) + " deleted, " +
         std::to_string(r.recovered) + " recovered, " + std::to_string(r.locked) + " locked, " +
         std::to_string(r.recent) + " too recent, " + std::to_string(r.kept_unshipped) + " kept (not shipped), " +
-        std::to_string(r.failed) + " failed");
+        std::to_string(r.failed) + " failed" +
+        (r.captures_compressed + r.captures_deleted
+             ? "; captures: " + std::to_string(r.captures_compressed) + " compressed, " +
+                   std::to_string(r.captures_deleted) + " deleted"
+             : std::string()));
     if (o->use_syslog) ::closelog();
     status = r.failed ? 1 : 0;
   });

@@ -42,33 +42,4 @@ CreatedFile create_capture_file(const Placement& p, const std::string& cast_path
   return create_recording_file(dir, {}, stem + dest, ext);
 }
 
-int remove_captures_of(int dirfd, const std::string& cast_name, unsigned owner) {
-  std::string stem = cast_name;
-  for (const char* e : {".cast.gz", ".cast"})
-    if (stem.size() > std::strlen(e) && stem.compare(stem.size() - std::strlen(e), std::string::npos, e) == 0) {
-      stem.resize(stem.size() - std::strlen(e));
-      break;
-    }
-  stem += "_";
-  Fd list(::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  DIR* d = list.valid() ? ::fdopendir(list.get()) : nullptr;
-  if (!d) return 0;
-  list.release(); // closedir closes it
-  std::vector<std::string> names;
-  while (auto* e = ::readdir(d)) {
-    std::string_view n = e->d_name;
-    const bool pcap = n.ends_with(".pcap") || n.ends_with(".pcap.gz");
-    if (pcap && n.size() > stem.size() && n.substr(0, stem.size()) == stem) names.emplace_back(n);
-  }
-  ::closedir(d);
-  int removed = 0;
-  for (const auto& n : names) {
-    struct stat st {};
-    if (::fstatat(dirfd, n.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) && st.st_uid == owner &&
-        ::unlinkat(dirfd, n.c_str(), 0) == 0)
-      ++removed;
-  }
-  return removed;
-}
-
 } // namespace recssh::store

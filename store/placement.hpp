@@ -24,11 +24,5 @@ CreatedFile create_session_file(const Placement& p, std::int64_t unix_seconds, s
 CreatedFile create_capture_file(const Placement& p, const std::string& cast_path, std::string_view user,
                                 const std::string& session_id, std::string_view dest_host, std::string_view dest_port);
 
-// Removes the captures of the recording `cast_name` in the directory `dirfd`
-// (<stem>_<host>_<port>.pcap[.gz] beside it, as create_capture_file places them in the
-// day layout) when they are regular files of `owner`: a recording that goes past
-// retention takes its captures along. Relative to the held directory, never following
-// a symlink. Returns how many were removed.
-int remove_captures_of(int dirfd, const std::string& cast_name, unsigned owner);
 
 } // namespace recssh::store

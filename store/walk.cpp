@@ -60,7 +60,9 @@ void walk_dir(int dirfd, const std::string& shown, const std::string& rel, int d
       walk_dir(sub.get(), path, sub_rel, depth + 1, visit, o);
       continue;
     }
-    if (!S_ISREG(st.st_mode) || !is_recording_name(name)) continue;
+    if (!S_ISREG(st.st_mode)) continue;
+    const bool capture = name.ends_with(".pcap") || name.ends_with(".pcap.gz");
+    if (!(capture ? bool(o.on_capture) : is_recording_name(name))) continue;
     Recording r;
     r.path = std::move(path);
     r.dir = shown;
@@ -75,7 +77,8 @@ void walk_dir(int dirfd, const std::string& shown, const std::string& rel, int d
     r.size = static_cast<std::uint64_t>(st.st_size);
     r.gzip = name.ends_with(".gz");
     r.state = is_being_recorded_at(dirfd, name) ? State::recording : State::finished;
-    visit(r);
+    if (capture) o.on_capture(r);
+    else visit(r);
   }
 }
 

@@ -46,6 +46,9 @@ struct WalkOptions {
   std::function<void(const std::string& path)> on_hidden_file = nullptr;
   // Called before a directory is entered; false leaves it (and all below) out.
   std::function<bool(const Directory& dir)> enter = nullptr;
+  // Port forwards' captures (NAME.pcap[.gz], see placement.hpp), which are not
+  // recordings but live beside them and age like them (rotate).
+  std::function<void(const Recording& capture)> on_capture = nullptr;
 };
 
 // Calls `visit` for each regular file with a recording's name (layout.hpp) below

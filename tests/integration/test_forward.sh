@@ -89,15 +89,28 @@ gzip -c "$p2" >"$WORK/cap.pcap.gz"
 [ "$("$RECAST" grep --tcpip -c "HTTP/1.0 200 OK" "$WORK/cap.pcap.gz")" = "$WORK/cap.pcap.gz:1" ] || fail "grep --tcpip -c on .pcap.gz"
 rc=0; "$RECAST" grep --tcpip "no such text anywhere" "$p1" >/dev/null || rc=$?
 [ "$rc" = 1 ] || fail "grep --tcpip without a hit: exit $rc"
-# Retention: a recording past it takes its captures along; a kept one keeps them.
+# Rotation: captures age like recordings, on their own mtime. Past retention they go
+# with their recording (and without one: a merge leaves its inputs' captures behind);
+# a kept one keeps them; past compress-after they become .pcap.gz that tshark and
+# grep --tcpip read, byte for byte the capture.
 export RECSSH_STATE_DIR="$WORK/state"
-mkdir -p "$WORK/rot/2025-01-01" "$WORK/rot/2025-01-02"
+mkdir -p "$WORK/rot/2025-01-01" "$WORK/rot/2025-01-02" "$WORK/rot/2025-01-03"
 cp "$cast" "$p1" "$p2" "$WORK/rot/2025-01-01/"
 cp "$cast" "$p1" "$WORK/rot/2025-01-02/"
-touch -d '200 days ago' "$WORK/rot/2025-01-01/"*
-"$RECAST" rotate --retain 90d "$WORK/rot" >"$WORK/rot.out" 2>&1 || fail "rotate: $(cat "$WORK/rot.out")"
+cp "$p2" "$WORK/rot/2025-01-03/orphan_127.0.0.1_80.pcap"
+touch -d '200 days ago' "$WORK/rot/2025-01-01/"* "$WORK/rot/2025-01-03/"*
+touch -d '3 days ago' "$WORK/rot/2025-01-02/"*
+"$RECAST" rotate --retain 90d --compress-after 1d "$WORK/rot" >"$WORK/rot.out" 2>&1 || fail "rotate: $(cat "$WORK/rot.out")"
 [ -z "$(ls -A "$WORK/rot/2025-01-01" 2>/dev/null)" ] || fail "retention left captures behind: $(ls "$WORK/rot/2025-01-01")"
-[ "$(ls "$WORK/rot/2025-01-02" | wc -l)" = 2 ] || fail "retention took a kept recording's capture: $(ls "$WORK/rot/2025-01-02")"
+[ -z "$(ls -A "$WORK/rot/2025-01-03" 2>/dev/null)" ] || fail "retention left an orphan capture: $(ls "$WORK/rot/2025-01-03")"
+kept=$WORK/rot/2025-01-02/$(basename "$p1").gz
+[ "$(ls "$WORK/rot/2025-01-02" | wc -l)" = 2 ] && [ -f "$kept" ] ||
+  fail "a kept recording's capture not kept and compressed: $(ls "$WORK/rot/2025-01-02")"
+gzip -dc "$kept" | cmp -s - "$p1" || fail "the compressed capture is not the capture"
+[ "$(stat -c %a "$kept")" = 600 ] || fail "the compressed capture is not private: $(stat -c %a "$kept")"
+matches 'captures: 1 compressed, 3 deleted' "$WORK/rot.out" || fail "rotate's summary: $(cat "$WORK/rot.out")"
+[ "$(tshark -r "$kept" -qz follow,tcp,raw,0 2>/dev/null | grep -c '^[0-9a-f]')" -gt 0 ] || fail "tshark cannot read $kept"
+"$RECAST" grep --tcpip -c . "$WORK/rot" | matches "^$kept:[1-9]" || fail "grep --tcpip over the rotated tree"
 tail -n 1 "$cast" | matches 'recssh: end:' || fail "-L: no end marker after the forwards' markers"
 
 # --- -R: a connection made on the sshd side reaches a local server ----------------
