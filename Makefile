@@ -64,8 +64,13 @@ test-asan: deps
 	cmake --build build-asan -j $(JOBS) --target unit_tests
 	cd build-asan && ctest --output-on-failure -R '^unit$$'
 
+# fuzz_screen links a libvterm built with the sanitizers (fuzz/libvterm_asan.sh)
+# where it can be fetched; else the system's, with a note.
 fuzz-build: deps
-	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DRECSSH_FUZZ=ON -DRECSSH_BUILD_TESTS=OFF $(LAUNCHER)
+	@bash fuzz/libvterm_asan.sh build-fuzz/libvterm-asan || \
+	  echo "note: no instrumented libvterm (no network?): fuzz_screen uses the system's"
+	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DRECSSH_FUZZ=ON -DRECSSH_BUILD_TESTS=OFF $(LAUNCHER) \
+	  -DRECSSH_FUZZ_LIBVTERM=$$([ -s build-fuzz/libvterm-asan/libvterm_asan.a ] && echo $(CURDIR)/build-fuzz/libvterm-asan/libvterm_asan.a)
 	cmake --build build-fuzz -j $(JOBS) --target fuzz_cast_reader fuzz_ttyrec fuzz_script fuzz_bsd_script fuzz_tlog fuzz_audit fuzz_sudo fuzz_raw fuzz_screen
 
 test-fuzz: fuzz-build

@@ -148,6 +148,7 @@ void VtermGuard::pass(std::string_view in, std::string& out) {
         m_csi_plain = true;
         m_csi_private = false;
         m_separators = 0;
+        m_digits = 0;
       } else if (c == 'P' || c == ']') {
         m_state = State::string;
       } else if (c >= 0x20 && c <= 0x2f) {
@@ -166,10 +167,13 @@ void VtermGuard::pass(std::string_view in, std::string& out) {
       }
       m_leader = false;
       if (c >= '0' && c <= '9') {
-        if (m_separators >= k_max_args) out.pop_back(); // a digit of an argument past the last
+        // A digit of an argument past the last, or past the 9th of one (libvterm's
+        // long would overflow: a value it masks to 31 bits anyway).
+        if (m_separators >= k_max_args || ++m_digits > 9) out.pop_back();
         break;
       }
       if (c == ':' || c == ';') {
+        m_digits = 0;
         if (++m_separators >= k_max_args) out.pop_back();
         break;
       }

@@ -6,7 +6,8 @@
 // - CSI arguments past the 16th: its parser stores them in a fixed array of 16
 //   without checking the index (`ESC [ ;;;;...`, or an SGR with many colours, which
 //   real prompts write), overwriting its own state and then the heap. They are
-//   dropped, as xterm ignores those past its own limit.
+//   dropped, as xterm ignores those past its own limit; so are the digits of an
+//   argument past the 9th (libvterm accumulates them in a long without a check).
 // - REP (`CSI n b`, repeat the last character) after a character of width 0 or -1,
 //   or none: libvterm advances by that width until it passes the count, so it never
 //   ends (or writes left of the screen). REP is kept right after a character known to
@@ -52,6 +53,7 @@ private:
   bool m_csi_private = false;  // a '?' leader: DECSET or DECRST if it ends in 'h' or 'l'
   bool m_esc_intermed = false; // an escape with an intermediate byte (not DECRC)
   int m_separators = 0;        // of the CSI under way
+  int m_digits = 0;            // of its argument under way
   bool m_rep_ok = false;       // the text just before this sequence ends in a safe character
   // The UTF-8 decoder: continuation bytes still due, and the unfinished sequence's
   // bytes (held back at the end of a pass, else where it starts in `out`).

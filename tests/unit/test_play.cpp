@@ -235,6 +235,7 @@ TEST_CASE("vterm guard: CSI arguments past libvterm's 16 are dropped, everything
   std::string want = "\x1b[";
   for (int i = 1; i <= 16; ++i) want += std::to_string(i) + (i < 16 ? ";" : "");
   CHECK(guarded(g, sgr + "after") == want + "mafter");
+  CHECK(guarded(g, "\x1b[12345678901234;3H") == "\x1b[123456789;3H");
   // the parser's states as libvterm 0.1.4 has them: split across writes, C0 controls
   // run inside the sequence, ':' counts as ';', a byte from 0x80 after ESC is skipped,
   // and ESC, CAN and a finished string end what was under way
