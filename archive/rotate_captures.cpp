@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Rotation of the port forwards' captures (forward/: NAME.pcap beside the session's
 // cast in the day layout, ROOT/USER/tcpip/ in the user layout). They are not
-// recordings: never merged, not shipped, not sealed. They age on their own mtime
-// (written until the session ends, like its cast): past retention they go, unless
-// shipping is required (they are not shipped, so they stay until removed by hand);
-// past compress_after they become NAME.pcap.gz, proven byte for byte the same before
-// the original goes. Every step is relative to the held directory, as for casts.
+// recordings (never merged, not sealed) but recast ship sends them, so they follow the
+// same rules otherwise, on their own mtime (written until the session ends, like its
+// cast): past retention they go, when shipping is required only once the shipped
+// journal holds their content; past compress_after they become NAME.pcap.gz, proven
+// byte for byte the same before the original goes, and the .gz counts as shipped
+// where the original did. Every step is relative to the held directory, as for casts.
 #include "archive/rotation.hpp"
 #include "core/byte_stream.hpp"
 #include "core/fd.hpp"
@@ -46,9 +47,23 @@ bool same_bytes(int plain, const std::string& gz_path, const std::string& shown)
 void Rotation::retain_captures() {
   std::vector<Rec> keep;
   for (auto& f : m_captures) {
-    if (f.mtime >= m_now - *m_p.retain || m_p.require_shipped_to) {
+    if (f.mtime >= m_now - *m_p.retain) {
       keep.push_back(f);
       continue;
+    }
+    if (m_p.require_shipped_to) { // recast ship sends captures too: the same rule as casts
+      bool ok = false;
+      try {
+        ok = shipped(open_dir(f.rel_dir), f);
+      } catch (const Error& e) {
+        m_log("note: " + f.path + ": " + e.what());
+      }
+      if (!ok) {
+        m_log("kept: not shipped: " + f.path);
+        ++m_report.kept_unshipped;
+        keep.push_back(f);
+        continue;
+      }
     }
     say("delete " + f.path + " (a port forward's capture older than retention)");
     if (m_p.dry_run) {
@@ -122,9 +137,12 @@ void Rotation::compress_captures() {
           ::unlinkat(dir.get(), target.c_str(), 0);
           throw Error(f->path + ".gz does not inflate to the same bytes");
         }
+        struct stat plain_st {};
+        ::fstat(plain.get(), &plain_st);
         if (!store::remove_if_same(dir.get(), f->name, f->id, f->path))
           throw Error(f->path + " changed since it was checked");
         ++m_report.captures_compressed;
+        carry_shipped(dir, plain_st, *f);
       } catch (const Error& e) {
         failure("compress " + f->path + " failed, original kept: " + e.what());
       }

@@ -62,8 +62,9 @@ std::string object_key(std::string_view prefix, std::string_view host, std::stri
 std::string conflict_key(std::string_view key, std::string_view sha256_hex) {
   auto slash = key.rfind('/');
   std::size_t name_at = slash == std::string_view::npos ? 0 : slash + 1;
-  // The suffix goes before ".cast" so that the name still says what it is.
+  // The suffix goes before ".cast" (".pcap") so that the name still says what it is.
   auto ext = key.find(".cast", name_at);
+  if (ext == std::string_view::npos) ext = key.find(".pcap", name_at);
   if (ext == std::string_view::npos) ext = key.size();
   return std::string(key.substr(0, ext)) + ".conflict-" + std::string(sha256_hex.substr(0, 12)) +
          std::string(key.substr(ext));

@@ -28,7 +28,7 @@ std::string object_key(std::string_view prefix, std::string_view host, std::stri
                        std::string_view name);
 
 // The key a recording goes to when a different object already holds `key`:
-// "DIR/NAME.conflict-<12 hex of its sha256>.cast[.gz]". Derived from the content, so a
+// "DIR/NAME.conflict-<12 hex of its sha256>.cast[.gz]" (.pcap[.gz] likewise). Derived from the content, so a
 // second run finds it again (and skips) instead of adding another copy.
 std::string conflict_key(std::string_view key, std::string_view sha256_hex);
 

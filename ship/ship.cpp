@@ -462,7 +462,7 @@ std::vector<Candidate> collect(const std::vector<std::string>& paths, const Opti
     struct stat st {};
     if (::stat(p.c_str(), &st) != 0) throw_errno("cannot read " + p);
     if (S_ISDIR(st.st_mode)) {
-      store::walk(p, [&](const store::Recording& rec) {
+      auto take = [&](const store::Recording& rec) {
         if (rec.state == store::State::recording) {
           pending(rec.path, "being recorded");
         } else if (rec.mtime > young) {
@@ -470,7 +470,12 @@ std::vector<Candidate> collect(const std::vector<std::string>& paths, const Opti
         } else {
           out.push_back({rec.path, rec.rel_dir, rec.dev, rec.ino});
         }
-      });
+      };
+      // Port forwards' captures are part of the session's record: they go too (with
+      // their hash and times: there is no header to describe them from).
+      store::WalkOptions wo;
+      wo.on_capture = take;
+      store::walk(p, take, wo);
       continue;
     }
     // A file named directly: DIR is its directory's name when that is a day.

@@ -47,12 +47,15 @@ void status(const std::vector<std::string>& paths, const store::ShippedJournal& 
       report(line_for(p, st, store::is_being_recorded(p), journal, target, min_age_s));
       continue;
     }
-    store::walk(p, [&](const store::Recording& rec) {
+    auto each = [&](const store::Recording& rec) {
       // walk keeps whole seconds; the journal's identity has nanoseconds.
       struct stat fst {};
       if (::lstat(rec.path.c_str(), &fst) != 0) return; // gone meanwhile
       report(line_for(rec.path, fst, rec.state == store::State::recording, journal, target, min_age_s));
-    });
+    };
+    store::WalkOptions wo;
+    wo.on_capture = each; // shipped too (ship.cpp)
+    store::walk(p, each, wo);
   }
 }
 

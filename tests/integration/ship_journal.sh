@@ -89,6 +89,36 @@ matches "delete $ROT/2026-11-20/100000-mid.cast.gz" out && matches "kept: not sh
   fail "rotate, require-shipped from the config: $(cat out)"
 [ -e "$ROT/2026-11-20/110000-never.cast" ] && [ ! -e "$ROT/2026-11-20/100000-mid.cast.gz" ] || fail "retention with ship-to"
 
+# --- port forwards' captures: shipped with the recordings, and retention asks for
+# them as for casts (a capture shipped goes, one not shipped stays) ---------------
+CAP=$WORK/cap
+mkdir -p "$CAP/2026-11-10"
+pcap() { # pcap FILE TEXT: a capture of one raw-IP packet holding TEXT, ten days old
+  python3 - "$1" "$2" <<'PY'
+import struct, sys
+data = sys.argv[2].encode()
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))
+    f.write(struct.pack("<IIII", 1795000000, 0, len(data), len(data)) + data)
+PY
+  chmod 600 "$1"
+  touch -d '-10 days' "$1"
+}
+cast "$CAP/2026-11-10/100000-a.cast" cap && touch -d '-10 days' "$CAP/2026-11-10/100000-a.cast"
+pcap "$CAP/2026-11-10/100000-a_db_5432.pcap" "select 1"
+"$RECAST" ship "$CAP" --to s3://recs/caps --host h >out 2>err || fail "ship with a capture: $(cat err)"
+s3 object "caps/h/2026-11-10/100000-a_db_5432.pcap" "$CAP/2026-11-10/100000-a_db_5432.pcap" single -- \
+  count "caps/" 2 || fail "the capture was not shipped"
+"$RECAST" ship --status --to s3://recs/caps "$CAP" >out &&
+  matches '100000-a_db_5432.pcap: shipped: s3://recs/caps/h/2026-11-10/100000-a_db_5432.pcap' out ||
+  fail "ship --status with a capture: $(cat out)"
+pcap "$CAP/2026-11-10/100000-a_db_3306.pcap" "not shipped"
+printf 'ship-to = s3://recs/caps\ns3-endpoint = %s\n' "$ENDPOINT" >"$XDG_CONFIG_HOME/recssh/config"
+"$RECAST" rotate "$CAP" --retain 5d >out 2>&1 || fail "rotate with captures: $(cat out)"
+[ ! -e "$CAP/2026-11-10/100000-a_db_5432.pcap" ] && [ -e "$CAP/2026-11-10/100000-a_db_3306.pcap" ] &&
+  matches "kept: not shipped: $CAP/2026-11-10/100000-a_db_3306.pcap" out ||
+  fail "retention of captures with shipping required: $(cat out)"
+
 # --- ship = on-close: a session is shipped when it ends, in the background --------
 OC=$WORK/oc
 printf 'dir = %s\nship = on-close\nship-to = s3://recs/onclose\nship-host = b2\ns3-endpoint = %s\n' "$OC" "$ENDPOINT" \

@@ -40,6 +40,7 @@ TEST_CASE("ship target and keys", "[ship]") {
   const std::string sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
   CHECK(conflict_key("p/h/2026-11-22/101500-a.cast.gz", sha) == "p/h/2026-11-22/101500-a.conflict-0123456789ab.cast.gz");
   CHECK(conflict_key("p/h/d/x.cast", sha) == "p/h/d/x.conflict-0123456789ab.cast");
+  CHECK(conflict_key("p/h/d/x_db_5432.pcap.gz", sha) == "p/h/d/x_db_5432.conflict-0123456789ab.pcap.gz");
   // ".cast" inside a directory name is not the file's extension.
   CHECK(conflict_key("p/a.cast.d/x.cast", sha) == "p/a.cast.d/x.conflict-0123456789ab.cast");
 }
