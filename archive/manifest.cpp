@@ -51,11 +51,13 @@ std::vector<std::string> list_dir(const std::string& dir) {
   return names;
 }
 
-// The finished recordings directly in `dir`.
-std::vector<std::string> recordings_in(const std::string& dir) {
+bool is_capture_name(const std::string& n) { return n.ends_with(".pcap") || n.ends_with(".pcap.gz"); }
+
+// The finished recordings (or with `captures`, the finished captures) directly in `dir`.
+std::vector<std::string> recordings_in(const std::string& dir, bool captures = false) {
   std::vector<std::string> out;
   for (const auto& n : list_dir(dir)) {
-    if (n[0] == '.' || !store::is_recording_name(n)) continue;
+    if (n[0] == '.' || !(captures ? is_capture_name(n) : store::is_recording_name(n))) continue;
     struct stat st {};
     if (::lstat((dir + "/" + n).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
     if (store::is_being_recorded(dir + "/" + n)) continue;
@@ -95,6 +97,15 @@ std::string plain_name(const std::string& name) {
 } // namespace
 
 std::string manifest_path(const std::string& dir) { return dir + "/" + k_manifest_name; }
+
+std::pair<std::string, std::uint64_t> capture_hash(const std::string& path) {
+  Input in = open_input(path); // gzip is recognised by its magic bytes
+  Sha256 h;
+  std::uint64_t n = 0;
+  std::vector<char> buf(1 << 16);
+  for (std::size_t k; (k = in.source->read(buf.data(), buf.size())) > 0; n += k) h.update(buf.data(), k);
+  return {h.hex(), n};
+}
 
 Manifest read_manifest(const std::string& path) {
   Input in = open_input(path);
@@ -139,7 +150,7 @@ Manifest read_manifest(const std::string& path) {
     } else if (!obj["deleted"].error()) {
       m.deleted.push_back({str("deleted"), str("final"), static_cast<std::int64_t>(num("time"))});
     } else if (!obj["file"].error()) {
-      m.files.push_back({str("file"), str("final"), num("lines"), num("bytes")});
+      m.files.push_back({str("file"), str("final"), num("lines"), num("bytes"), str("kind") == "pcap"});
     } else {
       throw FormatError(where, "unknown manifest record");
     }
@@ -184,6 +195,17 @@ DaySealResult seal_day(const DayPlace& place, const SealOptions& options) {
                   "(recast verify says why; --overwrite takes the new seal)");
     entries[e.file] = e;
   }
+  // Captures: the hash of their bytes, which nothing else keeps.
+  for (const auto& name : recordings_in(dir, true)) {
+    const std::string path = dir + "/" + name;
+    auto [hash, bytes] = capture_hash(path);
+    ManifestEntry e{plain_name(name), hash, 0, bytes, true};
+    auto it = entries.find(e.file);
+    if (it != entries.end() && it->second.final != e.final && !options.overwrite)
+      throw Error(path + ": changed since the day's manifest was written (recast verify says so; " +
+                  "--overwrite lists it as it is now)");
+    entries[e.file] = e;
+  }
   auto [prev_day, prev_hash] = previous_manifest(place.parent, place.day);
   std::string text = JsonObject()
                          .raw("recssh_manifest", "1")
@@ -192,14 +214,12 @@ DaySealResult seal_day(const DayPlace& place, const SealOptions& options) {
                          .str("previous", prev_hash)
                          .text() +
                      "\n";
-  for (const auto& [name, e] : entries)
-    text += JsonObject()
-                .str("file", e.file)
-                .str("final", e.final)
-                .raw("lines", std::to_string(e.lines))
-                .raw("bytes", std::to_string(e.bytes))
-                .text() +
-            "\n";
+  for (const auto& [name, e] : entries) {
+    JsonObject o;
+    o.str("file", e.file).str("final", e.final).raw("lines", std::to_string(e.lines)).raw("bytes", std::to_string(e.bytes));
+    if (e.capture) o.str("kind", "pcap");
+    text += o.text() + "\n";
+  }
   for (const auto& t : old.deleted)
     text += JsonObject().str("deleted", t.file).str("final", t.final).raw("time", std::to_string(t.time)).text() + "\n";
   const std::string hash_line = JsonObject().str("manifest", sha256_of(text)).text();
@@ -328,6 +348,17 @@ DayCheck verify_day(const std::string& dir, const VerifyOptions& options) {
       problem("missing: " + e.file + " (in the manifest, not in the directory)");
       continue;
     }
+    if (e.capture) {
+      std::string hash;
+      try {
+        hash = capture_hash(*path).first;
+      } catch (const Error& err) {
+        problem("unreadable: " + base_of(*path) + " (" + err.what() + ")");
+        continue;
+      }
+      if (hash != e.final) problem("changed: " + base_of(*path) + " (its bytes are not the ones in the manifest)");
+      continue;
+    }
     std::optional<store::SealFinal> final;
     try {
       final = final_of(*path);
@@ -338,8 +369,9 @@ DayCheck verify_day(const std::string& dir, const VerifyOptions& options) {
     else if (final->hash != e.final)
       problem("swapped or re-sealed: " + base_of(*path) + " (its seal is not the one in the manifest)");
   }
-  for (const auto& name : recordings_in(dir))
-    if (!listed.count(plain_name(name))) problem("added: " + name + " (not in the manifest)");
+  for (bool captures : {false, true})
+    for (const auto& name : recordings_in(dir, captures))
+      if (!listed.count(plain_name(name))) problem("added: " + name + " (not in the manifest)");
   return check;
 }
 

@@ -5,7 +5,10 @@
 // is JSON lines: a head (the day, and the SHA-256 of the previous day's manifest: the
 // days form a chain), one entry per sealed recording (name, final hash, lines,
 // bytes), tombstones for recordings deleted on purpose (name, final hash, time), then
-// {"manifest": SHA-256 of every byte before that line} and its SSH signature.
+// {"manifest": SHA-256 of every byte before that line} and its SSH signature. The
+// port forwards' captures (NAME.pcap) are listed too, with "kind": "pcap": they have
+// no line chain, so their "final" is the SHA-256 of their bytes (uncompressed, so
+// that rotation's gzip keeps it) and "lines" is 0.
 #include "archive/seal.hpp"
 
 #include <cstdint>
@@ -24,7 +27,10 @@ inline constexpr const char* k_tombstones_name = ".recssh-tombstones";
 struct ManifestEntry {
   std::string file, final;
   std::uint64_t lines = 0, bytes = 0;
+  bool capture = false; // "kind": "pcap"
 };
+// The SHA-256 and length of a capture's bytes (inflated when it is NAME.pcap.gz).
+std::pair<std::string, std::uint64_t> capture_hash(const std::string& path);
 struct Tombstone {
   std::string file, final;
   std::int64_t time = 0;

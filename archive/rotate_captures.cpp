@@ -7,6 +7,7 @@
 // journal holds their content; past compress_after they become NAME.pcap.gz, proven
 // byte for byte the same before the original goes, and the .gz counts as shipped
 // where the original did. Every step is relative to the held directory, as for casts.
+#include "archive/manifest.hpp"
 #include "archive/rotation.hpp"
 #include "core/byte_stream.hpp"
 #include "core/fd.hpp"
@@ -72,6 +73,14 @@ void Rotation::retain_captures() {
     }
     try {
       Fd dir = open_dir(f.rel_dir);
+      // A day with a manifest lists its captures: the deletion leaves a tombstone there.
+      struct stat mst {};
+      if (::fstatat(dir.get(), k_manifest_name, &mst, AT_SYMLINK_NOFOLLOW) == 0) {
+        Fd held = store::open_if_same(dir.get(), f.name, f.id, f.path);
+        std::string plain = f.gz ? f.name.substr(0, f.name.size() - 3) : f.name;
+        add_tombstone(dir.get(), shown_dir(f.rel_dir), {plain, capture_hash(store::fd_path(held.get())).first, m_now},
+                      m_p.seal_key);
+      }
       if (store::remove_if_same(dir.get(), f.name, f.id, f.path)) ++m_report.captures_deleted;
       else m_log("note: " + f.path + " changed since it was checked; left alone");
       m_touched_dirs.insert(f.rel_dir);

@@ -202,6 +202,33 @@ rc=0; "$RECAST" verify -q --allowed-signers allowed W >wv.out || rc=$?
 [ "$rc" = 1 ] && matches 'a tombstone for 110000-k.cast that no allowed signer signed' wv.out &&
   matches 'missing: 110000-k.cast' wv.out || fail "a forged tombstone: $rc $(cat wv.out)"
 
+# port forwards' captures in a day manifest: listed by the SHA-256 of their bytes (kind
+# pcap), so a changed, deleted or added capture shows; gzip keeps it valid, and
+# retention leaves a signed tombstone for one it deletes
+capday=$(date -d '-9 days' +%Y-%m-%d)
+mkdir -p P/"$capday"
+cp a.orig P/"$capday"/100000-a.cast
+printf 'pcap bytes\n' >P/"$capday"/100000-a_db_5432.pcap
+"$RECAST" seal --day -q -k k1 P/"$capday"
+matches '"file":"100000-a_db_5432.pcap","final":"'"$(sha256sum <P/"$capday"/100000-a_db_5432.pcap | cut -c1-64)"'".*"kind":"pcap"' \
+  P/"$capday"/.recssh-manifest || fail "the capture is not in the manifest: $(cat P/"$capday"/.recssh-manifest)"
+"$RECAST" verify --allowed-signers allowed P >pv.out || fail "a day with a capture: $(cat pv.out)"
+cp P/"$capday"/100000-a_db_5432.pcap pcap.orig
+printf 'PCAP bytes\n' >P/"$capday"/100000-a_db_5432.pcap
+rc=0; "$RECAST" verify -q --allowed-signers allowed P >pv.out || rc=$?
+[ "$rc" = 1 ] && matches 'changed: 100000-a_db_5432.pcap' pv.out || fail "a changed capture: $rc $(cat pv.out)"
+gzip -c pcap.orig >P/"$capday"/100000-a_db_5432.pcap.gz && rm P/"$capday"/100000-a_db_5432.pcap
+"$RECAST" verify --allowed-signers allowed P >pv.out || fail "a gzip'd capture: $(cat pv.out)"
+printf 'late\n' >P/"$capday"/100000-a_db_80.pcap
+rc=0; "$RECAST" verify -q --allowed-signers allowed P >pv.out || rc=$?
+[ "$rc" = 1 ] && matches 'added: 100000-a_db_80.pcap' pv.out || fail "an added capture: $rc $(cat pv.out)"
+rm P/"$capday"/100000-a_db_80.pcap
+touch -d '-9 days' P/"$capday"/*
+RECSSH_SYSTEM_CONFIG=$WORK/seal.conf "$RECAST" rotate --retain 5d --min-age 0 P >pr.out || fail "rotate: $(cat pr.out)"
+[ ! -e P/"$capday"/100000-a_db_5432.pcap.gz ] && matches '"deleted":"100000-a_db_5432.pcap"' P/"$capday"/.recssh-tombstones ||
+  fail "retention of a listed capture: $(cat pr.out)"
+"$RECAST" verify --allowed-signers allowed P >pv.out || fail "a day after its capture's retention: $(cat pv.out)"
+
 # rotation: a compressed recording still verifies with its seal; one that retention
 # deletes takes its seal along; merged inputs take theirs along
 old=$(date -d '-3 days' +%Y-%m-%d)
