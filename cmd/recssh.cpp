@@ -142,6 +142,10 @@ int main(int argc, char** argv) {
       req.forwards = forwards->described();
       req.side = forwards->side();
     }
+    for (auto& f : cli::config_forwards(ssh, ssh_args, cl, [quiet](const std::string& w) {
+           if (!quiet) std::fprintf(stderr, "recssh: note: %s\n", printable(w).c_str());
+         }))
+      req.forwards.push_back(std::move(f));
     if (rec.recorder.record_input && req.stream == store::Stream::exec && !quiet)
       std::fprintf(stderr, "recssh: note: --stdin records what is typed in interactive sessions; this one runs "
                            "on pipes (no terminal), so its input is passed on, not recorded\n");

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "cmd/session_forwards.hpp"
 
+#include "forward/config_forwards.hpp"
+
+#include <chrono>
+#include <cstdlib>
+
 namespace recssh::cli {
 
 SessionForwards::SessionForwards(const std::vector<std::string>& ssh_args, const record::SshCommandLine& cl,
@@ -36,6 +41,24 @@ void SessionForwards::start(const store::Placement& placement, const std::string
 void SessionForwards::stop() {
   if (m_relay) m_relay->stop();
   if (m_capture) m_capture->finish();
+}
+
+std::vector<std::string> config_forwards(const std::string& ssh, const std::vector<std::string>& ssh_args,
+                                         const record::SshCommandLine& cl,
+                                         const std::function<void(const std::string&)>& warn) {
+  const char* home = std::getenv("HOME");
+  if (!forward::config_may_forward(cl.config_file, home ? home : "")) return {};
+  std::vector<forward::ArgPlace> places;
+  for (const auto& f : cl.forwards) places.push_back({f.arg, f.offset});
+  const auto args = forward::args_for_config_query(ssh_args, places, cl.destination_at);
+  std::vector<std::string> out;
+  for (const auto& f : forward::query_config_forwards(ssh, args, std::chrono::seconds(3))) {
+    out.push_back(f.describe() + " (ssh config: not recorded)");
+    warn("forward " + f.describe() + " comes from ssh's configuration: ssh forwards it itself, so it is listed in "
+         "the recording but its traffic is not recorded (give it as -" + std::string(1, char(f.kind)) +
+         " on the command line to record it)");
+  }
+  return out;
 }
 
 } // namespace recssh::cli

@@ -42,4 +42,10 @@ private:
   std::unique_ptr<forward::Relay> m_relay;
 };
 
+// The forwards ssh's configuration files add (forward/config_forwards.hpp), described
+// for the header with "(ssh config: not recorded)"; each is also told to `warn`.
+std::vector<std::string> config_forwards(const std::string& ssh, const std::vector<std::string>& ssh_args,
+                                         const record::SshCommandLine& cl,
+                                         const std::function<void(const std::string&)>& warn);
+
 } // namespace recssh::cli

@@ -76,6 +76,7 @@ SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
             (c == 'o' && is_forward_option(value)))
           cl.forwards.push_back({c, i, attached ? j + 1 : 0, value});
         if (c == 'l') cl.user = value;
+        if (c == 'F') cl.config_file = value;
         if (c == 'p') cl.port = value;
         if (c == 'Q') cl.info_only = true;
         break;
@@ -89,6 +90,7 @@ SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
       (void)k_flags;
     }
   }
+  cl.destination_at = i;
   if (i < args.size()) {
     cl.destination = args[i++];
     std::string rest = cl.destination;

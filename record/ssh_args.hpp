@@ -29,6 +29,8 @@ struct SshCommandLine {
   bool info_only = false;           // -V, -G, -Q: ssh prints and exits, nothing to record
   bool gateway_ports = false;       // -g
   std::vector<SshOptionValue> forwards; // -L, -R, -D and -o (Local|Remote|Dynamic)Forward=
+  std::string config_file;              // -F
+  std::size_t destination_at = 0;       // where the destination is in args (args.size(): none)
 };
 
 SshCommandLine parse_ssh_args(const std::vector<std::string>& args);

@@ -174,6 +174,27 @@ rrc=0; "$RECSSH" --dir "$R" -F "$SSH_CONFIG" -o ExitOnForwardFailure=yes -L "127
 grep -v '^recssh:' "$WORK/rec.err" | diff - "$WORK/ssh.err" >/dev/null || fail "busy port: recssh's ssh said $(cat "$WORK/rec.err"), plain ssh $(cat "$WORK/ssh.err")"
 matches "left to ssh" "$WORK/rec.err" || fail "busy port: no note that the forward was left to ssh"
 
+# --- a LocalForward from ssh's configuration: ssh forwards it itself, as always; the
+# recording lists it (from ssh -G) and says its traffic is not recorded -------------
+CF=$(port); CL=$(port)
+cp "$SSH_CONFIG" "$WORK/ssh_config.fwd"
+printf '\nHost testhost\n  LocalForward 127.0.0.1:%s 127.0.0.1:%s\n' "$CF" "$SP" >>"$WORK/ssh_config.fwd"
+touch "$WORK/t5"; sleep 1
+"$RECSSH" --dir "$R" -F "$WORK/ssh_config.fwd" -N -L "$CL:127.0.0.1:$SP" testhost </dev/null 2>"$WORK/cfg.err" &
+RPID=$!; at_exit "kill $RPID"
+$PEER wait "$CF"
+$PEER send "$CF" "$WORK/request" "$WORK/got5"
+cmp -s "$WORK/got5" "$WORK/reply" || fail "config forward: ssh did not forward it: $(cat "$WORK/cfg.err")"
+$PEER send "$CL" "$WORK/request" "$WORK/got6"
+stop_recssh
+cast=$(cast_of "$WORK/t5")
+head -n 1 "$cast" | matches "L 127.0.0.1:$CF -> 127.0.0.1:$SP (ssh config: not recorded)" ||
+  fail "config forward: not listed: $(head -n 1 "$cast")"
+head -n 1 "$cast" | matches "L $CL -> 127.0.0.1:$SP (pcap)" || fail "config forward: the command line's: $(head -n 1 "$cast")"
+matches "forward L 127.0.0.1:$CF -> 127.0.0.1:$SP comes from ssh's configuration" "$WORK/cfg.err" ||
+  fail "config forward: no note: $(cat "$WORK/cfg.err")"
+[ "$(grep -c 'forward open' "$cast")" = 1 ] || fail "config forward: only the command line's is relayed: $(grep forward "$cast")"
+
 # --- the session's exit status is ssh's --------------------------------------------
 rc=0; "$RECSSH" --dir "$R" -F "$SSH_CONFIG" -L "$(port):127.0.0.1:$SP" testhost 'exit 7' </dev/null 2>/dev/null || rc=$?
 [ "$rc" = 7 ] || fail "exit status with a forward: $rc, expected 7"

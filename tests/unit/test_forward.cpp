@@ -2,6 +2,7 @@
 // forward/: ssh's forwarding syntax, the SOCKS watch's split of handshake and data,
 // and the PCAP flows read back with libpcap.
 #include "forward/capture.hpp"
+#include "forward/config_forwards.hpp"
 #include "forward/pcap_file.hpp"
 #include "forward/socks.hpp"
 #include "forward/spec.hpp"
@@ -191,4 +192,47 @@ TEST_CASE("a capture holds each direction's bytes, and a gap where bytes were lo
   ::unlink(path.c_str());
   ::unlink(path2.c_str());
   ::rmdir(dir);
+}
+
+TEST_CASE("config forwards: ssh -G's arguments without the forwards, and its dump read") {
+  using recssh::forward::ArgPlace;
+  const std::vector<std::string> args{"-F", "cfg", "-NL5432:db:5432", "-L", "80:web:80", "-o", "LocalForward=1 a:1",
+                                      "-D1080", "host", "ls", "-l"};
+  // the places as record/ssh_args gives them: (arg, offset of the value)
+  const std::vector<ArgPlace> at{{2, 3}, {4, 0}, {6, 0}, {7, 2}};
+  CHECK(recssh::forward::args_for_config_query(args, at, 8) == std::vector<std::string>{"-F", "cfg", "-N", "host"});
+  const auto got = recssh::forward::parse_config_dump("user root\n"
+                                                      "localforward [127.0.0.1]:3456 [c]:80\n"
+                                                      "localforward [::1]:99 [::2]:100\n"
+                                                      "remoteforward 9000 [localhost]:22\n"
+                                                      "remoteforward 7000 [socks]:0\n"
+                                                      "dynamicforward 1080\n"
+                                                      "forwardagent no\n");
+  REQUIRE(got.size() == 5);
+  CHECK(got[0].describe() == "L 127.0.0.1:3456 -> c:80");
+  CHECK(got[1].listen.host == "::1");
+  CHECK(got[1].target.host == "::2");
+  CHECK(got[2].describe() == "R 9000 -> localhost:22");
+  CHECK(got[3].remote_socks);
+  CHECK(got[4].kind == recssh::forward::Kind::dynamic);
+}
+
+TEST_CASE("config forwards: ssh -G only when a config file ssh reads, or one it includes, has a forward") {
+  char tmpl[] = "/tmp/recssh-cfg.XXXXXX";
+  REQUIRE(::mkdtemp(tmpl));
+  const std::string home = tmpl;
+  REQUIRE(std::system(("mkdir -p " + home + "/.ssh/conf.d").c_str()) == 0);
+  auto put = [](const std::string& path, const std::string& text) {
+    FILE* f = std::fopen(path.c_str(), "w");
+    REQUIRE(f);
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+  };
+  put(home + "/.ssh/config", "Host a\n  User x\nInclude conf.d/*.conf\n");
+  put(home + "/.ssh/conf.d/one.conf", "Host b\n  ForwardAgent yes\n");
+  CHECK_FALSE(recssh::forward::config_may_forward(home + "/.ssh/config", home));
+  put(home + "/.ssh/conf.d/two.conf", "Host c\n  localforward=5432 db:5432\n");
+  CHECK(recssh::forward::config_may_forward(home + "/.ssh/config", home));
+  CHECK_FALSE(recssh::forward::config_may_forward("none", home));
+  REQUIRE(std::system(("rm -rf " + home).c_str()) == 0);
 }

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+#include "forward/config_forwards.hpp"
+
+#include <boost/process.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <glob.h>
+#include <poll.h>
+#include <sstream>
+#include <unistd.h>
+
+namespace recssh::forward {
+
+namespace bp = boost::process;
+
+std::vector<std::string> args_for_config_query(const std::vector<std::string>& ssh_args,
+                                               const std::vector<ArgPlace>& forward_at, std::size_t destination_at) {
+  std::vector<std::string> args(ssh_args.begin(), ssh_args.begin() + std::min(destination_at + 1, ssh_args.size()));
+  std::vector<bool> gone(args.size(), false);
+  // From the last to the first, so the places before stay where they are.
+  auto places = forward_at;
+  std::sort(places.begin(), places.end(),
+            [](const ArgPlace& a, const ArgPlace& b) { return a.arg != b.arg ? a.arg > b.arg : a.offset > b.offset; });
+  for (const auto& p : places) {
+    if (p.arg >= args.size()) continue;
+    if (p.offset > 0) {
+      // "-NL5432:db:5432": the letter and its value go, the flags before stay.
+      args[p.arg].erase(p.offset - 1);
+      if (args[p.arg] == "-") gone[p.arg] = true;
+    } else {
+      // "-L" "5432:db:5432" (or "-NL" "..."): the value, and the letter before it.
+      gone[p.arg] = true;
+      if (p.arg > 0) {
+        args[p.arg - 1].pop_back();
+        if (args[p.arg - 1] == "-") gone[p.arg - 1] = true;
+      }
+    }
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < args.size(); ++i)
+    if (!gone[i]) out.push_back(args[i]);
+  return out;
+}
+
+namespace {
+
+// Whether the config file at `path`, or one it includes, has a forward. Include takes
+// globs, relative to `base` (~/.ssh for the user's files, /etc/ssh for the system's),
+// nested at most 16 deep as ssh allows.
+bool mentions_forward(const std::string& path, const std::string& base, const std::string& home, int depth = 0) {
+  if (depth > 16) return false;
+  std::ifstream in(path);
+  if (!in) return false;
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto first = line.find_first_not_of(" \t");
+    if (first == std::string::npos) continue;
+    const auto end = line.find_first_of(" \t=", first);
+    std::string key = line.substr(first, end == std::string::npos ? std::string::npos : end - first);
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (key == "localforward" || key == "remoteforward" || key == "dynamicforward") return true;
+    if (key != "include" || end == std::string::npos) continue;
+    std::istringstream words(line.substr(end + 1));
+    for (std::string pattern; words >> pattern;) {
+      if (pattern.rfind("~/", 0) == 0) pattern = home + pattern.substr(1);
+      else if (pattern[0] != '/') pattern = base + "/" + pattern;
+      glob_t g{};
+      if (::glob(pattern.c_str(), 0, nullptr, &g) == 0)
+        for (std::size_t i = 0; i < g.gl_pathc; ++i)
+          if (mentions_forward(g.gl_pathv[i], base, home, depth + 1)) {
+            ::globfree(&g);
+            return true;
+          }
+      ::globfree(&g);
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+bool config_may_forward(const std::string& config_file, const std::string& home) {
+  if (config_file == "none") return false;
+  const std::string user_dir = home + "/.ssh";
+  if (!config_file.empty()) return mentions_forward(config_file, user_dir, home);
+  return (!home.empty() && mentions_forward(user_dir + "/config", user_dir, home)) ||
+         mentions_forward("/etc/ssh/ssh_config", "/etc/ssh", home);
+}
+
+std::vector<ForwardSpec> parse_config_dump(std::string_view dump) {
+  std::vector<ForwardSpec> out;
+  std::istringstream lines{std::string(dump)};
+  std::string line;
+  auto unbracket = [](std::string s) {
+    // "[c]:80" -> "c:80"; "[::2]:100" stays bracketed (an IPv6 address needs them).
+    if (s.size() > 2 && s[0] == '[') {
+      auto close = s.find(']');
+      if (close != std::string::npos && s.substr(1, close - 1).find(':') == std::string::npos)
+        s = s.substr(1, close - 1) + s.substr(close + 1);
+    }
+    return s;
+  };
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string key, a, b;
+    words >> key >> a >> b;
+    std::optional<ForwardSpec> f;
+    if (key == "dynamicforward" && !a.empty()) f = parse_forward(Kind::dynamic, unbracket(a));
+    else if ((key == "localforward" || key == "remoteforward") && !a.empty() && !b.empty()) {
+      const Kind kind = key[0] == 'l' ? Kind::local : Kind::remote;
+      if (kind == Kind::remote && b == "[socks]:0") f = parse_forward(kind, unbracket(a)); // remote SOCKS
+      else f = parse_forward(kind, unbracket(a) + ":" + unbracket(b));
+    }
+    if (f) out.push_back(*f);
+  }
+  return out;
+}
+
+std::vector<ForwardSpec> query_config_forwards(const std::string& ssh, const std::vector<std::string>& args,
+                                               std::chrono::milliseconds timeout) {
+  std::vector<std::string> a{"-G"};
+  a.insert(a.end(), args.begin(), args.end());
+  try {
+    bp::ipstream out; // read through its descriptor, never through the stream
+    bp::child c(bp::exe = ssh, bp::args = a, bp::std_in < bp::null, bp::std_out > out, bp::std_err > bp::null);
+    const int fd = out.pipe().native_source();
+    // Read until ssh closes its output, never past the deadline (a `Match exec` may hang).
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string dump;
+    char buf[4096];
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      pollfd p{fd, POLLIN, 0};
+      if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+        c.terminate();
+        return {};
+      }
+      const ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n <= 0) break;
+      if (dump.size() < (1u << 20)) dump.append(buf, static_cast<std::size_t>(n));
+    }
+    if (!c.wait_for(deadline - std::chrono::steady_clock::now())) {
+      c.terminate();
+      return {};
+    }
+    if (c.exit_code() != 0) return {};
+    return parse_config_dump(dump);
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+} // namespace recssh::forward

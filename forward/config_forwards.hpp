@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Forwards that come from ssh's configuration files (LocalForward, RemoteForward,
+// DynamicForward), as `ssh -G` resolves them. recssh cannot stand in their path: ssh
+// binds them itself, and ClearAllForwardings would clear the command line's too. They
+// are listed in the recording (metadata only) so that a forward never goes unmentioned.
+// `ssh -G` runs only when a configuration file ssh would read mentions a forward
+// (following Include: it evaluates `Match exec`, so it is not run for nothing).
+#include "forward/spec.hpp"
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace recssh::forward {
+
+// ssh's arguments without the forwarding options (-L/-R/-D, -o *Forward=) and without
+// the remote command: what `ssh -G` is given to see only the configuration's forwards.
+// `forward_at` are the (arg, offset) places of the forward values (record/ssh_args),
+// `destination_at` the index of the destination.
+struct ArgPlace {
+  std::size_t arg = 0, offset = 0;
+};
+std::vector<std::string> args_for_config_query(const std::vector<std::string>& ssh_args,
+                                               const std::vector<ArgPlace>& forward_at, std::size_t destination_at);
+
+// Whether the configuration files ssh reads for these arguments (-F FILE, else
+// ~/.ssh/config and /etc/ssh/ssh_config, and what they Include) mention a forward.
+bool config_may_forward(const std::string& config_file, const std::string& home);
+
+// The forwards in `ssh -G` output ("localforward [127.0.0.1]:3456 [c]:80", ...).
+std::vector<ForwardSpec> parse_config_dump(std::string_view dump);
+
+// Runs `ssh -G ARGS` (stdin /dev/null, stderr discarded), waiting at most `timeout`;
+// the forwards it lists. Empty when ssh fails or takes longer.
+std::vector<ForwardSpec> query_config_forwards(const std::string& ssh, const std::vector<std::string>& args,
+                                               std::chrono::milliseconds timeout);
+
+} // namespace recssh::forward
