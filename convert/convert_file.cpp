@@ -164,12 +164,14 @@ void write_cast(EventReader& reader, const ConvertJob& job, ConvertResult& resul
   // The companion outputs the writer declares, each beside the output unless named.
   std::vector<std::unique_ptr<Output>> companions;
   WriterOutputs outputs(out.sink());
+  outputs.main_path = job.output;
   for (const auto& name : to.companions) {
     std::string path = job.output + "." + name;
     for (const auto& [n, p] : job.companions)
       if (n == name) path = p;
     companions.push_back(std::make_unique<Output>(path, job.overwrite, ends_with(path, ".gz"), mode));
     outputs.companions.emplace_back(name, &companions.back()->sink());
+    outputs.companion_paths.emplace_back(name, path);
   }
   auto writer = to.make_writer(outputs, job.write);
   writer->begin(header);

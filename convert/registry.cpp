@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "convert/registry.hpp"
+#include "convert/script_writer.hpp"
 
 #include "convert/audit.hpp"
 #include "convert/audit_report.hpp"
@@ -19,10 +20,13 @@ namespace {
 
 FormatInfo script_format() {
   FormatInfo f{"script", {"typescript", "script-classic", "script-advanced"},
-               "util-linux script(1): typescript + timing, classic or advanced, -I/-O/-B logs (read only)",
+               "util-linux script(1): typescript + timing, classic or advanced, -I/-O/-B logs (written as "
+               "typescript + OUT.timing, scriptreplay plays it)",
                "script(1) timing lines or \"Script started on\"",
                [](const Input& in) { return probe_script_timing(in.head) || probe_typescript(in); },
                [](Input in, const ReadOptions& o) { return open_script(std::move(in), o); }, nullptr};
+  f.make_writer = [](const WriterOutputs& out, const WriteOptions&) { return make_script_writer(out); };
+  f.companions = {"timing"};
   f.cli_note = "script(1): name the timing file or the typescript; the other is found by name\n"
                "(NAME.timing, timing beside typescript, the logs an advanced timing file names),\n"
                "or give them with --timing / --log-out / --log-in / --log-io.";

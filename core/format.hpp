@@ -29,6 +29,10 @@ struct WriterOutputs {
   WriterOutputs(ByteSink& main_sink) : main(main_sink) {} // NOLINT: implicit on purpose
   ByteSink& main;
   std::vector<std::pair<std::string, ByteSink*>> companions;
+  // The files' names where they are files (a format that names its own files inside
+  // them, as script's advanced timing names its logs); empty when unknown.
+  std::string main_path;
+  std::vector<std::pair<std::string, std::string>> companion_paths;
   // The companion output `name`; throws Error if it was not given.
   ByteSink& companion(std::string_view name) const;
 };

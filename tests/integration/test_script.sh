@@ -155,4 +155,42 @@ cat >want <<'EOF2'
 [1.25, "i", "ls\r"]
 EOF2
 tail -n 3 bsd.cast | cmp - want || fail "BSD script -r events: $(cat bsd.cast)"
+# --- the other way: --to typescript, which the real scriptreplay plays -------------
+# Without input: classic timing; its replay is the recorded output byte for byte
+# (scriptreplay adds one LF at its end, as it does for script's own files).
+"$GEN_CAST" exp.all.cast 2 5 >/dev/null && grep -v '"i", ' exp.all.cast >exp.cast
+"$RECAST" convert --to typescript exp.cast exp.ts || fail "--to typescript"
+head -c 17 exp.ts | matches '^Script started on' || fail "no header line: $(head -n 1 exp.ts)"
+tail -n 1 exp.ts | matches '^Script done on ' || fail "no footer: $(tail -n 1 exp.ts)"
+grep -q '^[0-9]*\.[0-9]\{6\} [0-9]*$' exp.ts.timing && ! grep -q '^[A-Z] ' exp.ts.timing || fail "not classic timing"
+scriptreplay -t exp.ts.timing -s exp.ts -d 1000 -m 0.001 >exp.replay || fail "scriptreplay failed"
+[ "$(tail -c 1 exp.replay | od -An -c | tr -d ' ')" = '\n' ] || fail "scriptreplay's last byte"
+"$RECAST" cat exp.cast >exp.out
+head -c -1 exp.replay | cmp -s - exp.out || fail "scriptreplay's output differs from the recording's"
+# ... and read back by recast, the same output at the same times (to the µs)
+"$RECAST" convert exp.ts.timing exp.back.cast || fail "reading our typescript back"
+"$RECAST" cat exp.back.cast | cmp -s - exp.out || fail "the typescript read back differs"
+# With input: the advanced format of script --log-io (one data log, O/I/S records)
+cat >io.cast <<'EOF2'
+{"version": 2, "width": 80, "height": 24, "timestamp": 1795000000, "env": {"TERM": "xterm-256color", "SHELL": "/bin/sh"}}
+[0.1, "o", "$ "]
+[0.2, "r", "100x30"]
+[0.3, "i", "l"]
+[0.31, "o", "l"]
+[0.4, "i", "s\r"]
+[0.41, "o", "s\r\nfile \u4e2d\r\n$ "]
+[1.0, "m", "recssh: end: status=3 reason=exit"]
+EOF2
+"$RECAST" convert --to typescript io.cast io.ts || fail "--to typescript with input"
+grep -qx 'S 0.100000 SIGWINCH ROWS=30 COLS=100' io.ts.timing && grep -qx 'I 0.100000 1' io.ts.timing &&
+  grep -qx 'H 0.000000 EXIT_CODE 3' io.ts.timing || fail "advanced timing: $(cat io.ts.timing)"
+scriptreplay -t io.ts.timing -B io.ts -d 1000 | head -c -1 | cmp -s - <("$RECAST" cat io.cast) ||
+  fail "scriptreplay -B: the output differs"
+[ "$(scriptreplay -t io.ts.timing -B io.ts -d 1000 --stream in | head -c 2)" = ls ] || fail "scriptreplay: the input stream"
+"$RECAST" convert io.ts.timing io.back.cast || fail "reading the advanced typescript back"
+python3 - io.cast io.back.cast <<'PY' || fail "the advanced typescript read back: $(cat io.back.cast)"
+import json, sys
+a, b = ([json.loads(l) for l in open(f, encoding="utf-8").read().splitlines()[1:7]] for f in sys.argv[1:3])
+sys.exit(0 if a == b else "%r != %r" % (a, b))
+PY
 echo ok
