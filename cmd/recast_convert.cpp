@@ -62,7 +62,7 @@ template <class Options> int convert_tree(const Options& o) {
   b.job.gzip = o.gzip;
   b.job.hash = !o.no_hash;
   b.job.read = ReadOptions{o.skip_bad, nullptr, o.c};
-  b.job.write = WriteOptions{o.v3_precision == "us"};
+  b.job.write = WriteOptions{o.v3_precision == "us", &o.c.formats};
   std::optional<ProgressLine> progress;
   const bool show = ::isatty(2);
   if (show) b.on_progress = [&](const convert::BatchProgress& p) {
@@ -163,7 +163,7 @@ void add_convert(CLI::App& app, int& status) {
     job.gzip = o->gzip;
     job.hash = !o->no_hash;
     job.read = ReadOptions{o->skip_bad, nullptr, o->c};
-    job.write = WriteOptions{o->v3_precision == "us"};
+    job.write = WriteOptions{o->v3_precision == "us", &o->c.formats};
     if (several) {
       struct stat st {};
       bool to_dir = ::stat(job.output.c_str(), &st) == 0 && S_ISDIR(st.st_mode);

@@ -10,8 +10,12 @@ namespace recssh {
 
 class EventReader;
 
+class FormatOptions;
 struct WriteOptions {
   bool v3_microseconds = false; // v3 intervals with µs instead of quantized ms
+  // Each format's own options (FormatOptions, filled by the formats' CLI option sets);
+  // nullptr: every format's defaults.
+  const FormatOptions* formats = nullptr;
 };
 
 class EventWriter {

@@ -10,6 +10,13 @@ class FormatRegistry;
 
 namespace recssh::search {
 
+// `--timestamps`, `--wall`: each line prefixed with when it became complete on the
+// screen (the time grep prints for it), since the start or on the wall clock.
+struct TextOptions {
+  bool timestamps = false;
+  bool wall = false;
+};
+
 // Adds the "text" writer to `registry` (cmd/ calls it at start, after convert's).
 void register_text_writer(FormatRegistry& registry);
 

@@ -66,7 +66,7 @@ _recast() {
     play) opts="-s --speed --no-wait -i --idle-time-limit -l --loop -m --pause-on-markers --at --at-marker --until --stream --safe --no-safe -f --follow --no-index --keyframe-interval --from" ;;
     info) opts="--json --from --skip-bad" ;;
     validate) opts="--all -q --quiet --from" ;;
-    convert) opts="--from --to --v3-precision --overwrite --gzip --skip-bad -v --verbose" ;;
+    convert) opts="--from --to --v3-precision --overwrite --gzip --skip-bad --no-sha256 --no-input --cols --rows --keep-lf --legacy-timing --rate --session --user --list --records --timestamps --wall -v --verbose" ;;
     append) opts="--gap" ;;
     merge) opts="-o --output --gap --allow-overlap --format --overwrite --gzip -v --verbose" ;;
     rotate) opts="--merge-daily --compress-after --retain --min-age --ship --require-shipped --no-require-shipped -n --dry-run --syslog" ;;

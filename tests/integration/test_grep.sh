@@ -181,6 +181,13 @@ kill "$locker" 2>/dev/null || true
 printf '%s\n' '$ rm -rf /var/lib/old' 'ERROR: disk full' 'copy 100% done' '$ top' 'PID USER COMMAND' \
   '4242 mysql mysqld' '$ exit' >want
 cmp -s want shell.txt || fail "text export: $(diff want shell.txt)"
+# --timestamps / --wall: the times grep prints for the same lines.
+"$RECAST" convert --to text --timestamps shell.cast - | sed -n 2p >got
+[ "$(cat got)" = '00:00:02.000 ERROR: disk full' ] || fail "text --timestamps: $(cat got)"
+"$RECAST" convert --to text --wall shell.cast - | sed -n 2p >got
+[ "$(cat got)" = '2025-12-03 08:00:02.000 ERROR: disk full' ] || fail "text --wall: $(cat got)"
+"$RECAST" convert --to text --timestamps shell.cast - | cut -d' ' -f2- | cmp -s - shell.txt ||
+  fail "text --timestamps changes the lines"
 [ "$(g -c . shell.cast | cut -d: -f2)" = "$(wc -l <shell.txt)" ] || fail "text export and grep disagree"
 "$RECAST" convert --to text exec.cast - | matches -x 'second line' || fail "text export of an exec recording"
 gzip -dc shell.cast.gz | "$RECAST" convert --to text - - | cmp -s - shell.txt || fail "text export from stdin"
