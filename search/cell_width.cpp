@@ -7,6 +7,7 @@
 #include "search/cell_width.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <iterator>
 
@@ -98,15 +99,29 @@ constexpr Range k_ranges[] = {
     {0x3fffe, 0xe0000, 1}, {0xe0002, 0xe001f, 1}, {0xe0080, 0xe00ff, 1}, {0xe01f0, 0x10ffff, 1},
 };
 
-} // namespace
-
-int cell_width(char32_t c) {
-  if ((c >= 0x20 && c < 0x7f) || (c >= 0xA0 && c <= 0x2FF)) return 1;
+int search_width(char32_t c) {
   auto it = std::upper_bound(std::begin(k_ranges), std::end(k_ranges), std::uint32_t(c),
                              [](std::uint32_t v, const Range& r) { return v < r.first; });
   if (it == std::begin(k_ranges)) return 0;
   --it;
   return c <= it->last ? it->width : 0;
+}
+
+// The Basic Multilingual Plane as a table, made once (64 KiB): grep asks for every
+// character it draws, and for the one after it.
+struct BmpWidths {
+  std::array<std::uint8_t, 0x10000> width{};
+  BmpWidths() {
+    for (char32_t c = 0; c < 0x10000; ++c) width[c] = std::uint8_t(search_width(c));
+  }
+};
+
+} // namespace
+
+int cell_width(char32_t c) {
+  if ((c >= 0x20 && c < 0x7f) || (c >= 0xA0 && c <= 0x2FF)) return 1;
+  static const BmpWidths bmp;
+  return c < 0x10000 ? bmp.width[c] : search_width(c);
 }
 
 } // namespace recssh::search

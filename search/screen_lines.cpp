@@ -54,16 +54,41 @@ std::string cup(int row, int col) { return "\x1b[" + std::to_string(row + 1) + "
 
 PlainLines::PlainLines(TermSize size, bool pipe) : m_cols(size.cols), m_rows(size.rows), m_pipe(pipe) {
   if (!m_pipe) m_row.assign(std::size_t(m_cols), 0);
+  m_above.reserve(std::size_t(std::max(m_rows - 1, 1)));
+}
+
+void PlainLines::Rows::reserve(std::size_t capacity) {
+  capacity = std::max(capacity, std::size_t(1));
+  if (capacity == m_rows.size() && m_first == 0) return;
+  std::vector<std::u32string> rows(capacity);
+  const std::size_t keep = std::min(m_count, capacity), skip = m_count - keep;
+  for (std::size_t i = 0; i < keep; ++i) rows[i] = std::move((*this)[skip + i]);
+  m_rows.swap(rows);
+  m_first = 0;
+  m_count = keep;
+}
+
+void PlainLines::Rows::push(const std::u32string& row) {
+  std::size_t slot = m_first;
+  if (m_count < m_rows.size()) slot = (m_first + m_count++) % m_rows.size();
+  else m_first = (m_first + 1) % m_rows.size();
+  m_rows[slot] = row; // (a copy into the buffer it has)
+}
+
+void PlainLines::Rows::drop_oldest(std::size_t n) {
+  n = std::min(n, m_count);
+  m_first = (m_first + n) % m_rows.size();
+  m_count -= n;
 }
 
 namespace {
 
 // As libvterm reads a row back: right halves of wide characters left out, blanks as
-// spaces, no trailing blanks. (Once per line: written through a pointer.)
-void cells_text(std::string& t, const std::u32string& cells) {
-  std::size_t end = cells.size();
+// spaces, no trailing blanks. (Once per line: written through a pointer into `t`,
+// which only grows.)
+std::string_view cells_text(std::string& t, const std::u32string& cells, std::size_t end) {
   while (end > 0 && (cells[end - 1] == 0 || cells[end - 1] == U' ' || cells[end - 1] == PlainLines::k_right_half)) --end;
-  t.resize(end * 4);
+  if (t.size() < end * 4) t.resize(end * 4);
   char* p = t.data();
   for (std::size_t i = 0; i < end; ++i) {
     char32_t c = cells[i];
@@ -83,46 +108,152 @@ void cells_text(std::string& t, const std::u32string& cells) {
       *p++ = char(0x80 | (c & 0x3F));
     }
   }
-  t.resize(std::size_t(p - t.data()));
+  return {t.data(), std::size_t(p - t.data())};
 }
 
-// Draws `cells` on row `row` of a fresh screen: every character where it is, with a
-// cursor move wherever writing in sequence would not put it there (a wide
-// character's right half written over).
-void paint_cells(std::string& out, const std::u32string& cells, int row) {
-  int next = -1; // where the cursor is after the last character written
-  for (int c = 0; c < int(cells.size()); ++c) {
-    char32_t ch = cells[std::size_t(c)];
-    if (ch == 0 || ch == PlainLines::k_right_half) continue;
-    if (c != next) out += cup(row, c);
-    append_utf8(out, ch);
-    next = c + cell_width(ch);
+// Draws a row of cells, as libvterm holds them, on a fresh screen `screen_cols` wide.
+// libvterm makes a right half (k_right_half) only by writing a wide character before
+// it; where that cell holds something else now (a narrow character written over the
+// left half, an erase), a wide character is written there first and the cell then
+// made what it is: its character written again, or erased (ECH, which moves nothing).
+class RowPainter {
+public:
+  RowPainter(std::string& out, const std::u32string& want, int row, int screen_cols)
+      : m_out(out), m_want(want), m_have(want.size(), 0), m_row(row), m_screen_cols(screen_cols) {}
+
+  // The cells the screen has that differ from those wanted, left to right: each fix
+  // changes only its own cell, the one after it (a wide character's right half, fixed
+  // next) and, for a right half, the cells before it (fixed again at once).
+  void paint() {
+    for (int c = 0; c < int(m_want.size()); ++c)
+      if (m_have[std::size_t(c)] != m_want[std::size_t(c)]) set(c, m_want[std::size_t(c)]);
   }
-}
+  // Starts from cells as wanted but for `ch` written at `col` (paint_cursor's rewrite).
+  void written(int col, char32_t ch) {
+    m_have = m_want;
+    note(col, ch);
+  }
+  void fix(int first, int end) {
+    for (int c = first; c < end && c < int(m_want.size()); ++c)
+      if (m_have[std::size_t(c)] != m_want[std::size_t(c)]) set(c, m_want[std::size_t(c)]);
+  }
+
+private:
+  static bool wide(char32_t ch) { return ch != 0 && ch != PlainLines::k_right_half && cell_width(ch) == 2; }
+  void set(int c, char32_t v) {
+    if (v == 0) {
+      move(c);
+      m_out += "\x1b[X";
+      m_have[std::size_t(c)] = 0;
+    } else if (v == PlainLines::k_right_half) {
+      if (c == 0) return; // (cannot be: nothing writes one there)
+      const char32_t before = m_want[std::size_t(c) - 1];
+      glyph(c - 1, wide(before) ? before : U'\u4E00');
+      if (m_have[std::size_t(c) - 1] != before) set(c - 1, before);
+    } else {
+      glyph(c, v);
+    }
+  }
+  void glyph(int c, char32_t ch) {
+    move(c);
+    append_utf8(m_out, ch);
+    note(c, ch);
+    const int width = cell_width(ch);
+    // At the right edge the wrap is pending: the next write there must move first.
+    m_pending_wrap = c + width >= m_screen_cols;
+    m_next = m_pending_wrap ? -1 : c + width;
+  }
+  void note(int c, char32_t ch) {
+    m_have[std::size_t(c)] = ch;
+    if (wide(ch) && std::size_t(c) + 1 < m_have.size()) m_have[std::size_t(c) + 1] = PlainLines::k_right_half;
+  }
+  void move(int c) {
+    if (c == m_next) return;
+    // (A move to where the cursor already is keeps a pending wrap: away first.)
+    if (m_pending_wrap) m_out += cup(m_row, c == 0 ? 1 : 0);
+    m_out += cup(m_row, c);
+    m_pending_wrap = false;
+    m_next = c;
+  }
+  std::string& m_out;
+  const std::u32string& m_want;
+  std::u32string m_have;
+  int m_row, m_screen_cols;
+  int m_next = -1; // the cursor's column, where known
+  bool m_pending_wrap = false;
+};
 
 } // namespace
 
-std::string PlainLines::paint() const {
+int PlainLines::paint_cols() const {
+  auto cut = [this](const std::u32string& cells) {
+    const char32_t c = cells[std::size_t(m_cols) - 1];
+    return c != 0 && c != k_right_half && cell_width(c) == 2;
+  };
+  bool any = cut(m_row);
+  for (std::size_t r = 0; r < m_above.size() && !any; ++r) any = cut(m_above[r]);
+  return any ? m_cols + 1 : m_cols;
+}
+
+std::string PlainLines::paint_rows() const {
+  std::string out;
+  const int row = cursor_row(), cols = paint_cols();
+  for (int r = 0; r < row; ++r) RowPainter(out, m_above[std::size_t(r)], r, cols).paint();
+  RowPainter(out, m_row, row, cols).paint();
+  return out;
+}
+
+std::string PlainLines::paint_cursor() const {
   std::string out;
   const int row = cursor_row();
-  for (int r = 0; r < row; ++r) paint_cells(out, m_above[std::size_t(r)], r);
-  paint_cells(out, m_row, row);
   if (m_phantom) {
-    // The last character again, to leave the wrap pending as it is.
-    int c = m_cols - 1;
-    if (m_row[std::size_t(c)] == k_right_half && c > 0) --c;
+    // The wrap pending on the last character of the row, the cursor on it (the last
+    // column, or the one before under a wide character): that character again; on a
+    // row scrolled up since, or erased, one as wide, erased without moving (ECH) but
+    // for a right half left alone.
+    const int c = m_col, width = m_cols - m_col;
+    const char32_t ch = m_row[std::size_t(c)];
+    // A wide character cut at the right edge: paint_rows() wrote it last, one column
+    // wider, which left the wrap pending there, and the resize kept it.
+    if (width == 1 && ch != 0 && ch != k_right_half && cell_width(ch) == 2) return out;
     out += cup(row, c);
-    append_utf8(out, m_row[std::size_t(c)] ? m_row[std::size_t(c)] : U' ');
-  } else {
-    // The last character written, written last again: libvterm joins a combining
-    // mark that comes next to it.
-    if (m_last >= 0 && m_row[std::size_t(m_last)] != 0 && m_row[std::size_t(m_last)] != k_right_half) {
-      out += cup(row, m_last);
-      append_utf8(out, m_row[std::size_t(m_last)]);
+    if (ch != 0 && ch != k_right_half && cell_width(ch) == width) {
+      append_utf8(out, ch);
+    } else {
+      append_utf8(out, width == 2 ? U'\u4E00' : U' ');
+      out += width == 2 && m_row[std::size_t(c) + 1] == 0 ? "\x1b[2X" : "\x1b[X";
     }
-    out += cup(row, m_col);
+  } else {
+    // The last character written, written last again where it was, for a combining
+    // mark that comes next, and its cells put back as they are now (erased since...).
+    // Where it is off the screen now (a resize), no mark can join it: the cursor's own
+    // cell is written last instead (nothing is right before the cursor).
+    Last l = m_last;
+    if (l.row < 0 || l.row >= m_rows || l.col + l.width > m_cols) {
+      const char32_t here = cell(row, m_col);
+      l = here == 0 || here == k_right_half ? Last{row, m_col, 1, U' '} : Last{row, m_col, cell_width(here), here};
+    }
+    if (l.col + l.width <= m_cols) {
+      out += cup(l.row, l.col);
+      append_utf8(out, l.ch);
+      // (A row below the cursor's is blank: the cursor moved up in a resize.)
+      const std::u32string blank(std::size_t(m_cols), 0);
+      const std::u32string& cells = l.row < row ? m_above[std::size_t(l.row)] : l.row == row ? m_row : blank;
+      RowPainter fix(out, cells, l.row, m_cols);
+      fix.written(l.col, l.ch);
+      fix.fix(l.col, l.col + l.width);
+    }
+    // (Away and back: a character written in the last column leaves a wrap pending,
+    // which only a move cancels.)
+    out += cup(row, m_col == 0 ? 1 : 0) + cup(row, m_col);
   }
   return out;
+}
+
+char32_t PlainLines::cell(int row, int col) const {
+  if (col < 0 || col >= m_cols) return 0;
+  if (row < cursor_row()) return m_above[std::size_t(row)][std::size_t(col)];
+  return row == cursor_row() ? m_row[std::size_t(col)] : 0;
 }
 
 std::size_t PlainLines::fail(std::size_t at) {
@@ -130,23 +261,14 @@ std::size_t PlainLines::fail(std::size_t at) {
   return at;
 }
 
-bool PlainLines::splits_wide(int first, int last) const {
-  // Writing or erasing cells [first, last] would leave half of a wide character.
-  if (!m_wide || m_pipe) return false;
-  return (first < m_cols && m_row[std::size_t(first)] == k_right_half) ||
-         (last + 1 < m_cols && m_row[std::size_t(last) + 1] == k_right_half);
-}
-
-bool PlainLines::put(char32_t c, int width, const Emit& emit) {
-  if (!m_phantom && m_col + width <= m_cols && splits_wide(m_col, m_col + width - 1)) return false;
-  if (width == 2) m_wide = true;
+void PlainLines::put(char32_t c, int width, const Emit& emit) {
   if (m_pipe) {
     m_dirty = true;
-    if (std::size_t(m_col + width) > m_row.size()) m_row.resize(std::size_t(m_col + width), 0);
+    if (std::size_t(m_col) + std::size_t(width) > m_row.size()) m_row.resize(std::size_t(m_col) + std::size_t(width), 0);
     m_row[std::size_t(m_col)] = c;
     if (width == 2) m_row[std::size_t(m_col) + 1] = k_right_half;
     m_col += width;
-    return true;
+    return;
   }
   // libvterm: the deferred wrap, or a wide character that does not fit: a line feed
   // and column 0.
@@ -155,20 +277,22 @@ bool PlainLines::put(char32_t c, int width, const Emit& emit) {
     m_col = 0;
     m_phantom = false;
   }
+  // Over half of a wide character, as libvterm does: the other half stays (the text
+  // shows what is there).
   m_row[std::size_t(m_col)] = c;
   if (width == 2) m_row[std::size_t(m_col) + 1] = k_right_half;
-  m_last = m_col;
+  m_last = Last{cursor_row(), m_col, width, c};
+  m_used = std::max(m_used, m_col + width);
   m_dirty = true;
   if (m_col + width >= m_cols) m_phantom = true;
   else m_col += width;
-  return true;
 }
 
 void PlainLines::linefeed(const Emit& emit) {
   if (m_pipe) {
     if (m_dirty) {
-      cells_text(m_text, m_row);
-      if (!m_text.empty()) emit(m_text);
+      const std::string_view text = cells_text(m_text, m_row, m_row.size());
+      if (!text.empty()) emit(text);
     }
     m_row.clear();
     m_col = 0;
@@ -176,24 +300,21 @@ void PlainLines::linefeed(const Emit& emit) {
     return;
   }
   if (m_dirty) {
-    cells_text(m_text, m_row);
-    if (!m_text.empty()) emit(m_text);
+    const std::string_view text = cells_text(m_text, m_row, std::size_t(m_used));
+    if (!text.empty()) emit(text);
   }
   bool at_bottom = int(m_above.size()) >= m_rows - 1;
-  m_above.push_back(m_row);
-  if (int(m_above.size()) > m_rows - 1) m_above.pop_front();
-  std::fill(m_row.begin(), m_row.end(), 0);
-  m_wide = false;
-  m_last = -1;
+  m_above.push(m_row);
+  std::fill(m_row.begin(), m_row.begin() + m_used, 0);
+  m_used = 0;
   m_dirty = false;
   // libvterm keeps a pending wrap when the cursor did not move (a scroll).
   if (!at_bottom) m_phantom = false;
 }
 
-bool PlainLines::erase_line(int mode) {
+void PlainLines::erase_line(int mode) {
   std::size_t from = mode == 0 ? std::size_t(m_col) : 0;
   std::size_t to = mode == 1 ? std::size_t(m_col) + 1 : m_row.size();
-  if (splits_wide(int(from), int(to) - 1)) return false;
   if (m_pipe && mode == 0) {
     if (from < m_row.size()) m_row.resize(from);
   } else {
@@ -201,7 +322,6 @@ bool PlainLines::erase_line(int mode) {
     for (std::size_t i = from; i < to; ++i) m_row[i] = 0;
   }
   m_dirty = true;
-  return true;
 }
 
 std::size_t PlainLines::feed(std::string_view b, const Emit& emit) {
@@ -211,7 +331,7 @@ std::size_t PlainLines::feed(std::string_view b, const Emit& emit) {
     switch (m_st) {
     case St::text:
       if (ch >= 0x20 && ch < 0x7f) {
-        if (!m_pipe && !m_wide && !m_phantom) {
+        if (!m_pipe && !m_phantom) {
           // A run of ASCII text up to the end of the row, as put() would write it.
           std::size_t room = std::size_t(m_cols - m_col), k = 0;
           while (k < room && i + k < n && b[i + k] >= 0x20 && b[i + k] < 0x7f) ++k;
@@ -220,7 +340,8 @@ std::size_t PlainLines::feed(std::string_view b, const Emit& emit) {
           char32_t* cells = m_row.data() + m_col;
           for (std::size_t j = 0; j < k; ++j) cells[j] = char32_t(static_cast<unsigned char>(b[i + j]));
           if (k > 0) {
-            m_last = m_col + int(k) - 1;
+            m_last = Last{cursor_row(), m_col + int(k) - 1, 1, cells[k - 1]};
+            m_used = std::max(m_used, m_col + int(k));
             m_dirty = true;
             if (k == room) m_col = m_cols - 1, m_phantom = true;
             else m_col += int(k);
@@ -229,8 +350,9 @@ std::size_t PlainLines::feed(std::string_view b, const Emit& emit) {
           i += k - 1;
           continue;
         }
-        // (Half a wide character, or one a combining mark joins: the emulator's.)
-        if (zero_width_next(b, i + 1) || !put(ch, 1, emit)) return fail(i);
+        // (One a combining mark joins: the emulator's.)
+        if (zero_width_next(b, i + 1)) return fail(i);
+        put(ch, 1, emit);
         continue;
       }
       switch (ch) {
@@ -257,11 +379,48 @@ std::size_t PlainLines::feed(std::string_view b, const Emit& emit) {
         break;
       }
       case 0x07: break; // BEL
-      case 0x1b:
+      case 0x1b: {
+        // A colour or erase-line sequence whole in this piece: done here (the state
+        // machine below takes everything else, and sequences cut between pieces).
+        std::size_t j = i + 2;
+        if (j < n && b[i + 1] == '[') {
+          while (j < n && j < i + 40 && ((b[j] >= '0' && b[j] <= '9') || b[j] == ';')) ++j;
+          if (j < n && b[j] == 'm') {
+            i = j;
+            break;
+          }
+          if (j < n && b[j] == 'K' && j <= i + 3 && (j == i + 2 || (b[i + 2] >= '0' && b[i + 2] <= '2'))) {
+            erase_line(j == i + 2 ? 0 : b[i + 2] - '0');
+            i = j;
+            break;
+          }
+        }
         m_st = St::esc;
         m_seq.assign(1, char(ch));
         break;
+      }
       default:
+        if (!m_pipe && ch >= 0xC2 && ch <= 0xF4) {
+          // A character whole in this piece, decoded here (else byte by byte below).
+          const int need = ch >= 0xF0 ? 3 : ch >= 0xE0 ? 2 : 1;
+          if (i + std::size_t(need) < n) {
+            char32_t cp = ch & (ch >= 0xF0 ? 0x07 : ch >= 0xE0 ? 0x0F : 0x1F);
+            bool ok = true;
+            for (int k = 1; k <= need && ok; ++k) {
+              const auto cb = static_cast<unsigned char>(b[i + std::size_t(k)]);
+              ok = (cb & 0xC0) == 0x80;
+              cp = (cp << 6) | (cb & 0x3F);
+            }
+            ok = ok && cp >= (need == 1 ? 0x80u : need == 2 ? 0x800u : 0x10000u) && !(cp >= 0xD800 && cp <= 0xDFFF) &&
+                 cp <= 0x10FFFF;
+            const int width = ok ? cell_width(cp) : 0;
+            if (width > 0 && width <= m_cols && !zero_width_next(b, i + std::size_t(need) + 1)) {
+              put(cp, width, emit);
+              i += std::size_t(need);
+              break;
+            }
+          }
+        }
         if (ch >= 0xC2 && ch <= 0xF4) {
           m_need = ch >= 0xF0 ? 3 : ch >= 0xE0 ? 2 : 1;
           m_cp = ch & (ch >= 0xF0 ? 0x07 : ch >= 0xE0 ? 0x0F : 0x1F);
@@ -288,12 +447,14 @@ std::size_t PlainLines::feed(std::string_view b, const Emit& emit) {
         int width = valid ? cell_width(m_cp) : 0;
         if (m_pipe) {
           if (width > 0) put(m_cp, width, emit);
-        } else if (width == 0 || width > m_cols || zero_width_next(b, i + 1) || !put(m_cp, width, emit)) {
+        } else if (width == 0 || width > m_cols || zero_width_next(b, i + 1)) {
           // The whole character goes to the emulator.
           m_seq.resize(m_seq.size() - 1);
           m_st = St::utf8;
           ++m_need;
           return fail(i);
+        } else {
+          put(m_cp, width, emit);
         }
         m_seq.clear();
       }
@@ -323,9 +484,8 @@ std::size_t PlainLines::feed(std::string_view b, const Emit& emit) {
         m_st = St::text;
         if (ch == 'm' && !m_private) {
           // colours and attributes: not text
-        } else if (ch == 'K' && !m_private && (m_params.empty() || m_params == "0" || m_params == "1" || m_params == "2") &&
-                   erase_line(m_params.empty() ? 0 : m_params[0] - '0')) {
-          // erased
+        } else if (ch == 'K' && !m_private && (m_params.empty() || m_params == "0" || m_params == "1" || m_params == "2")) {
+          erase_line(m_params.empty() ? 0 : m_params[0] - '0');
         } else if (!m_pipe) {
           m_st = St::csi;
           return fail(i);
@@ -370,10 +530,35 @@ std::size_t PlainLines::feed(std::string_view b, const Emit& emit) {
   return all;
 }
 
+bool PlainLines::resize(TermSize size, const Emit& emit) {
+  if (m_pipe) return true;
+  if (m_st != St::text) return false;
+  // What the screen shows is complete (the emulator emits every changed row first):
+  // only the cursor's row can be changed, the rows above were emitted when left.
+  finish(emit);
+  // Fewer rows: libvterm keeps the cursor's row on screen by scrolling the whole screen
+  // up (the rows below the cursor are blank in this model: it never moves up).
+  const int row = cursor_row(), col = m_col;
+  if (row >= size.rows) m_above.drop_oldest(std::size_t(row + 1 - size.rows));
+  m_above.reserve(std::size_t(size.rows - 1));
+  for (std::size_t r = 0; r < m_above.size(); ++r) m_above[r].resize(std::size_t(size.cols), 0);
+  m_row.resize(std::size_t(size.cols), 0);
+  m_used = std::min(m_used, size.cols);
+  m_cols = size.cols;
+  m_rows = size.rows;
+  // The cursor as libvterm moves it: a pending wrap with room after it now becomes
+  // the next column, the cursor is kept on screen, and a cursor that moved has no
+  // wrap pending.
+  if (m_phantom && m_col < m_cols - 1) m_phantom = false, ++m_col;
+  if (m_col >= m_cols) m_col = m_cols - 1;
+  if (m_col != col || cursor_row() != row) m_phantom = false;
+  return true;
+}
+
 void PlainLines::finish(const Emit& emit) {
   if (!m_dirty) return;
-  cells_text(m_text, m_row);
-  if (!m_text.empty()) emit(m_text);
+  const std::string_view text = cells_text(m_text, m_row, m_pipe ? m_row.size() : std::size_t(m_used));
+  if (!text.empty()) emit(text);
   m_dirty = false;
 }
 
@@ -390,9 +575,12 @@ public:
     m_screen.observe(this);
   }
   // Starts from what the plain model shows.
-  EmulatedLines(TermSize size, const PlainLines& plain, const Emit& emit) : EmulatedLines(size, emit) {
+  EmulatedLines(TermSize size, const PlainLines& plain, const Emit& emit)
+      : EmulatedLines(TermSize{plain.paint_cols(), size.rows}, emit) {
     m_quiet = true;
-    m_screen.feed(plain.paint());
+    m_screen.feed(plain.paint_rows());
+    m_screen.resize(size); // (when painted wider: cuts what a resize cut)
+    m_screen.feed(plain.paint_cursor());
     m_quiet = false;
     std::fill(m_dirty.begin(), m_dirty.end(), 0);
     m_dirty[std::size_t(plain.cursor_row())] = plain.dirty();
@@ -466,9 +654,9 @@ public:
     // The content of src+k is at dest+k now; what was dirty there is complete.
     std::vector<char> was(m_dirty);
     for (int k = 0; k < count; ++k)
-      if (src + k < int(was.size()) && was[std::size_t(src + k)]) emit(m_screen.row_text(dest + k));
+      if (src + k < int(was.size()) && was[std::size_t(src) + std::size_t(k)]) emit(m_screen.row_text(dest + k));
     for (int k = 0; k < count; ++k)
-      if (dest + k < int(m_dirty.size())) m_dirty[std::size_t(dest + k)] = 0;
+      if (dest + k < int(m_dirty.size())) m_dirty[std::size_t(dest) + std::size_t(k)] = 0;
     // The rows it left are erased next (damaged), as blanks.
   }
   void cursor_row(int to, int) override {
@@ -515,8 +703,9 @@ private:
 
 namespace {
 
-// libvterm scrolls a one-row screen by erasing it, unseen: two rows at least.
-TermSize usable(TermSize s) { return TermSize{s.cols, std::max(s.rows, 2)}; }
+// libvterm scrolls a one-row screen by erasing it, unseen: two rows at least; and
+// play::Screen emulates a one-column terminal two wide.
+TermSize usable(TermSize s) { return TermSize{std::max(s.cols, 2), std::max(s.rows, 2)}; }
 
 } // namespace
 
@@ -547,12 +736,11 @@ void ScreenLines::resize(Micros time, TermSize size) {
   m_time = time;
   size = usable(size);
   if (m_model == Model::pipe || size == m_size) return;
-  if (!m_emu) {
-    // (A resize moves and cuts rows as libvterm decides: the emulator's job.)
+  if (!m_emu && !m_plain.resize(size, m_emit)) {
     hand_over();
     m_emu->feed(m_plain.pending());
   }
-  m_emu->resize(size);
+  if (m_emu) m_emu->resize(size);
   m_size = size;
 }
 

@@ -14,18 +14,20 @@
 #include "core/event.hpp"
 
 #include <cstddef>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace recssh::search {
 
 using Emit = std::function<void(std::string_view text)>;
 
-// The plain line model: the cursor's row as cells, the rows above it as text (what
-// the emulator needs at a hand-over), libvterm's rules for wrapping and tabs. With
+// The plain line model: the cursor's row and the rows above it (what the emulator
+// needs at a hand-over) as cells the way libvterm holds them (a wide character's
+// right half may outlive its left, written over), libvterm's rules for wrapping,
+// tabs and resizes. With
 // `pipe` (output that never went to a terminal: exec sessions), a line has no width,
 // LF also returns the carriage, and escape sequences are dropped.
 class PlainLines {
@@ -37,22 +39,30 @@ public:
   // after pending().
   std::size_t feed(std::string_view bytes, const Emit& emit);
   void finish(const Emit& emit);
+  // A resize as the emulator makes it (libvterm 0.1.4: rows cut or added at the
+  // right and bottom, no reflow; the top pushed off when the cursor row would fall
+  // outside; everything on screen complete first). false, with nothing done: a
+  // sequence under way, which the emulator finishes.
+  bool resize(TermSize size, const Emit& emit);
 
   // What the emulator starts from: the bytes of a sequence or character begun, and
-  // the escape sequences that draw the screen as this model has it (rows, cursor,
-  // pending wrap) on a fresh one.
+  // the escape sequences that draw the screen as this model has it on a fresh one:
+  // the rows, on a screen paint_cols() wide, then the cursor (its pending wrap, the
+  // last character for a combining mark) once resized to this model's width. A wide
+  // character cut in half at the right edge by a resize stays on libvterm's screen
+  // as a left half, which only a resize can make: it is painted one column wider.
   const std::string& pending() const { return m_seq; }
-  std::string paint() const;
+  int paint_cols() const;
+  std::string paint_rows() const;
+  std::string paint_cursor() const;
   int cursor_row() const { return int(m_above.size()); }
   bool dirty() const { return m_dirty; } // changed since the cursor came to the row
 
   static constexpr char32_t k_right_half = char32_t(-1); // of a wide character
 
 private:
-  // false (nothing done): it would split a wide character, which is the emulator's.
-  bool put(char32_t c, int width, const Emit& emit);
-  bool erase_line(int mode);
-  bool splits_wide(int first, int last) const;
+  void put(char32_t c, int width, const Emit& emit);
+  void erase_line(int mode);
   void linefeed(const Emit& emit);
   std::size_t fail(std::size_t at);
   int m_cols, m_rows;
@@ -60,9 +70,32 @@ private:
   std::u32string m_row; // cells; 0: never written
   int m_col = 0;
   bool m_phantom = false, m_dirty = false;
-  bool m_wide = false; // the row holds a wide character
-  int m_last = -1;      // the column of the last character written on this row
-  std::deque<std::u32string> m_above; // the rows above the cursor's, as cells
+  // The last character written and where (libvterm joins a combining mark that comes
+  // with the cursor right after it, and never moves that place: not on a scroll, not
+  // on a resize); row -1: none yet.
+  struct Last {
+    int row = -1, col = 0, width = 0;
+    char32_t ch = 0;
+  } m_last;
+  char32_t cell(int row, int col) const;
+  // The rows above the cursor's, oldest first, in buffers used again: a line feed
+  // copies the cursor's row into the oldest when full (no allocation per line).
+  class Rows {
+  public:
+    std::size_t size() const { return m_count; }
+    std::u32string& operator[](std::size_t i) { return m_rows[(m_first + i) % m_rows.size()]; }
+    const std::u32string& operator[](std::size_t i) const { return m_rows[(m_first + i) % m_rows.size()]; }
+    // Room for `capacity` rows (at least size()), the newest kept.
+    void reserve(std::size_t capacity);
+    // A copy of `row` as the newest, the oldest dropped when full.
+    void push(const std::u32string& row);
+    void drop_oldest(std::size_t n);
+
+  private:
+    std::vector<std::u32string> m_rows;
+    std::size_t m_first = 0, m_count = 0;
+  } m_above;
+  int m_used = 0; // the cursor row's cells written or erased at or after this are blank
   enum class St { text, esc, csi, osc, osc_esc, utf8 } m_st = St::text;
   std::string m_seq;    // bytes of the sequence or character under way
   std::string m_params; // of a CSI

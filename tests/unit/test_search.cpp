@@ -8,6 +8,7 @@
 #include "search/typed_input.hpp"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <random>
 
 using namespace recssh;
@@ -20,12 +21,20 @@ struct Got {
   bool emulated = false;
 };
 
+// A chunk that is a resize event to `size` (lines_of), not output.
+std::string resize_to(TermSize size) {
+  return std::string("\xff") + char(size.cols) + char(size.rows);
+}
+
 // Feeds `chunks` (one event each, at times 1, 2, 3... s) and collects the lines.
 Got lines_of(const std::vector<std::string>& chunks, ScreenLines::Model model, TermSize size = {20, 5}) {
   Got got;
   ScreenLines s(size, model, [&](Micros t, std::string_view text) { got.lines.emplace_back(t.count(), text); });
   long long t = 0;
-  for (const auto& c : chunks) s.feed(Micros(++t * 1'000'000), c);
+  for (const auto& c : chunks) {
+    if (c.size() == 3 && c[0] == '\xff') s.resize(Micros(++t * 1'000'000), TermSize{c[1], c[2]});
+    else s.feed(Micros(++t * 1'000'000), c);
+  }
   s.finish(Micros(++t * 1'000'000));
   got.emulated = s.emulating();
   return got;
@@ -56,9 +65,18 @@ TEST_CASE("screen lines: what the screen showed, line by line") {
     CHECK(texts(lines_of({std::string(25, 'x') + "\r\n"}, model)) == V{std::string(20, 'x'), "xxxxx"});
     // Lines scrolled off the top of a 5-row screen are all there, once.
     CHECK(texts(lines_of({"1\r\n2\r\n3\r\n4\r\n5\r\n6\r\n7\r\n"}, model)) == V{"1", "2", "3", "4", "5", "6", "7"});
+    // A resize completes the row under way; the row is cut, not reflowed, and wraps at
+    // the new width.
+    CHECK(texts(lines_of({"$ ls\r\n", "a long line here\r\n$ ", resize_to({8, 3}), "echo hi\r\n"}, model)) ==
+          V{"$ ls", "a long line here", "$", "$ echo h", "i"});
+    // Narrow characters written over halves of wide ones: what is left shows.
+    CHECK(texts(lines_of({"漢字\rab\r\n", "漢字\rx\r\n", "漢字\b\by\r\n"}, model)) == V{"ab字", "x字", "漢y"});
   }
-  // Plain output never needs the emulator.
+  // Plain output never needs the emulator, resizes and wide characters included.
   CHECK_FALSE(lines_of({"a\r\nb\x1b[32mc\x1b[m\r\n"}, ScreenLines::Model::automatic).emulated);
+  CHECK_FALSE(lines_of({"日本語 abc\r\n$ ", resize_to({5, 2}), "ls\r\n", resize_to({30, 8}), "漢字\rx\r\n"},
+                       ScreenLines::Model::automatic)
+                  .emulated);
 }
 
 TEST_CASE("screen lines: full-screen programs through the emulator") {
@@ -82,10 +100,9 @@ TEST_CASE("screen lines: the plain model and the emulator give the same lines") 
   // line, titles, long runs that wrap and scroll a small screen; some streams also get
   // what only the emulator shows (cursor moves, the alternate screen, combining
   // characters), so the hand-over mid-stream is compared too. Events are cut at random
-  // places, inside sequences (never inside a character:
-  // events are JSON text). No resizes: with them this corpus crashes libvterm 0.1.4
-  // itself (play::Screen alone, within a few hundred rounds); the plain model hands a
-  // resize to the emulator in any case.
+  // places, inside sequences (never inside a character: events are JSON text), and
+  // half the streams get resizes between them (narrower, wider, fewer and more rows,
+  // down to one of each), which the plain model follows or hands over.
   const std::vector<std::string> plain_tokens = {
       "ls", "rm -rf /tmp/x", " ", "é", "ж", "─", "\r\n", "\r", "\n", "\b", "\b\b", "\t", "\x1b[31m", "\x1b[0m",
       "\x1b[1;32m", "\x1b[K", "\x1b[0K", "\x1b[1K", "\x1b[2K", "\x1b]0;t\x07", "\x1b]2;x\x1b\\", "\x07",
@@ -94,8 +111,8 @@ TEST_CASE("screen lines: the plain model and the emulator give the same lines") 
                                                     "\x1b[?1049l", "\x1b[1;3r", "\x1b[r", "e\u0301", "\x1bM", "\x1b[L",
                                                     "\x1b[3P", "\x1b[2@"};
   std::mt19937 rng(16);
-  int handed_over = 0, stayed_plain = 0;
-  for (int round = 0; round < 400; ++round) {
+  int handed_over = 0, stayed_plain = 0, resized_plain = 0;
+  for (int round = 0; round < 3000; ++round) {
     std::string stream;
     bool mixed = round % 3 == 0;
     int n = int(rng() % 200);
@@ -110,6 +127,7 @@ TEST_CASE("screen lines: the plain model and the emulator give the same lines") 
       while (at + len < stream.size() && (static_cast<unsigned char>(stream[at + len]) & 0xC0) == 0x80) ++len;
       chunks.push_back(stream.substr(at, len));
       at += len;
+      if (round % 2 == 1 && rng() % 6 == 0) chunks.push_back(resize_to({int(1 + rng() % 34), int(1 + rng() % 7)}));
     }
     TermSize size{int(5 + rng() % 30), int(1 + rng() % 6)};
     auto a = lines_of(chunks, ScreenLines::Model::automatic, size);
@@ -119,12 +137,21 @@ TEST_CASE("screen lines: the plain model and the emulator give the same lines") 
       for (const auto& [t, text] : g.lines) out += std::to_string(t / 1'000'000) + " " + text + "\n";
       return out;
     };
-    INFO("round " << round << " size " << format_size(size) << " stream " << printable(stream));
+    std::string events;
+    std::size_t resizes = 0;
+    for (const auto& c : chunks) {
+      const bool resize = c.size() == 3 && c[0] == '\xff';
+      resizes += resize;
+      events += resize ? "<resize " + format_size({c[1], c[2]}) + ">" : printable(c) + "|";
+    }
+    INFO("round " << round << " size " << format_size(size) << " events " << events);
     REQUIRE(join(a) == join(b));
     (a.emulated ? handed_over : stayed_plain)++;
+    if (!a.emulated && resizes > 0) ++resized_plain;
   }
-  CHECK(handed_over > 50);
-  CHECK(stayed_plain > 100);
+  CHECK(handed_over > 500);
+  CHECK(stayed_plain > 600);
+  CHECK(resized_plain > 120); // resizes the plain model followed itself
 }
 
 TEST_CASE("typed input: line edits resolved") {
