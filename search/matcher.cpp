@@ -21,6 +21,100 @@ bool has_special(const std::string& p, Syntax s) {
   return p.find_first_of(special) != std::string::npos;
 }
 
+bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// Drops the last character (all its UTF-8 bytes) of `run`: a quantifier after it
+// makes it optional.
+void drop_last(std::string& run) {
+  while (!run.empty() && is_continuation(run.back())) run.pop_back();
+  if (!run.empty()) run.pop_back();
+}
+
+// The longest literal that every match of `p` holds, or "": runs of ordinary
+// characters between the special ones, a character under *, ?, {m,n} (or \?, \{ in
+// a basic expression) taken off. Conservative: alternation and groups (which a
+// quantifier can make optional) give none at all.
+std::string required_literal(const std::string& p, Syntax syntax) {
+  const bool ere = syntax == Syntax::extended;
+  std::string best, run;
+  auto end_run = [&] {
+    if (run.size() > best.size()) best = run;
+    run.clear();
+  };
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (i + 1 >= p.size()) return "";
+      const char e = p[++i];
+      if (e == '|' || e == '(' || e == ')') {
+        if (!ere) return ""; // (basic: alternation, groups)
+        run += e;            // (extended: the character itself)
+      } else if (!ere && (e == '{' || e == '?')) {
+        drop_last(run);
+        end_run();
+        if (e == '{') i = p.find("\\}", i) == std::string::npos ? p.size() : p.find("\\}", i) + 1;
+      } else if (!ere && e == '+') {
+        end_run();
+      } else if (std::string_view(".*[]^$\\/-").find(e) != std::string_view::npos) {
+        run += e;
+      } else {
+        end_run(); // \w, \<, a back-reference...: not a known character
+      }
+      continue;
+    }
+    if (ere && (c == '|' || c == '(' || c == ')')) return "";
+    if (c == '[') {
+      end_run();
+      // To the bracket's end: a ']' first (or after '^') is a member; so are the
+      // ']' of [:class:], [=x=] and [.x.].
+      std::size_t j = i + 1;
+      if (j < p.size() && p[j] == '^') ++j;
+      if (j < p.size() && p[j] == ']') ++j;
+      while (j < p.size() && p[j] != ']') {
+        if (p[j] == '[' && j + 1 < p.size() && (p[j + 1] == ':' || p[j + 1] == '=' || p[j + 1] == '.')) {
+          const char kind = p[j + 1];
+          std::size_t close = p.find(std::string(1, kind) + "]", j + 2);
+          if (close == std::string::npos) return "";
+          j = close + 2;
+          continue;
+        }
+        ++j;
+      }
+      if (j >= p.size()) return "";
+      i = j;
+      continue;
+    }
+    if (c == '*' || (ere && (c == '?' || c == '{'))) {
+      drop_last(run);
+      end_run();
+      if (c == '{') {
+        std::size_t close = p.find('}', i);
+        if (close == std::string::npos) return "";
+        i = close;
+      }
+      continue;
+    }
+    if (c == '.' || c == '^' || c == '$' || (ere && c == '+')) {
+      end_run();
+      continue;
+    }
+    run += c;
+  }
+  end_run();
+  return best;
+}
+
+bool ascii_only(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// Whether `line` holds `needle` (lowered ASCII when `fold`).
+bool holds(std::string_view line, const std::string& needle, bool fold) {
+  if (!fold) return line.find(needle) != std::string_view::npos;
+  return std::search(line.begin(), line.end(), needle.begin(), needle.end(),
+                     [](char a, char b) { return lower(a) == b; }) != line.end();
+}
+
 } // namespace
 
 Matcher::Matcher(MatchOptions o) : m_o(std::move(o)) {
@@ -40,6 +134,12 @@ Matcher::Matcher(MatchOptions o) : m_o(std::move(o)) {
     throw UsageError("bad pattern '" + m_o.pattern + "': " + msg);
   }
   m_compiled = true;
+  if (m_o.prefilter) {
+    m_must = required_literal(m_o.pattern, m_o.syntax);
+    // (Case folded beyond ASCII is the locale's: no prefilter then.)
+    if (m_o.ignore_case && !ascii_only(m_must)) m_must.clear();
+    if (m_o.ignore_case) std::transform(m_must.begin(), m_must.end(), m_must.begin(), lower);
+  }
 }
 
 Matcher::~Matcher() {
@@ -48,6 +148,7 @@ Matcher::~Matcher() {
 
 bool Matcher::find(std::string_view line, std::size_t from, std::size_t& begin, std::size_t& end) const {
   if (!m_literal) {
+    if (!m_must.empty() && !holds(line.substr(std::min(from, line.size())), m_must, m_o.ignore_case)) return false;
     regmatch_t m[1];
     m[0].rm_so = regoff_t(from);
     m[0].rm_eo = regoff_t(line.size());

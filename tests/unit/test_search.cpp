@@ -193,3 +193,55 @@ TEST_CASE("matcher: regular expressions, fixed strings, case, words") {
   CHECK(m("o", Syntax::fixed)->spans("foo bo") == std::vector<std::pair<std::size_t, std::size_t>>{{1, 2}, {2, 3}, {5, 6}});
   CHECK_THROWS_AS(m("a\\(", Syntax::basic), UsageError);
 }
+
+TEST_CASE("matcher: the literal prefilter never changes what matches") {
+  // What each pattern must hold, and that prefiltered and plain regexec agree on
+  // lines made of the patterns' own pieces.
+  struct Case {
+    const char* pattern;
+    Syntax syntax;
+    const char* required;
+  };
+  const Case cases[] = {
+      {"ssh.*kernel", Syntax::extended, "kernel"},
+      {"ssh.*kernel", Syntax::basic, "kernel"},
+      {"ab*c", Syntax::basic, "a"},
+      {"colou?r", Syntax::extended, "colo"},
+      {"colou\\?r", Syntax::basic, "colo"},
+      {"x{2,3}yz", Syntax::extended, "yz"},
+      {"xa\\{0,3\\}yz", Syntax::basic, "yz"},
+      {"ab+cd", Syntax::extended, "ab"},
+      {"ab\\+cd", Syntax::basic, "ab"},
+      {"a+b.c", Syntax::basic, "a+b"},
+      {"(db|web)-[0-9]", Syntax::extended, ""},
+      {"db\\|web", Syntax::basic, ""},
+      {"rm -r[fF] /var", Syntax::basic, "rm -r"},
+      {"[]x]abc", Syntax::basic, "abc"},
+      {"[[:digit:]]+ mysqld", Syntax::extended, " mysqld"},
+      {"^\\$ rm", Syntax::basic, "$ rm"},
+      {"\\<root\\>", Syntax::basic, "root"},
+      {"日本*語", Syntax::basic, "日"},
+      {"a.b", Syntax::extended, "a"},
+  };
+  const std::vector<std::string> pieces = {"ssh", "kernel", "a", "b", "c", "ab", "cd", "colour", "color", "colouur",
+                                           "x",   "xx",     "yz", "db", "web", "-1", "rm -rf /var", "rm -rF /var",
+                                           "]",   "abc",    "42", " mysqld", "$ rm", "root", "日本語", "日語", "+", " "};
+  std::mt19937 rng(19);
+  for (const auto& c : cases) {
+    INFO("pattern " << c.pattern);
+    for (bool icase : {false, true}) {
+      Matcher fast(MatchOptions{c.pattern, c.syntax, icase, false});
+      Matcher slow(MatchOptions{c.pattern, c.syntax, icase, false, false});
+      if (!icase) CHECK(fast.required() == c.required);
+      CHECK(slow.required().empty());
+      for (int n = 0; n < 3000; ++n) {
+        std::string line;
+        for (int k = int(rng() % 6); k >= 0; --k) line += pieces[rng() % pieces.size()];
+        if (icase && rng() % 2) std::transform(line.begin(), line.end(), line.begin(), ::toupper);
+        INFO("line " << line);
+        REQUIRE(fast.matches(line) == slow.matches(line));
+        REQUIRE(fast.spans(line) == slow.spans(line));
+      }
+    }
+  }
+}
