@@ -125,9 +125,9 @@ test-deb:
 # clang-tidy with .clang-tidy's checks over the libraries and programs (warnings are
 # errors): every file (about 9 minutes on 2 cores), or in CI's quick mode (CI=true)
 # the files the last 3 commits changed (the whole tree was clean when this was set up), so CI stays under 20 minutes.
-LINT_FILES = $(if $(filter true,$(CI)),$(shell git diff --name-only HEAD~3 -- 'core/*.cpp' 'store/*.cpp' 'record/*.cpp' 'archive/*.cpp' 'convert/*.cpp' 'forward/*.cpp' 'cmd/*.cpp' 2>/dev/null | sed 's|^|$(CURDIR)/|'),ALL)
+LINT_FILES = $(if $(filter true,$(CI)),$(shell git diff --name-only HEAD~3 -- 'core/*.cpp' 'store/*.cpp' 'record/*.cpp' 'archive/*.cpp' 'convert/*.cpp' 'forward/*.cpp' 'play/*.cpp' 'search/*.cpp' 'ship/*.cpp' 'cmd/*.cpp' 2>/dev/null | sed 's|^|$(CURDIR)/|'),ALL)
 lint: build
-	@if [ "$(LINT_FILES)" = ALL ]; then re='^$(CURDIR)/(core|store|record|archive|convert|ship|forward|cmd)/.*\.cpp$$'; \
+	@if [ "$(LINT_FILES)" = ALL ]; then re='^$(CURDIR)/(core|store|record|archive|convert|ship|forward|play|search|cmd)/.*\.cpp$$'; \
 	else re="^($$(echo $(LINT_FILES) | tr ' ' '|'))$$"; fi; \
 	[ "$$re" != '^()$$' ] || { echo "lint: no source changed in the last 3 commits"; exit 0; }; \
 	run-clang-tidy -p build -j $(JOBS) -quiet "$$re" > build/clang-tidy.log 2>&1 || \
