@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // recast grep: search what recordings showed (or what was typed, or their markers).
 #include "cmd/cli.hpp"
+#include "convert/batch.hpp"
+#include "core/format.hpp"
 #include "core/json.hpp"
 #include "core/printable.hpp"
 #include "forward/pcap_lines.hpp"
@@ -193,13 +195,49 @@ void add_grep(CLI::App& app, int& status) {
     go.play_hint = o->play_hint;
     go.filter = recording_filter(o->user, o->host, o->since, o->until, o->failed, o->stream);
 
-    std::vector<std::string> files;
+    // What to search: each path named, and under a directory every recording, casts
+    // and legacy ones (sudo I/O logs, typescripts, ttyrec, tlog, audit.log sessions)
+    // alike, in path order.
+    struct Target {
+      std::string path;
+      const FormatInfo* format = nullptr; // a legacy recording found in a directory
+      std::vector<std::string> group;     // its files, for a source of several sessions
+      std::string label;                  // its name in the output ("": the path)
+      const std::string& name() const { return label.empty() ? path : label; }
+    };
+    std::vector<Target> files;
     for (const auto& p : o->paths) {
       struct stat st {};
-      if (p != "-" && ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-        store::walk(p, [&](const store::Recording& r) { files.push_back(r.path); });
-      else
-        files.push_back(p);
+      if (p == "-" || ::stat(p.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+        // A source of several sessions (an audit.log) is searched session by session.
+        const FormatInfo* several = nullptr;
+        try {
+          if (p != "-" && S_ISREG(st.st_mode)) {
+            const FormatInfo& f = formats().detect(open_input(p));
+            if (f.sessions) several = &f;
+          }
+        } catch (const Error&) {
+          // (reported when it is searched)
+        }
+        files.push_back(several ? Target{p, several, {p}, {}} : Target{p, nullptr, {}, {}});
+        continue;
+      }
+      // (A recording directory itself, a sudo I/O log, is one recording.)
+      const auto& all = formats().all();
+      auto dir_format = std::find_if(all.begin(), all.end(), [&](const FormatInfo& f) {
+        return f.probe_dir && f.open_dir && f.probe_dir(p);
+      });
+      if (dir_format != all.end()) {
+        files.push_back({p, &*dir_format, {}, {}});
+        continue;
+      }
+      std::vector<Target> found;
+      store::walk(p, [&](const store::Recording& r) { found.push_back({r.path, nullptr, {}, {}}); });
+      for (auto& src : convert::find_sources(p, false).sources)
+        found.push_back({src.input, src.format, std::move(src.inputs), src.named});
+      std::stable_sort(found.begin(), found.end(),
+                       [](const Target& a, const Target& b) { return a.name() < b.name(); });
+      for (auto& t : found) files.push_back(std::move(t));
     }
 
     struct Outcome {
@@ -212,7 +250,11 @@ void add_grep(CLI::App& app, int& status) {
         [&](std::size_t i) {
           Outcome out;
           try {
-            out.result = search::grep_file(files[i], matcher, go);
+            const Target& t = files[i];
+            // (A pattern of its own: glibc's regexec locks the one it runs.)
+            const search::Matcher own(matcher.options());
+            out.result = !t.group.empty() ? search::grep_sessions(*t.format, t.path, t.group, own, go)
+                                          : search::grep_file(t.path, own, go, t.format ? t.format->name : "", t.label);
           } catch (const Error& e) {
             out.error = e.what();
           } catch (const std::exception& e) {
@@ -231,7 +273,7 @@ void add_grep(CLI::App& app, int& status) {
           if (go.transcript.what == search::Searched::input && out.result.masked > 0) {
             std::fflush(stdout);
             std::fprintf(stderr, "recast: %s: %llu span%s of typed input masked by the recorder: not searchable\n",
-                         printable(files[i]).c_str(), static_cast<unsigned long long>(out.result.masked),
+                         printable(files[i].name()).c_str(), static_cast<unsigned long long>(out.result.masked),
                          out.result.masked == 1 ? "" : "s");
           }
         });

@@ -120,31 +120,32 @@ const FormatInfo* probe_dir(const fs::path& d) {
 
 } // namespace
 
-BatchSummary convert_tree(const BatchOptions& o) {
-  BatchSummary summary;
+TreeScan find_sources(const std::string& root_dir, bool verbose, const std::function<bool(const std::string&)>& exclude) {
+  TreeScan scan;
   boost::system::error_code ec;
-  if (!fs::is_directory(o.root, ec)) throw Error(o.root + ": not a directory");
-  const fs::path root = fs::path(o.root);
-  std::string out_dir = o.out_dir;
-  while (out_dir.size() > 1 && out_dir.back() == '/') out_dir.pop_back();
-  const fs::path out_root = fs::absolute(fs::path(out_dir)).lexically_normal();
+  if (!fs::is_directory(root_dir, ec)) throw Error(root_dir + ": not a directory");
+  const fs::path root = fs::path(root_dir);
   const fs::path abs_root = fs::absolute(root).lexically_normal();
-  // 1. Find the recordings (sorted: the same tree converts in the same order).
+  auto skip = [&](const fs::path& p, std::string why) {
+    ++scan.skipped;
+    scan.skips.emplace_back(p.string(), std::move(why));
+  };
+  // 1. The files and recording directories (sorted: the same tree, the same order).
   std::vector<fs::path> files;
   std::vector<std::pair<fs::path, const FormatInfo*>> dirs;
   for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
        it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) break;
     const fs::path& p = it->path();
-    if (fs::absolute(p).string().rfind(out_root.string() + "/", 0) == 0 || fs::absolute(p) == out_root) {
-      it.disable_recursion_pending(); // never convert our own output
+    if (exclude && exclude(fs::absolute(p).string())) {
+      it.disable_recursion_pending();
       continue;
     }
-    // A link is never followed: it could lead out of the tree, and its output out of
-    // OUTDIR (the recursion itself does not follow links to directories either).
+    // A link is never followed: it could lead out of the tree, and an output made
+    // from it out of the output directory (the recursion does not follow links to
+    // directories either).
     if (fs::is_symlink(it->symlink_status(ec))) {
-      ++summary.skipped;
-      summary.skips.emplace_back(p.string(), "a symbolic link: not followed by a recursive conversion");
+      skip(p, "a symbolic link: not followed in a tree");
       continue;
     }
     if (fs::is_directory(it->status(ec))) {
@@ -158,14 +159,13 @@ BatchSummary convert_tree(const BatchOptions& o) {
   }
   std::sort(files.begin(), files.end());
   std::sort(dirs.begin(), dirs.end());
-  std::vector<Unit> units;
   std::set<std::string> used; // files already claimed by a lead
-  std::map<std::pair<std::string, std::string>, Unit> groups; // (group path, format)
-  Diagnostics quiet; // each conversion reports its own problems
+  std::map<std::pair<std::string, std::string>, TreeSource> groups; // (group path, format)
+  Diagnostics quiet; // each reader reports its own problems
   quiet.on_warning = [](const std::string&, const std::string&) {};
   // Lexical, not fs::relative (which resolves links): the name in the tree is the
-  // name in OUTDIR. A path outside the tree (a timing file naming /etc/x as its log)
-  // gives '..', refused at conversion.
+  // name of the output. A path outside the tree (a timing file naming /etc/x as its
+  // log) gives '..', refused at conversion.
   auto rel_of = [&](const fs::path& p) { return fs::absolute(p).lexically_normal().lexically_relative(abs_root).string(); };
   for (const auto& [d, f] : dirs) {
     // A recording directory's files are read by name: a link among them is not
@@ -174,11 +174,10 @@ BatchSummary convert_tree(const BatchOptions& o) {
     for (const auto& e : fs::directory_iterator(d, ec))
       linked = linked || fs::is_symlink(e.symlink_status(ec));
     if (linked) {
-      ++summary.skipped;
-      summary.skips.emplace_back(d.string(), "holds a symbolic link: not followed by a recursive conversion");
+      skip(d, "holds a symbolic link: not followed in a tree");
       continue;
     }
-    units.push_back({d.string(), {}, (out_root / (rel_of(d) + ".cast")).string(), f, size_of(d)});
+    scan.sources.push_back({d.string(), {}, f, rel_of(d) + ".cast", size_of(d), d.string()});
   }
   std::vector<std::pair<fs::path, Probed>> probed;
   for (const auto& f : files) probed.emplace_back(f, probe_file(f));
@@ -187,38 +186,55 @@ BatchSummary convert_tree(const BatchOptions& o) {
     TreeRules::Companions c = what.format->tree.companions(f.string(), quiet);
     for (const auto& claimed : c.claimed) used.insert(fs::absolute(claimed).string());
     if (std::any_of(c.claimed.begin(), c.claimed.end(), [](const std::string& p) { return is_symlink(p); })) {
-      ++summary.skipped;
-      summary.skips.emplace_back(f.string(), "a companion file is a symbolic link: not followed by a recursive conversion");
+      skip(f, "a companion file is a symbolic link: not followed in a tree");
       continue;
     }
     const std::string& named = c.named_after;
     std::string name = named.empty() ? rel_of(f) : rel_of(fs::path(named));
-    units.push_back({f.string(), {}, (out_root / (strip_known_ext(name) + ".cast")).string(), what.format,
-                     size_of(f) + (named.empty() ? 0 : size_of(named))});
+    scan.sources.push_back({f.string(), {}, what.format, strip_known_ext(name) + ".cast",
+                            size_of(f) + (named.empty() ? 0 : size_of(named)), named.empty() ? f.string() : named});
   }
   for (const auto& [f, what] : probed) {
     if (what.role == Probed::Role::lead || used.count(fs::absolute(f).string())) continue;
     if (what.role == Probed::Role::none || what.role == Probed::Role::error || what.format->cast_version) {
-      ++summary.ignored;
-      if (o.verbose)
-        summary.skips.emplace_back(f.string(), what.role == Probed::Role::none    ? "not a recording recast reads"
-                                               : what.role == Probed::Role::error ? what.error
-                                                                                  : "already asciicast");
+      ++scan.ignored;
+      if (verbose)
+        scan.skips.emplace_back(f.string(), what.role == Probed::Role::none    ? "not a recording recast reads"
+                                            : what.role == Probed::Role::error ? what.error
+                                                                               : "already asciicast");
       continue;
     }
     if (what.role == Probed::Role::group) {
       std::string base = what.format->tree.group(f.string());
-      Unit& u = groups[{base, what.format->name}];
-      if (u.input.empty())
-        u = {base, {}, (out_root / (rel_of(fs::path(base)) + what.format->tree.group_suffix)).string(), what.format, 0};
+      TreeSource& u = groups[{base, what.format->name}];
+      if (u.input.empty()) u = {base, {}, what.format, rel_of(fs::path(base)) + what.format->tree.group_suffix, 0, base};
       u.inputs.push_back(f.string());
       u.bytes += size_of(f);
       continue;
     }
-    units.push_back(
-        {f.string(), {}, (out_root / (strip_known_ext(rel_of(f)) + ".cast")).string(), what.format, size_of(f)});
+    scan.sources.push_back({f.string(), {}, what.format, strip_known_ext(rel_of(f)) + ".cast", size_of(f), f.string()});
   }
-  for (auto& [key, u] : groups) units.push_back(std::move(u));
+  for (auto& [key, u] : groups) scan.sources.push_back(std::move(u));
+  return scan;
+}
+
+BatchSummary convert_tree(const BatchOptions& o) {
+  BatchSummary summary;
+  boost::system::error_code ec;
+  if (!fs::is_directory(o.root, ec)) throw Error(o.root + ": not a directory");
+  std::string out_dir = o.out_dir;
+  while (out_dir.size() > 1 && out_dir.back() == '/') out_dir.pop_back();
+  const fs::path out_root = fs::absolute(fs::path(out_dir)).lexically_normal();
+  // 1. Find the recordings, never our own output.
+  TreeScan scan = find_sources(o.root, o.verbose, [&](const std::string& p) {
+    return p == out_root.string() || p.rfind(out_root.string() + "/", 0) == 0;
+  });
+  summary.skipped = scan.skipped;
+  summary.ignored = scan.ignored;
+  summary.skips = std::move(scan.skips);
+  std::vector<Unit> units;
+  for (auto& src : scan.sources)
+    units.push_back({src.input, std::move(src.inputs), (out_root / src.output).string(), src.format, src.bytes});
   // 2. Convert.
   BatchProgress progress;
   progress.files = units.size();

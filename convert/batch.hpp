@@ -41,4 +41,28 @@ struct BatchSummary {
 
 BatchSummary convert_tree(const BatchOptions& options);
 
+// A legacy recording found in a tree: the path `recast convert` is given (a file, a
+// sudo I/O log directory, a script(1) timing file that names its typescript), or for
+// a group (an audit.log and its rotated copies) the group's path and its files.
+struct TreeSource {
+  std::string input;
+  std::vector<std::string> inputs; // a group's files; empty otherwise
+  const FormatInfo* format = nullptr;
+  std::string output; // its conversion's path relative to an output root
+  std::uint64_t bytes = 0;
+  std::string named;  // the file it is known by (a typescript, not its timing file)
+};
+
+struct TreeScan {
+  std::vector<TreeSource> sources;
+  std::uint64_t skipped = 0, ignored = 0; // links not followed; files that are not legacy recordings
+  std::vector<std::pair<std::string, std::string>> skips; // the skipped (and with verbose the ignored), why
+};
+
+// Every legacy recording below `root` (not asciicast files: the store's walk finds
+// those), in path order; symbolic links never followed; `exclude` (given absolute
+// paths) leaves a path and all below it out. Throws Error if root is no directory.
+TreeScan find_sources(const std::string& root, bool verbose,
+                      const std::function<bool(const std::string& path)>& exclude = nullptr);
+
 } // namespace recssh::convert

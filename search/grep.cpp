@@ -169,32 +169,62 @@ std::string format_wall(std::int64_t start, Micros t) {
   return buf;
 }
 
-FileResult grep_file(const std::string& path, const Matcher& matcher, const GrepOptions& options) {
+FileResult grep_reader(EventReader& reader, const std::string& label, const std::string& path, const Matcher& matcher,
+                       const GrepOptions& options) {
   FileResult result;
-  ReadOptions ro;
-  ro.threads = 1; // files run in parallel already
-  auto reader = open_reader(path, "", ro);
   TranscriptOptions to = options.transcript;
-  auto md = store::metadata_of(reader->header());
+  auto md = store::metadata_of(reader.header());
   to.exec = md && md->stream == store::Stream::exec;
   auto end = [&]() -> std::optional<store::SessionEnd> {
-    if (path == "-") return std::nullopt;
+    if (path.empty() || path == "-") return std::nullopt;
     try {
       return store::read_session_end(path);
     } catch (const Error&) {
       return std::nullopt; // (not a cast: no end marker to read)
     }
   };
-  if (!options.filter.empty() && !options.filter.passes(reader->header(), md, end)) {
+  if (!options.filter.empty() && !options.filter.passes(reader.header(), md, end)) {
     result.filtered_out = true;
     return result;
   }
-  Formatter f(path, reader->header(), matcher, options, result);
-  auto info = transcribe(*reader, to, [&](const Line& l) { return f.line(l); });
+  Formatter f(label, reader.header(), matcher, options, result);
+  auto info = transcribe(reader, to, [&](const Line& l) { return f.line(l); });
   f.finish();
   result.masked = info.masked;
   result.emulated = info.emulated;
   return result;
+}
+
+FileResult grep_file(const std::string& path, const Matcher& matcher, const GrepOptions& options,
+                     const std::string& from, const std::string& label) {
+  ReadOptions ro;
+  ro.threads = 1; // files run in parallel already
+  auto reader = open_reader(path, from, ro);
+  return grep_reader(*reader, label.empty() ? path : label, path, matcher, options);
+}
+
+FileResult grep_sessions(const FormatInfo& format, const std::string& base, const std::vector<std::string>& files,
+                         const Matcher& matcher, const GrepOptions& options) {
+  ReadOptions ro;
+  ro.threads = 1;
+  GrepOptions o = options;
+  o.play_hint = false; // (play opens a file, not one session of several)
+  FileResult all;
+  const auto ordered = format.sessions->order(files, ro.diag);
+  // (The scan reads every record and warns once; opening a session reads them again.)
+  Diagnostics quiet;
+  quiet.on_warning = [](const std::string&, const std::string&) {};
+  ReadOptions again = ro;
+  again.diag = &quiet;
+  for (const auto& ref : format.sessions->scan(ordered, ro)) {
+    auto reader = format.sessions->open(ordered, ref, again);
+    FileResult r = grep_reader(*reader, base + "[" + ref.name + "]", "", matcher, o);
+    all.output += r.output;
+    all.hits += r.hits;
+    all.masked += r.masked;
+    all.emulated = all.emulated || r.emulated;
+  }
+  return all;
 }
 
 } // namespace recssh::search

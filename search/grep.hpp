@@ -10,6 +10,12 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+namespace recssh {
+struct FormatInfo;
+class EventReader;
+} // namespace recssh
 
 namespace recssh::search {
 
@@ -34,9 +40,19 @@ struct FileResult {
   bool filtered_out = false; // the filter left it out: not searched
 };
 
-// Searches `path` (any format the registry reads; "-" is stdin). Throws Error /
-// FormatError when it cannot be read.
-FileResult grep_file(const std::string& path, const Matcher& matcher, const GrepOptions& options);
+// Searches `path` (any format the registry reads, or `from`'s; "-" is stdin), named
+// `label` in the output ("": its path). Throws Error / FormatError when it cannot be
+// read.
+FileResult grep_file(const std::string& path, const Matcher& matcher, const GrepOptions& options,
+                     const std::string& from = "", const std::string& label = "");
+// Searches a recording open in `reader`, named `label` in the output; `path`: where
+// its end marker is read for the filter ("": none).
+FileResult grep_reader(EventReader& reader, const std::string& label, const std::string& path,
+                       const Matcher& matcher, const GrepOptions& options);
+// Searches every session of a source that holds several (`format`'s sessions, an
+// audit.log and its rotated copies `files`), each named BASE[SESSION] in the output.
+FileResult grep_sessions(const FormatInfo& format, const std::string& base, const std::vector<std::string>& files,
+                         const Matcher& matcher, const GrepOptions& options);
 
 // "00:03:25.120" (hours as many digits as they need, at least two).
 std::string format_offset(Micros t);

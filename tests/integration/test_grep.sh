@@ -139,6 +139,24 @@ rc=0; g -l --user nobody ERROR arch >out || rc=$?
 [ "$rc" = 1 ] || fail "a filter that leaves nothing: rc $rc"
 expect_fail 2 'not a date' g --since yesterday x arch
 
+# Legacy recordings in a directory are searched as well, each as convert -r finds it:
+# a sudo I/O log directory, a typescript through its timing file (named as the
+# typescript), tlog, and every session of an audit.log.
+mkdir -p legacy/sudo legacy/script
+cp -r "$FIXTURES/sudo/io" legacy/sudo/
+cp "$FIXTURES/script/classic.typescript" "$FIXTURES/script/classic.timing" legacy/script/
+cp "$FIXTURES/tlog/input-and-binary.json" "$FIXTURES/audit/audit.log" legacy/
+cp shell.cast legacy/
+g -c . legacy >got 2>/dev/null
+cut -d: -f1 got | tr '\n' ' ' | matches -x 'legacy/audit.log\[ses762\] legacy/audit.log\[ses762-tty136_0\] legacy/audit.log\[ses1-tty4_1\] legacy/audit.log\[web01-ses7-tty136_3\] legacy/input-and-binary.json legacy/script/classic.typescript legacy/shell.cast legacy/sudo/io/00/00/01 legacy/sudo/io/00/00/02 ' ||
+  fail "legacy recordings in a directory: $(cat got)"
+! matches -E ':0$' got || fail "a legacy recording with no lines: $(cat got)"
+expect_out 'legacy/script/classic.typescript:00:00:00.501: bold world' g 'bold world' legacy
+expect_out 'legacy/sudo/io/00/00/01:00:00:00.706: got hi' g 'got hi' legacy
+g -c . legacy/audit.log 2>/dev/null | matches -x 'legacy/audit.log\[ses762-tty136_0\]:[1-9][0-9]*' ||
+  fail "an audit.log named: every session searched"
+expect_out 'legacy/sudo/io/00/00/01:3' g -c . legacy/sudo/io/00/00/01
+
 # A recording still being written (its recorder holds the lock) and one whose
 # recorder died (no end marker, a partial last line): both searched and listed.
 head -n 6 shell.cast >arch/2025-12-04/deep/crashed.cast
