@@ -10,6 +10,7 @@
 #   recast grep -c    every file, every core, what the screen showed
 #   zgrep -c          the raw bytes (fewer true hits: JSON escapes, colours, CR)
 #   recast cat|grep   the raw output, no emulation
+#   convert --to text the transcript export of one 128 MB recording (resizes kept)
 #   recast ls         LS_COUNT small recordings: headers and tails only
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +58,12 @@ timed "  no resizes" "$recast grep -c -E '$pattern' $(echo $plain_files)"
 bytes=$all_bytes
 timed "zgrep -c" "find $tree -type f | sort | xargs zgrep -c -E '$pattern'"
 timed "recast cat|grep" "for f in \$(find $tree -type f | sort); do echo \"\$f:\$($recast cat \$f | grep -c -E '$pattern')\"; done"
+# The transcript export (what grep searches, as text) of one 128 MB recording, one
+# stream on one core.
+big=$data/text-128.cast
+[ -f "$big" ] || build/bench/gen_cast "$big" 128 7 >/dev/null
+bytes=$(wc -c <"$big")
+timed "convert --to text" "echo $big:\$($recast convert --to text $big - | wc -l)"
 
 # recast ls over many small recordings (headers, end markers from the tail).
 lsdir=$data/ls-$ls_count
@@ -67,12 +74,16 @@ if [ ! -d "$lsdir" ]; then
     for i in $(seq 1 40); do printf '[%d.5, "o", "line %d of a small session\\r\\n"]\n' "$i" "$i"; done
     printf '[41.0, "m", "recssh: end: status=1 reason=exit"]\n'
   } >"$data/ls-one.cast"
-  # (hard links: the same few bytes under every name, made fast)
-  for d in $(seq 1 100); do
-    mkdir -p "$lsdir/2026-10-$(printf %03d "$d")"
-    for i in $(seq 1 $(( ls_count / 100 ))); do
-      ln "$data/ls-one.cast" "$lsdir/2026-10-$(printf %03d "$d")/$(printf '%06d' "$i")-h.cast"
-    done
+  # (hard links: the same few bytes under every name; one directory made link by
+  # link, the other 99 copied as links in one process each)
+  # (ext4 allows 65,000 links to a file: a fresh copy of the first every 50)
+  mkdir -p "$lsdir/2026-10-001"
+  for i in $(seq 1 $(( ls_count / 100 ))); do
+    ln "$data/ls-one.cast" "$lsdir/2026-10-001/$(printf '%06d' "$i")-h.cast"
+  done
+  for d in $(seq 2 100); do
+    if [ $(( d % 50 )) = 1 ]; then cp -r "$lsdir/2026-10-001" "$lsdir/2026-10-$(printf %03d "$d")"
+    else cp -al "$lsdir/2026-10-$(printf %03d $(( (d - 1) / 50 * 50 + 1 )))" "$lsdir/2026-10-$(printf %03d "$d")"; fi
   done
 fi
 TIMEFORMAT='%3R'

@@ -3,8 +3,10 @@
 
 #include "core/fd.hpp"
 #include "core/format.hpp"
+#include "core/io.hpp"
 #include "core/time.hpp"
 #include "store/lock.hpp"
+#include "store/metadata.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,38 +16,72 @@ namespace recssh::search {
 
 namespace {
 
-// The time of the last event line of a plain asciicast v2 file, from its last 64 KiB.
-std::optional<Micros> last_time_from_tail(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  struct stat st {};
-  if (!fd.valid() || ::fstat(fd.get(), &st) != 0) return std::nullopt;
-  const off_t want = std::min<off_t>(st.st_size, 64 << 10);
-  std::string buf(std::size_t(want), '\0');
-  ssize_t n = ::pread(fd.get(), buf.data(), buf.size(), st.st_size - want);
-  if (n <= 0) return std::nullopt;
-  buf.resize(std::size_t(n));
+constexpr std::size_t k_window = 64 << 10;
+
+// The time of the last event line of a plain asciicast v2 file, from its last bytes
+// (`whole`: the file itself; else the window may start inside a line).
+std::optional<Micros> last_time_in_tail(std::string_view buf, bool whole) {
   // Lines from the end; a partial last line (a crash) is skipped.
   std::size_t end = buf.size();
   while (end > 0) {
     std::size_t nl = buf.rfind('\n', end - 1);
-    std::size_t begin = nl == std::string::npos ? 0 : nl + 1;
+    std::size_t begin = nl == std::string_view::npos ? 0 : nl + 1;
     std::string_view line(buf.data() + begin, end - begin);
-    bool whole = begin > 0 || want == st.st_size; // (the window may start inside a line)
-    if (whole && line.size() > 2 && line[0] == '[' && line.back() == ']') {
+    if ((begin > 0 || whole) && line.size() > 2 && line[0] == '[' && line.back() == ']') {
       std::size_t comma = line.find(',');
       if (comma != std::string_view::npos)
         if (auto t = parse_seconds(line.substr(1, comma - 1))) return t;
     }
-    if (nl == std::string::npos) break;
+    if (nl == std::string_view::npos) break;
     end = nl;
   }
   return std::nullopt;
+}
+
+std::string read_at(int fd, std::size_t size, off_t at) {
+  std::string buf(size, '\0');
+  ssize_t n = ::pread(fd, buf.data(), buf.size(), at);
+  buf.resize(n > 0 ? std::size_t(n) : 0);
+  return buf;
+}
+
+// A plain v2 cast, read through one descriptor: its head for the header, its last
+// 64 KiB for the duration and the end marker (the same bytes when it is small).
+// false: not one (the caller reads it the general way).
+bool list_plain_cast(const std::string& path, ListEntry& e) {
+  if (path.ends_with(".gz")) return false;
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  struct stat st {};
+  if (!fd.valid() || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  const std::size_t size = std::size_t(st.st_size);
+  std::string head = read_at(fd.get(), std::min(size, k_window), 0);
+  if (head.find('\n') == std::string::npos && head.size() < size) return false; // (a header longer than the window)
+  const FormatInfo* format = nullptr;
+  ReadOptions ro;
+  ro.threads = 1;
+  const bool whole = head.size() >= size;
+  // (The header only: the reader is not asked for events, which the window may cut.)
+  auto reader = open_reader(memory_input(path, whole ? head : head.substr(0, head.find('\n') + 1)), "", ro, &format);
+  if (!format || format->name != "v2") return false;
+  const Header& h = reader->header();
+  e.size = size;
+  e.live = store::is_being_recorded_fd(fd.get());
+  e.format = format->name;
+  e.start = h.timestamp;
+  e.meta = store::metadata_of(h);
+  const std::string tail = whole ? std::move(head) : read_at(fd.get(), k_window, off_t(size - k_window));
+  e.duration = last_time_in_tail(tail, whole);
+  e.end = store::session_end_in_tail(tail);
+  return true;
 }
 
 } // namespace
 
 ListEntry list_entry(const std::string& path, const ListOptions& options) {
   ListEntry e;
+  e.path = path;
+  if (!options.count_markers && list_plain_cast(path, e)) return e;
+  e = ListEntry{};
   e.path = path;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) throw_errno("cannot read " + path);
@@ -59,13 +95,7 @@ ListEntry list_entry(const std::string& path, const ListOptions& options) {
   e.format = format ? format->name : "";
   e.start = h.timestamp;
   e.meta = store::metadata_of(h);
-  // A plain v2 cast: its tail tells the duration and the end; anything else is read.
-  bool tail = format && format->name == "v2" && !path.ends_with(".gz") && !options.count_markers;
-  if (tail) {
-    e.duration = last_time_from_tail(path);
-    e.end = store::read_session_end(path);
-    return e;
-  }
+  // (A plain v2 cast came through list_plain_cast: this one is read whole.)
   std::uint64_t markers = 0;
   EventView v;
   Micros last{0};

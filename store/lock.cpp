@@ -26,6 +26,14 @@ bool is_being_recorded(const std::string& path) {
   return held_by_another(Fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)));
 }
 
+bool is_being_recorded_fd(int fd) {
+  if (::flock(fd, LOCK_SH | LOCK_NB) == 0) {
+    ::flock(fd, LOCK_UN);
+    return false;
+  }
+  return errno == EWOULDBLOCK;
+}
+
 bool is_being_recorded_at(int dirfd, const std::string& name) {
   return held_by_another(Fd(::openat(dirfd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)));
 }

@@ -26,6 +26,8 @@ bool try_lock_shared(int fd);
 // being recorded.
 bool is_being_recorded(const std::string& path);
 bool is_being_recorded_at(int dirfd, const std::string& name);
+// The same on a file already open (the test's shared lock is let go at once).
+bool is_being_recorded_fd(int fd);
 
 // A lock file that keeps two runs of one job apart (rotate): created 0600 if missing,
 // never through a symlink, and held exclusively for the object's lifetime. It must be

@@ -54,21 +54,25 @@ std::optional<SessionEnd> end_from_tail(int fd, off_t size) {
   ssize_t n = ::pread(fd, buf.data(), buf.size(), from);
   if (n <= 0) return std::nullopt;
   buf.resize(static_cast<std::size_t>(n));
-  for (auto at = buf.rfind(k_end_prefix); at != std::string::npos && at > 0;
+  return session_end_in_tail(buf);
+}
+
+} // namespace
+
+std::optional<SessionEnd> session_end_in_tail(std::string_view buf) {
+  for (auto at = buf.rfind(k_end_prefix); at != std::string_view::npos && at > 0;
        at = buf.rfind(k_end_prefix, at - 1)) {
     auto line_start = buf.rfind('\n', at);
-    line_start = line_start == std::string::npos ? 0 : line_start + 1;
+    line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
     std::string_view before(buf.data() + line_start, at - line_start);
     // Only a marker event counts, not output that happens to show the same words.
     if (before.find("\"m\"") == std::string_view::npos || before.back() != '"') continue;
     auto quote = buf.find('"', at);
-    if (quote == std::string::npos) return std::nullopt;
-    return parse_end_marker(std::string_view(buf).substr(at, quote - at));
+    if (quote == std::string_view::npos) return std::nullopt;
+    return parse_end_marker(buf.substr(at, quote - at));
   }
   return std::nullopt;
 }
-
-} // namespace
 
 std::string Metadata::json() const {
   JsonObject o;

@@ -57,5 +57,8 @@ std::optional<SessionEnd> parse_end_marker(std::string_view text);
 // (still being recorded, killed, or not a recssh recording). A plain cast is read
 // from its tail only; a .gz is decompressed in a stream, in flat memory.
 std::optional<SessionEnd> read_session_end(const std::string& path);
+// The same from the last bytes of a plain cast (its last 64 KiB, as read_session_end
+// reads them), for a caller that has read them already.
+std::optional<SessionEnd> session_end_in_tail(std::string_view tail);
 
 } // namespace recssh::store
