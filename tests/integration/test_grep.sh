@@ -217,8 +217,13 @@ fi
 # The plain model and the emulator agree on a generated recording (colours, UTF-8,
 # long outputs, resizes: the plain model follows them).
 mb=3; [ "${CI:-}" = true ] && mb=1
-"$GEN_CAST" big.cast "$mb" 16 >/dev/null
-[ "$(grep -c '"r", "' big.cast)" -gt 3 ] || fail "the generated recording has no resizes"
+"$GEN_CAST" gen.cast "$mb" 16 >/dev/null
+# (More resizes than the generator makes: one after every 30th event, narrower and
+# wider, fewer and more rows, at that event's time.)
+awk -F'[[,]' 'NR > 1 && NR % 30 == 0 { print; n++; printf "[%s, \"r\", \"%dx%d\"]\n", $2, 40 + (n * 37) % 160, 5 + (n * 11) % 50; next } { print }' \
+  gen.cast >big.cast
+[ "$(grep -c '"r", "' big.cast)" -gt 5 ] || fail "the generated recording has too few resizes"
+"$RECAST" validate -q big.cast || fail "the recording with resizes is not valid"
 for p in '.' 'e' '[0-9][0-9]' 'ssh'; do
   g -c "$p" big.cast >a || true
   g --emulate -c "$p" big.cast >b || true
