@@ -176,7 +176,10 @@ SessionResult record_session(const ResolvedRecording& rec, const SessionRequest&
       warn("ship = on-close needs ship-to in the config; " + result.path + " was not shipped");
     else if (::stat(result.path.c_str(), &shipped) == 0 && S_ISREG(shipped.st_mode)) {
       try {
-        ship_in_background(result.path, rec.ship_to);
+        std::vector<std::string> files = {result.path};
+        if (req.companions)
+          for (auto& f : req.companions()) files.push_back(std::move(f));
+        ship_in_background(files, rec.ship_to);
       } catch (const Error& e) {
         warn(std::string(e.what()) + "; " + result.path + " waits for the next recast ship");
       }

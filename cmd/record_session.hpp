@@ -26,6 +26,9 @@ struct SessionRequest {
   bool quiet = false;
   std::vector<std::string> forwards;  // the header's list of port forwards
   record::SideEvents* side = nullptr; // markers from other threads (the forward relay)
+  // Files that belong to the session besides the cast (port forwards' captures),
+  // asked for once it has ended: shipped on close with it.
+  std::function<std::vector<std::string>()> companions = nullptr;
 };
 
 struct SessionResult {

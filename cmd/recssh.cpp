@@ -141,6 +141,7 @@ int main(int argc, char** argv) {
     if (forwards) {
       req.forwards = forwards->described();
       req.side = forwards->side();
+      req.companions = [&forwards] { return forwards->captures(); };
     }
     for (auto& f : cli::config_forwards(ssh, ssh_args, cl, [quiet](const std::string& w) {
            if (!quiet) std::fprintf(stderr, "recssh: note: %s\n", printable(w).c_str());

@@ -24,8 +24,12 @@ void SessionForwards::start(const store::Placement& placement, const std::string
                             const store::Metadata& meta) {
   if (m_plan.routes.empty()) return;
   if (m_mode == forward::Mode::pcap) {
-    auto open = [placement, cast_path, meta](const forward::Destination& d) {
+    auto open = [this, placement, cast_path, meta](const forward::Destination& d) {
       auto f = store::create_capture_file(placement, cast_path, meta.user, meta.session_id, d.host, d.port);
+      {
+        std::lock_guard lock(m_mutex);
+        m_captures.push_back(f.path);
+      }
       return std::make_unique<forward::PcapFile>(std::move(f.fd), f.path, placement.gzip);
     };
     // Said in the cast, not on the terminal: the user's screen is the session's.
@@ -36,6 +40,11 @@ void SessionForwards::start(const store::Placement& placement, const std::string
                                              [this](std::string m) { m_side.push(std::move(m)); });
   m_side.on_end([this] { stop(); });
   m_relay->start();
+}
+
+std::vector<std::string> SessionForwards::captures() const {
+  std::lock_guard lock(m_mutex);
+  return m_captures;
 }
 
 void SessionForwards::stop() {

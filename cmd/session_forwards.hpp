@@ -5,6 +5,8 @@
 // cast exists, the capture beside it and the relay, whose markers go into the cast
 // and which stops when ssh is gone.
 #include "forward/capture.hpp"
+
+#include <mutex>
 #include "forward/plan.hpp"
 #include "forward/relay.hpp"
 #include "record/side_events.hpp"
@@ -30,9 +32,13 @@ public:
 
   // The cast is open: start relaying (and capturing beside it).
   void start(const store::Placement& placement, const std::string& cast_path, const store::Metadata& meta);
+  // The capture files made so far (one per destination), for shipping on close.
+  std::vector<std::string> captures() const;
 
 private:
   void stop();
+  mutable std::mutex m_mutex; // (captures are made on the capture thread)
+  std::vector<std::string> m_captures;
   forward::Mode m_mode;
   bool m_relaying = false;
   forward::Plan m_plan;

@@ -26,11 +26,12 @@ std::string recast_path() {
 
 } // namespace
 
-void ship_in_background(const std::string& file, const std::string& to) {
+void ship_in_background(const std::vector<std::string>& files, const std::string& to) {
   // Everything the children need is built before fork: after it, only calls that are
   // safe in a child of a threaded process.
   const std::string program = recast_path();
-  std::vector<std::string> args = {"recast", "ship", file, "--to", to, "--min-age", "0", "--quiet"};
+  std::vector<std::string> args = {"recast", "ship", "--to", to, "--min-age", "0", "--quiet", "--"};
+  args.insert(args.end(), files.begin(), files.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -137,6 +137,19 @@ for _ in $(seq 100); do s3 count "onclose/b2/" 2 2>/dev/null && break; sleep 0.1
 s3 count "onclose/b2/" 2 || fail "on-close did not ship the recssh session"
 "$RECAST" ship --status "$OC" >out && [ "$(grep -c ': shipped: s3://recs/onclose/b2/' out)" = 2 ] ||
   fail "on-close after recssh: $(cat out)"
+# A session with a port forward: its capture is shipped on close with it. The remote
+# command reads sshd's banner through the forward (to sshd itself, on this machine).
+SP=$(awk '$1 == "Port" {print $2}' "$SSH_CONFIG")
+LP=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$RECSSH" -F "$SSH_CONFIG" -L "$LP:127.0.0.1:$SP" testhost \
+  "bash -c 'exec 3<>/dev/tcp/127.0.0.1/$LP; head -c 7 <&3'" </dev/null >out 2>err || fail "recssh -L: $(cat err)"
+matches -F 'SSH-2.0' out || fail "recssh -L: the banner through the forward: $(cat out)"
+cap=$(find "$OC" -name "*_127.0.0.1_$SP.pcap")
+[ -n "$cap" ] || fail "recssh -L: no capture in $(find "$OC")"
+for _ in $(seq 100); do s3 count "onclose/b2/" 4 2>/dev/null && break; sleep 0.1; done
+s3 count "onclose/b2/" 4 || fail "on-close did not ship the capture with its session"
+"$RECAST" ship --status "$OC" >out && matches "$(basename "$cap"): shipped: s3://recs/onclose/b2/" out ||
+  fail "on-close, the capture: $(cat out)"
 # The server down: the session still ends at once, and the next ship catches up.
 kill "$MOTO_PID"; wait "$MOTO_PID" 2>/dev/null || true
 start=$(date +%s)
