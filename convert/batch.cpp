@@ -232,9 +232,14 @@ BatchSummary convert_tree(const BatchOptions& o) {
   summary.skipped = scan.skipped;
   summary.ignored = scan.ignored;
   summary.skips = std::move(scan.skips);
+  // (Named NAME.cast in the scan; other writers' outputs take their own ending.)
+  const std::string& ext = formats().writer(o.job.to).extension;
   std::vector<Unit> units;
-  for (auto& src : scan.sources)
-    units.push_back({src.input, std::move(src.inputs), (out_root / src.output).string(), src.format, src.bytes});
+  for (auto& src : scan.sources) {
+    std::string out = src.output;
+    if (src.inputs.empty() && out.ends_with(".cast")) out.replace(out.size() - 5, 5, ext);
+    units.push_back({src.input, std::move(src.inputs), (out_root / out).string(), src.format, src.bytes});
+  }
   // 2. Convert.
   BatchProgress progress;
   progress.files = units.size();

@@ -88,7 +88,7 @@ std::vector<ConvertResult> convert_sessions(const FormatInfo& format, std::vecto
   std::vector<ConvertResult> results;
   for (const auto& s : sessions) {
     ConvertJob one = job;
-    if (to_dir) one.output = job.output + (ends_with(job.output, "/") ? "" : "/") + s.name + ".cast";
+    if (to_dir) one.output = job.output + (ends_with(job.output, "/") ? "" : "/") + s.name + formats().writer(job.to).extension;
     ConvertResult r;
     r.format = &format;
     auto reader = src.open(inputs, s, job.read);

@@ -27,6 +27,7 @@ FormatInfo script_format() {
                [](Input in, const ReadOptions& o) { return open_script(std::move(in), o); }, nullptr};
   f.make_writer = [](const WriterOutputs& out, const WriteOptions&) { return make_script_writer(out); };
   f.companions = {"timing"};
+  f.extension = ".typescript";
   f.cli_note = "script(1): name the timing file or the typescript; the other is found by name\n"
                "(NAME.timing, timing beside typescript, the logs an advanced timing file names),\n"
                "or give them with --timing / --log-out / --log-in / --log-io.";

@@ -26,6 +26,7 @@ void FormatRegistry::add(FormatInfo info) {
       info.make_writer = std::move(old->make_writer);
       info.companions = std::move(old->companions);
       info.convert_target = old->convert_target;
+      info.extension = old->extension;
       info.cast_version = old->cast_version;
     }
     if (!info.probe_dir) info.probe_dir = std::move(old->probe_dir);
@@ -132,11 +133,11 @@ FormatRegistry& formats() {
            nullptr},
                1));
     // convert/ adds the reader of raw output to this entry.
-    FormatInfo raw{"raw", {}, "raw terminal output, no header and no timing", "", nullptr, nullptr,
-                   [](const WriterOutputs& out, const WriteOptions&) -> std::unique_ptr<EventWriter> {
+    FormatInfo raw{"raw", {}, "raw terminal output, no header and no timing (what recast cat prints)", "", nullptr,
+                   nullptr, [](const WriterOutputs& out, const WriteOptions&) -> std::unique_ptr<EventWriter> {
                      return std::make_unique<RawWriter>(out.main);
                    }};
-    raw.convert_target = false;
+    raw.extension = ".out";
     r.add(std::move(raw));
     return r;
   }();

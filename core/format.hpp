@@ -93,9 +93,11 @@ struct FormatInfo {
   std::function<std::unique_ptr<EventReader>(const std::string& dir, const ReadOptions&)> open_dir = nullptr;
   // The companion outputs the writer writes besides the main one, by name ("timing").
   std::vector<std::string> companions = {};
-  // Whether `recast convert --to` (and `recast formats`) offer the writer; raw output
-  // is for recordings only (`recast rec --raw`).
+  // Whether `recast convert --to` (and `recast formats`) offer the writer.
   bool convert_target = true;
+  // The name ending of what its writer writes, for outputs recast names itself
+  // (`convert -r`, one file per session).
+  std::string extension = ".cast";
   // The asciicast version of the format (0: not asciicast): what its writer writes.
   int cast_version = 0;
   // Lines for `recast convert --help`'s footer.

@@ -57,6 +57,7 @@ void register_text_writer(FormatRegistry& registry) {
   FormatInfo text;
   text.name = "text";
   text.aliases = {"transcript"};
+  text.extension = ".txt";
   text.description = "the transcript as the screen showed it, a line per screen line (what recast grep searches; "
                      "write only)";
   text.make_writer = [](const WriterOutputs& out, const WriteOptions& o) -> std::unique_ptr<EventWriter> {

@@ -90,7 +90,7 @@ _recast() {
     esac
   fi
   case $prev in
-    --to) [ "$sub" = convert ] && { COMPREPLY=($(compgen -W "v2 v3 text typescript" -- "$cur")); return; }
+    --to) [ "$sub" = convert ] && { COMPREPLY=($(compgen -W "v2 v3 text typescript raw" -- "$cur")); return; }
       COMPREPLY=($(compgen -W "v2 v3" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "v2 v3" -- "$cur")); return ;;
     --from) COMPREPLY=($(compgen -W "$(recast formats 2>/dev/null | awk '{print $1}')" -- "$cur")); return ;;

@@ -156,6 +156,15 @@ expect_out 'legacy/sudo/io/00/00/01:00:00:00.706: got hi' g 'got hi' legacy
 g -c . legacy/audit.log 2>/dev/null | matches -x 'legacy/audit.log\[ses762-tty136_0\]:[1-9][0-9]*' ||
   fail "an audit.log named: every session searched"
 expect_out 'legacy/sudo/io/00/00/01:3' g -c . legacy/sudo/io/00/00/01
+# convert -r with another writer: outputs named for it (NAME.txt), one per session too.
+"$RECAST" convert -r legacy -o legacy-text --to text >/dev/null 2>&1 || fail "convert -r --to text"
+[ -f legacy-text/script/classic.txt ] && [ -f legacy-text/sudo/io/00/00/01.txt ] &&
+  [ -f legacy-text/audit.log.sessions/ses762-tty136_0.txt ] || fail "convert -r --to text: $(find legacy-text)"
+"$RECAST" convert --to text legacy/sudo/io/00/00/01 - | cmp -s - legacy-text/sudo/io/00/00/01.txt ||
+  fail "convert -r --to text differs from convert --to text"
+# --to raw: what recast cat prints, as a file.
+"$RECAST" convert --to raw shell.cast shell.out
+"$RECAST" cat shell.cast | cmp -s - shell.out || fail "--to raw differs from recast cat"
 
 # A recording still being written (its recorder holds the lock) and one whose
 # recorder died (no end marker, a partial last line): both searched and listed.

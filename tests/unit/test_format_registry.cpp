@@ -89,13 +89,14 @@ TEST_CASE("a writer chosen by name gets the companion outputs its format declare
   CHECK_THROWS_WITH(formats().get("test-split", true).make_writer(sink, {}), Catch::Contains("\"timing\""));
 }
 
-TEST_CASE("writers by name: raw is a writer, not a conversion target", "[format][writer]") {
+TEST_CASE("writers by name: raw is a writer and a conversion target (recast cat as a file)", "[format][writer]") {
   convert::register_formats();
   const FormatInfo& raw = formats().writer("raw");
   CHECK(raw.cast_version == 0);
   CHECK(raw.open); // convert/ completed core's entry with the reader
   CHECK(formats().all().back().name == "raw"); // in the place of the later registration
-  CHECK_THROWS_AS(formats().get("raw", true), UsageError);
+  CHECK(&formats().get("raw", true) == &raw);
+  CHECK(raw.extension == ".out");
   CHECK(formats().writer("v3").cast_version == 3);
   CHECK_THROWS_AS(formats().writer("v1"), UsageError);
   test::StringSink sink;
