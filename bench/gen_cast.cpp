@@ -5,7 +5,8 @@
 //   gen_cast OUT MEGABYTES [SEED] [PROFILE]
 // PROFILE "mixed" (default): outputs of 1-16 KiB, ~3.7 KB per event on average;
 // "small": outputs of 64 B-1 KiB, ~300 B per event, the size asciinema PR #747
-// reports for real interactive sessions (70,000 events in 20 MB).
+// reports for real interactive sessions (70,000 events in 20 MB); "fullscreen": a
+// top-like program redrawing the alternate screen with cursor addressing.
 #include "core/cast_writer.hpp"
 #include "core/io.hpp"
 
@@ -50,12 +51,13 @@ std::string line(Rng& r) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: gen_cast OUT MEGABYTES [SEED] [mixed|small]\n");
+    std::fprintf(stderr, "usage: gen_cast OUT MEGABYTES [SEED] [mixed|small|fullscreen]\n");
     return 2;
   }
   std::uint64_t target = std::strtoull(argv[2], nullptr, 10) << 20;
   Rng rng{argc > 3 ? std::strtoull(argv[3], nullptr, 10) | 1 : 88172645463325252ull};
   const bool small = argc > 4 && std::string(argv[4]) == "small";
+  const bool fullscreen = argc > 4 && std::string(argv[4]) == "fullscreen";
   const std::uint64_t out_min = small ? 64 : 1024, out_span = small ? 960 : 15 * 1024;
   int fd = ::open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) {
@@ -72,6 +74,29 @@ int main(int argc, char** argv) {
   w.begin(h);
   std::uint64_t t = 0;
   std::string data;
+  if (fullscreen) {
+    // A top-like program on the alternate screen: a frame a second, every row drawn
+    // with cursor addressing (what only the emulator can follow), until the size is
+    // reached; then the primary screen back and a prompt.
+    w.write(recssh::Event{recssh::Micros{0}, "o", "$ top\r\n\x1b[?1049h\x1b[H\x1b[2J"});
+    while (sink.bytes < target) {
+      t += 1000000;
+      data = "\x1b[H\x1b[1mtop - up 12 days, load average: 0.42\x1b[m\x1b[K";
+      for (int row = 2; row <= 40; ++row) {
+        data += "\x1b[" + std::to_string(row) + ";1H";
+        data += std::to_string(1000 + rng.below(9000)) + " " + k_words[rng.below(sizeof k_words / sizeof *k_words)];
+        data += " " + std::to_string(rng.below(100)) + ".0 ";
+        data += line(rng);
+        data.resize(data.size() - 2); // (no CR LF: the next row is addressed)
+        data += "\x1b[K";
+      }
+      w.write(recssh::Event{recssh::Micros{std::int64_t(t)}, "o", data});
+    }
+    w.write(recssh::Event{recssh::Micros{std::int64_t(t + 1000)}, "o", "\x1b[?1049l$ "});
+    w.finish();
+    sink.flush();
+    return ::close(fd) == 0 ? 0 : 1;
+  }
   while (sink.bytes < target) {
     std::uint64_t kind = rng.below(100);
     data.clear();

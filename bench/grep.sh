@@ -3,10 +3,10 @@
 # `recast cat | grep` on the same files, one run each. Needs a build (make build).
 #   bash bench/grep.sh [SIZE_MB] [LS_COUNT]   (defaults 256 and 20000; the issue's
 #                                             targets are 1024 MB and 100,000)
-# The tree: SIZE_MB of generated recordings (bench/gen_cast: colours, UTF-8, long
-# outputs) in 8 MB files, one in four with its resizes kept (the emulator follows
-# those from the first resize: the "full-screen" share), half of them gzip'd, as a
-# rotated archive holds them. Lines:
+# The tree: SIZE_MB of generated recordings (bench/gen_cast) in 8 MB files: seven in
+# eight line output (colours, UTF-8, long outputs; one in four with its resizes), one
+# in eight a full-screen program (top-like frames on the alternate screen, which only
+# the emulator follows); half of them gzip'd, as a rotated archive holds them. Lines:
 #   recast grep -c    every file, every core, what the screen showed
 #   zgrep -c          the raw bytes (fewer true hits: JSON escapes, colours, CR)
 #   recast cat|grep   the raw output, no emulation
@@ -18,7 +18,7 @@ size=${1:-256}
 ls_count=${2:-20000}
 recast=build/cmd/recast
 data=bench/data
-tree=$data/grep-$size
+tree=$data/grep-$size-fs
 pattern='ssh.*kernel'
 mkdir -p "$data"
 if [ ! -d "$tree" ]; then
@@ -27,7 +27,8 @@ if [ ! -d "$tree" ]; then
   for i in $(seq 1 "$n"); do
     day=$tree/2026-11-0$(( i % 2 + 1 ))
     f=$day/$(printf '%06d' "$i")-host.cast
-    build/bench/gen_cast "$f.tmp" 8 "$i" mixed >/dev/null
+    if [ $(( i % 8 )) = 3 ]; then profile=fullscreen; else profile=mixed; fi
+    build/bench/gen_cast "$f.tmp" 8 "$i" $profile >/dev/null
     if [ $(( i % 4 )) = 0 ]; then mv "$f.tmp" "$f"; else grep -v '"r", "' "$f.tmp" >"$f"; rm "$f.tmp"; fi
     [ $(( i % 2 )) = 0 ] && gzip "$f"
   done
@@ -48,13 +49,14 @@ timed() {
     "$(awk -F: '{s+=$NF} END{print s+0}' "$data/out.txt")"
 }
 timed "recast grep -c" "$recast grep -c -E '$pattern' $tree"
-# The same over the files without resizes only: the plain line model throughout.
+# The same over the line-output files only (no full-screen program): the plain line
+# model throughout.
 all_bytes=$bytes
 plain_files=$(for f in $(find "$tree" -type f | sort); do
-  [ "$(gzip -dcf "$f" | grep -c '"r", "' || true)" = 0 ] && echo "$f"; done)
+  [ "$(gzip -dcf "$f" | grep -c -F '1049h' || true)" = 0 ] && echo "$f"; done)
 bytes=0
 for f in $plain_files; do bytes=$((bytes + $(gzip -dcf "$f" | wc -c))); done
-timed "  no resizes" "$recast grep -c -E '$pattern' $(echo $plain_files)"
+timed "  line output" "$recast grep -c -E '$pattern' $(echo $plain_files)"
 bytes=$all_bytes
 timed "zgrep -c" "find $tree -type f | sort | xargs zgrep -c -E '$pattern'"
 timed "recast cat|grep" "for f in \$(find $tree -type f | sort); do echo \"\$f:\$($recast cat \$f | grep -c -E '$pattern')\"; done"
