@@ -116,8 +116,11 @@ void add_ship(CLI::App& app, int& status) {
       if (o->quiet && !loud) return;
       std::string where = r.key.empty() ? "" : " s3://" + so.target.bucket + "/" + r.key;
       std::FILE* out = loud ? stderr : stdout;
-      std::fprintf(out, "%s: %s:%s%s%s\n", printable(r.path).c_str(), ship::outcome_name(r.outcome), printable(where).c_str(),
-                   r.message.empty() ? "" : ": ", printable(r.message).c_str());
+      // FILE: OUTCOME[: s3://KEY][: MESSAGE]
+      std::string line = r.path + ": " + ship::outcome_name(r.outcome);
+      if (!where.empty()) line += ":" + where;
+      if (!r.message.empty()) line += ": " + r.message;
+      std::fprintf(out, "%s\n", printable(line).c_str());
     };
     auto started = std::chrono::steady_clock::now();
     auto candidates = ship::collect(paths, so, report);

@@ -120,8 +120,10 @@ expect_fail 255 'symlink: refusing to follow' "$RECSSH" --dir "$R/l" host true
 [ -z "$(ls -A "$WORK/elsewhere")" ] || fail "recssh wrote through a symlinked day directory"
 rm "$R/l/$(date +%Y-%m-%d)"
 mkdir -m 700 "$R/l/$(date +%Y-%m-%d)"
-# a symlink where the file will go (this second and the next two)
-for d in 0 1 2; do
+# a symlink where the file will go (this second and the next 30: a loaded machine can
+# take seconds to start recssh)
+for d in $(seq 0 30); do
+  mkdir -p -m 700 "$R/l/$(date -d "+$d sec" +%Y-%m-%d)" # (past midnight: tomorrow's)
   ln -s "$WORK/elsewhere/victim" "$R/l/$(date -d "+$d sec" +%Y-%m-%d)/$(date -d "+$d sec" +%H%M%S)-planted.cast"
 done
 expect_fail 255 'symlink: refusing to follow' "$RECSSH" --dir "$R/l" planted

@@ -204,6 +204,47 @@ AWS_SECRET_ACCESS_KEY=wrong expect_fail 1 'the secret key does not match the acc
 AWS_ACCESS_KEY_ID=AKIAUNKNOWN000000000 expect_fail 1 'the access key id is not known to the server \(InvalidAccessKeyId' \
   "$RECAST" ship "$ROOT/$DAY/101500-db1.cast" --to s3://recs/fleet --host bastion1 --recheck --retries 1
 
+# A clock too far from the server's: S3 refuses a request signed more than 15 minutes
+# from its own time (RequestTimeTooSkewed in the body; a HEAD gets a bare 403 and the
+# server's Date). moto does not check it: a stand-in server with S3's rule, whose
+# clock is an hour ahead of this host's.
+cat >"$WORK/skewed.py" <<'PY'
+import datetime, email.utils, http.server, time
+AHEAD = 3600
+XML = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>RequestTimeTooSkewed</Code>'
+       b'<Message>The difference between the request time and the current time is too large.</Message>'
+       b'<MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds></Error>')
+class Skewed(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def answer(self, body):
+        now = time.time() + AHEAD
+        signed = datetime.datetime.strptime(self.headers.get("x-amz-date", "19700101T000000Z"), "%Y%m%dT%H%M%SZ")
+        skew = abs(now - signed.replace(tzinfo=datetime.timezone.utc).timestamp())
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(403 if skew > 900 else 500)
+        self.send_header("Date", email.utils.formatdate(now, usegmt=True))
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(XML) if body else 0))
+        self.end_headers()
+        if body:
+            self.wfile.write(XML)
+    def do_HEAD(self): self.answer(False)
+    def do_GET(self): self.answer(True)
+    def do_PUT(self): self.answer(True)
+    def do_POST(self): self.answer(True)
+    def log_message(self, *args): pass
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Skewed)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+PY
+python3 "$WORK/skewed.py" >"$WORK/skewed.port" &
+SKEWED_PID=$!
+at_exit "kill $SKEWED_PID"
+for _ in $(seq 50); do [ -s "$WORK/skewed.port" ] && break; sleep 0.1; done
+AWS_ENDPOINT_URL_S3=http://127.0.0.1:$(cat "$WORK/skewed.port") expect_fail 1 \
+  "this host's clock is too far from the server's \(RequestTimeTooSkewed, 3[56][0-9][0-9] s; fix the clock" \
+  "$RECAST" ship "$ROOT/$DAY/101500-db1.cast" --to s3://recs/fleet --host bastion1 --recheck --retries 1
+
 # moto 5.2.1 checks a signature over a query value holding '/' (ListMultipartUploads'
 # prefix=KEY, %2F as SigV4 requires) against the decoded '/': boto3 itself fails
 # there (list_multipart_uploads(Prefix="fleet/") -> SignatureDoesNotMatch). So what
