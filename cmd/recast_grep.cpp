@@ -223,17 +223,15 @@ void add_grep(CLI::App& app, int& status) {
         continue;
       }
       // (A recording directory itself, a sudo I/O log, is one recording.)
-      const auto& all = formats().all();
-      auto dir_format = std::find_if(all.begin(), all.end(), [&](const FormatInfo& f) {
-        return f.probe_dir && f.open_dir && f.probe_dir(p);
-      });
-      if (dir_format != all.end()) {
-        files.push_back({p, &*dir_format, {}, {}});
+      if (const FormatInfo* f = formats().find_dir(p)) {
+        files.push_back({p, f, {}, {}});
         continue;
       }
       std::vector<Target> found;
       store::walk(p, [&](const store::Recording& r) { found.push_back({r.path, nullptr, {}, {}}); });
-      for (auto& src : convert::find_sources(p, false).sources)
+      // (Casts are the walk's: not opened a second time to be probed.)
+      auto cast = [](const std::string& path) { return store::is_recording_name(path.substr(path.rfind('/') + 1)); };
+      for (auto& src : convert::find_sources(p, false, cast).sources)
         found.push_back({src.input, src.format, std::move(src.inputs), src.named});
       std::stable_sort(found.begin(), found.end(),
                        [](const Target& a, const Target& b) { return a.name() < b.name(); });

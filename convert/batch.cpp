@@ -112,12 +112,6 @@ bool is_symlink(const std::string& path) {
   return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
 }
 
-const FormatInfo* probe_dir(const fs::path& d) {
-  for (const auto& fmt : formats().all())
-    if (fmt.probe_dir && fmt.probe_dir(d.string())) return &fmt;
-  return nullptr;
-}
-
 } // namespace
 
 TreeScan find_sources(const std::string& root_dir, bool verbose, const std::function<bool(const std::string&)>& exclude) {
@@ -149,7 +143,7 @@ TreeScan find_sources(const std::string& root_dir, bool verbose, const std::func
       continue;
     }
     if (fs::is_directory(it->status(ec))) {
-      if (const FormatInfo* f = probe_dir(p)) {
+      if (const FormatInfo* f = formats().find_dir(p.string())) {
         dirs.emplace_back(p, f);
         it.disable_recursion_pending();
       }

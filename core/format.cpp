@@ -90,9 +90,14 @@ const FormatInfo& FormatRegistry::detect(const Input& in) const {
   throw FormatError(in.name, "unknown format (tried: " + tried + "; use --from to name it)", false);
 }
 
-const FormatInfo& FormatRegistry::detect_dir(const std::string& dir) const {
+const FormatInfo* FormatRegistry::find_dir(const std::string& dir) const {
   for (const auto& f : m_formats)
-    if (f.probe_dir && f.open_dir && f.probe_dir(dir)) return f;
+    if (f.probe_dir && f.open_dir && f.probe_dir(dir)) return &f;
+  return nullptr;
+}
+
+const FormatInfo& FormatRegistry::detect_dir(const std::string& dir) const {
+  if (const FormatInfo* f = find_dir(dir)) return *f;
   throw Error(dir + ": is a directory, and not one of a format recast reads (a sudo I/O log directory holds a "
                     "\"timing\" file)");
 }

@@ -141,6 +141,8 @@ public:
   const FormatInfo& detect(const Input& in) const;
   // The same for a directory; throws Error when no format stores itself so.
   const FormatInfo& detect_dir(const std::string& dir) const;
+  // The same without throwing: nullptr when no format stores itself so.
+  const FormatInfo* find_dir(const std::string& dir) const;
   const std::vector<FormatInfo>& all() const { return m_formats; }
   std::string names(bool for_writing) const;
   void add_cli_options(CliOptionSet set) { m_cli.push_back(std::move(set)); }
