@@ -23,6 +23,18 @@ public:
   // What vterm_screen_get_cell gives for this position on the screen shown now.
   void get_cell(int row, int col, VTermScreenCell& out) const;
 
+  int rows() const { return m_rows; }
+  int cols() const { return m_cols; }
+  // One character drawn by the text lane (play/text_lane.hpp) instead of libvterm:
+  // what putglyph does for it, with the pen in force and no protection.
+  void draw(int row, int col, std::uint32_t ch, int width) {
+    Cell* cell = at(row, col);
+    cell->chars[0] = ch;
+    cell->chars[1] = 0;
+    cell->pen = m_pen;
+    if (width == 2) cell[1].chars[0] = std::uint32_t(-1);
+  }
+
 private:
   struct Pen {
     VTermColor fg{}, bg{};

@@ -3,6 +3,7 @@
 
 #include "core/errors.hpp"
 #include "play/cell_grid.hpp"
+#include "play/text_lane.hpp"
 #include "play/vterm_guard.hpp"
 
 #include <algorithm>
@@ -243,6 +244,7 @@ struct Screen::Impl {
   VTerm* vt = nullptr;
   VTermState* state = nullptr;
   std::unique_ptr<CellGrid> grid; // Emulation::fast
+  std::unique_ptr<TextLane> lane; // with the grid
   Cells cells;
   bool alt = false;
   bool cursor_visible = true;
@@ -437,6 +439,11 @@ struct Screen::Impl {
   void write(const char* p, std::size_t n) {
     guarded.clear();
     guard.pass(std::string_view(p, n), guarded);
+    if (lane) {
+      lane->write(guarded);
+      if (guarded.capacity() > (1u << 20)) guarded = std::string();
+      return;
+    }
     constexpr std::size_t k_piece = 16 << 10;
     for (std::size_t done = 0; done < guarded.size();) {
       const std::size_t end = VtermGuard::split_point(guarded, done, k_piece);
@@ -560,6 +567,7 @@ Screen::Screen(TermSize size, Emulation emulation) : m(std::make_unique<Impl>())
     m->state = vterm_obtain_state(m->vt);
     m->grid = std::make_unique<CellGrid>(m->state, size.rows, size.cols, &Impl::settermprop, m.get());
     m->cells.grid = m->grid.get();
+    m->lane = std::make_unique<TextLane>(m->vt, m->state, *m->grid);
     vterm_state_reset(m->state, 1);
   } else {
     // The reference: libvterm's screen layer, whose callbacks also feed an observer.

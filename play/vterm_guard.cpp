@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "play/vterm_guard.hpp"
 
+#include "play/cell_width.hpp"
+
 #include <algorithm>
 #include <cstdint>
 
@@ -8,10 +10,10 @@ namespace recssh::play {
 
 namespace {
 
-// A character that libvterm 0.1.4 draws one or two columns wide and never treats as
-// combining: printable ASCII, and a few whole blocks of UTF-8 that hold no combining
-// or zero-width character in its tables (Latin, Greek, Cyrillic, symbols and box
-// drawing, CJK ideographs, Hangul). Anything else is not known to be safe.
+// A character that libvterm 0.1.4 draws one column wide and never treats as
+// combining (cell_width's table): REP repeats it within the row. (A wide one is
+// repeated by whole glyphs up to the right edge and past it: REP of a wide character
+// that ends one column short writes its right half outside the row.)
 bool safe_last_character(std::string_view tail) {
   if (tail.empty()) return false;
   const auto last = static_cast<unsigned char>(tail.back());
@@ -27,8 +29,7 @@ bool safe_last_character(std::string_view tail) {
   else if (b >= 0xF0 && b < 0xF5 && len == 4) cp = b & 0x07;
   else return false;
   for (std::size_t k = lead; k < tail.size(); ++k) cp = cp << 6 | (static_cast<unsigned char>(tail[k]) & 0x3F);
-  return (cp >= 0xA0 && cp <= 0x2FF) || (cp >= 0x370 && cp <= 0x482) || (cp >= 0x2100 && cp <= 0x2BFF) ||
-         (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7A3);
+  return cp >= 0xA0 && cp <= 0x10FFFF && cell_width(cp) == 1;
 }
 
 // Continuation bytes after a lead byte, as libvterm 0.1.4's decoder counts them.
@@ -41,6 +42,16 @@ int continuations(unsigned char c) {
   return 0;
 }
 
+// U+302A..U+302F and U+3099..U+309A (E3 80 AA..AF, E3 82 99..9A): combining marks
+// that libvterm 0.1.4 also finds in its table of wide characters. In the run of text
+// after the character they mark, it adds their two columns to its width: one mark
+// more than half the terminal's width makes a glyph wider than the screen, written
+// past the end of the row. A NUL before each ends libvterm's run there, and a mark
+// that starts a run joins the character before as terminals join it (no width).
+bool wide_mark(unsigned char second, unsigned char third) {
+  return (second == 0x80 && third >= 0xAA && third <= 0xAF) || (second == 0x82 && (third == 0x99 || third == 0x9A));
+}
+
 constexpr std::string_view k_bound_cursor = "\x1b[>c";
 
 } // namespace
@@ -49,9 +60,15 @@ std::size_t VtermGuard::split_point(std::string_view out, std::size_t from, std:
   const std::size_t end = std::min(out.size(), from + max);
   if (end == out.size()) return end;
   auto byte = [&](std::size_t k) { return static_cast<unsigned char>(out[k]); };
-  // After ASCII or a control the decoder holds nothing; else before a lead byte (a
-  // piece that starts with one cannot yield two characters from one byte); else
-  // before a continuation byte (nor can that), which libvterm may lose.
+  // Best right after a control: libvterm ends its text there anyway, so the cut
+  // changes nothing. Else before a character it never joins to the one before; else
+  // after ASCII (its decoder holds nothing); else before a lead byte (a piece that
+  // starts with one cannot yield two characters from one byte); else before a
+  // continuation byte (nor can that), which libvterm may lose.
+  for (std::size_t k = end; k > from && end - k < max / 2; --k)
+    if (byte(k - 1) < 0x20) return k;
+  for (std::size_t k = end; k > from && end - k < 64; --k)
+    if (starts_apart(out, k)) return k;
   for (std::size_t k = end; k > from && end - k < 64; --k)
     if (byte(k - 1) < 0x80) return k;
   for (std::size_t k = end; k > from && end - k < 64; --k)
@@ -101,9 +118,14 @@ void VtermGuard::pass(std::string_view in, std::string& out) {
       if (c >= 0xC0) {
         m_need = continuations(c);
         m_lead = out.size();
-      } else if (m_need > 0 && --m_need == 0 && static_cast<unsigned char>(out[m_lead]) == 0xC2 && c < 0xA0) {
-        out.resize(m_lead); // U+0080..U+009F: a C1 control as text
-        continue;
+      } else if (m_need > 0 && --m_need == 0) {
+        const auto lead = static_cast<unsigned char>(out[m_lead]);
+        if (lead == 0xC2 && c < 0xA0) {
+          out.resize(m_lead); // U+0080..U+009F: a C1 control as text
+          continue;
+        }
+        if (lead == 0xE3 && out.size() == m_lead + 2 && wide_mark(static_cast<unsigned char>(out[m_lead + 1]), c))
+          out.insert(m_lead, 1, '\0'); // (NUL ends libvterm's text run; it draws nothing)
       }
       out += static_cast<char>(c);
       continue;

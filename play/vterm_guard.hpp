@@ -10,8 +10,10 @@
 //   argument past the 9th (libvterm accumulates them in a long without a check).
 // - REP (`CSI n b`, repeat the last character) after a character of width 0 or -1,
 //   or none: libvterm advances by that width until it passes the count, so it never
-//   ends (or writes left of the screen). REP is kept right after a character known to
-//   be one or two columns wide (ncurses writes it just so); otherwise it is cancelled.
+//   ends (or writes left of the screen); after a wide one that ends a column short of
+//   the edge, it writes the right half past the row. REP is kept right after a
+//   character known to be one column wide (ncurses writes it just so: spaces, lines);
+//   otherwise it is cancelled.
 // - C1 controls written as UTF-8 text (U+0080..U+009F): libvterm gives them width -1.
 //   Both bytes are dropped.
 // - A UTF-8 sequence left unfinished where a text run ends (at a control, an escape,
@@ -19,6 +21,11 @@
 //   then yields two characters from one, one more than the stack array it decodes
 //   into holds. An unfinished sequence cut by a control or escape is dropped; one
 //   cut by the end of what was passed waits for the next pass.
+// - A combining mark libvterm also counts as wide (U+302A..U+302F, U+3099..U+309A)
+//   in the run of text after its character: it adds two columns to that glyph, and
+//   enough of them make a glyph wider than the screen, written past the row. A NUL
+//   (which libvterm skips) goes before each: a mark that starts a run joins the
+//   character before it with no width, as terminals draw it.
 // - A restored cursor (DECRC, and DECSET/DECRST, which 1048 and 1049 restore with)
 //   is not brought inside the screen: one saved before a resize to fewer rows points
 //   past the last row. A DA2 request follows each (its answer is dropped): libvterm

@@ -2,12 +2,13 @@
 #include "search/screen_lines.hpp"
 
 #include "play/screen.hpp"
-#include "search/cell_width.hpp"
+#include "play/cell_width.hpp"
 
 #include <algorithm>
 #include <vector>
 
 namespace recssh::search {
+using play::cell_width;
 
 namespace {
 

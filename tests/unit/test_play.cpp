@@ -183,6 +183,42 @@ TEST_CASE("fast emulation leaves the screen libvterm's own screen layer does (ra
   }
 }
 
+TEST_CASE("text lane: cells drawn around libvterm are the ones its screen layer draws") {
+  // Long runs of text (ASCII, Latin, CJK, emoji) that reach and pass the right edge,
+  // with what the lane must leave to libvterm in them: combining marks (also the
+  // wide ones, which make a glyph three cells), zero-width characters, REP, invalid
+  // UTF-8, and everything that changes how text is drawn: character sets (G0, SO/SI,
+  // LS2/LS3, single shifts), insert and origin modes, protection, double-width lines,
+  // pending wraps; C0 controls inside sequences. Fed in random pieces, so that runs
+  // and sequences are cut between writes.
+  static const std::vector<std::string> parts = {
+      "The quick brown fox jumps over the lazy dog ", "caf\xc3\xa9 na\xc3\xafve \xce\xbb \xe2\x86\x92 ",
+      "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", "\xf0\x9f\x98\x80\xf0\x9f\x98\x81", "e\xcc\x81", "\xcc\x81\xcc\x82",
+      "\xe3\x81\x8b\xe3\x82\x99", "\xe3\x82\x99", "a\xe2\x80\x8b" "b", "\xe2\x80\x8b", "x\x1b[3b", "\xe6\x97\xa5\x1b[2b",
+      "\xff\xfe", "\xc3", "\xe6\x97", "\r\n", "\r", "\n", "\t", "\b", "\x1b[0m", "\x1b[1;31m", "\x1b[38;5;208m", "\x1b[K",
+      "\x1b(0lqqk\x1b(B", "\x1b(0", "\x1b(B", "\x0e", "\x0f", "\x1b" "n", "\x1b" "o", "\x1b" "N", "\x1b" "O",
+      "\x1b)0", "\x1b*0", "\x1b[4h", "\x1b[4l", "\x1b[?6h", "\x1b[?6l", "\x1b[2;5r", "\x1b[r", "\x1b[1\"q",
+      "\x1b[0\"q", "\x1b#6", "\x1b#5", "\x1b" "c", "\x1b[1;99H", "\x1b[99G", "\x1b[5G", "\x1b[?7l", "\x1b[?7h",
+      "\x1b[?69h\x1b[3;12s", "\x1b[?69l", "\x1b[3\x0e" ";1H", "\x1b]2;ti\x0e" "tle\x07", "\x1b[?1049h", "\x1b[?1049l",
+      "\x1b" "7", "\x1b" "8", "\x1b[2@", "\x1b[3P", "\x1b[L", "\x1b[S", "\x1b[2J", "\x7f", "\x18", "\x1bP$qm\x1b\\"};
+  std::mt19937 rng(20261204);
+  for (int round = 0; round < 1500; ++round) {
+    TermSize size{int(2 + rng() % 60), int(1 + rng() % 8)};
+    Screen fast(size), reference(size, Screen::Emulation::reference);
+    std::string program;
+    for (int n = 1 + int(rng() % 60); n > 0; --n) program += parts[rng() % parts.size()];
+    for (std::size_t at = 0; at < program.size();) {
+      const std::size_t piece = std::min(program.size() - at, std::size_t(1 + rng() % 64));
+      fast.feed(std::string_view(program).substr(at, piece));
+      reference.feed(std::string_view(program).substr(at, piece));
+      at += piece;
+    }
+    INFO("round " << round << " size " << format_size(size) << " program " << recssh::printable(program));
+    REQUIRE(fast.dump() == reference.dump());
+    REQUIRE(fast.paint() == reference.paint());
+  }
+}
+
 TEST_CASE("paint: wide characters, whole and written over") {
   for (std::string program : {std::string("\xe4\xb8\xad\xe6\x96\x87 ok\r\n\x1b[31m\xe4\xb8\xad"),
                                std::string("\xe4\xb8\xad\xe6\x96\x87\x1b[1;2Hw"), // the right half of 中
@@ -223,6 +259,28 @@ std::string guarded(VtermGuard& g, std::string_view in) {
 }
 } // namespace
 
+TEST_CASE("vterm guard: a NUL before each combining mark libvterm counts as wide") {
+  VtermGuard g;
+  // (U+3099: a glyph of it and its base would be four columns; forty, 82 columns)
+  CHECK(guarded(g, "\xe3\x81\x8b\xe3\x82\x99x") == std::string("\xe3\x81\x8b") + '\0' + "\xe3\x82\x99x");
+  std::string split = guarded(g, "a\xe3\x80");
+  split += guarded(g, "\xaa\xe3\x80\xa9");
+  CHECK(split == std::string("a") + '\0' + "\xe3\x80\xaa\xe3\x80\xa9"); // U+302A, not U+3029
+  for (TermSize size : {TermSize{3, 3}, TermSize{80, 2}}) {
+    Screen screen(size);
+    std::string marks = "\xe3\x81\x8b";
+    for (int i = 0; i < 45; ++i) marks += "\xe3\x82\x99";
+    screen.feed(marks + "x");
+    // (a cell keeps six characters, as libvterm's screen does)
+    std::string kept = "\xe3\x81\x8b";
+    for (int i = 0; i < 5; ++i) kept += "\xe3\x82\x99";
+    CHECK(screen.row_text(0) == kept + "x");
+    Screen reference(size, Screen::Emulation::reference);
+    reference.feed(marks + "x");
+    CHECK(reference.dump() == screen.dump());
+  }
+}
+
 TEST_CASE("vterm guard: CSI arguments past libvterm's 16 are dropped, everything else passes") {
   VtermGuard g;
   const std::string plain = "text \xe4\xb8\xad\r\n\x1b[1;31mred\x1b[0m\x1b]2;title\x07\x1bP$qr\x1b\\\x1b#8";
@@ -250,9 +308,11 @@ TEST_CASE("vterm guard: CSI arguments past libvterm's 16 are dropped, everything
 
 TEST_CASE("vterm guard: REP only right after a character known to be drawn, no C1 as text") {
   VtermGuard g;
-  // right after printable ASCII or a wide or box-drawing character: kept
+  // right after printable ASCII or a box-drawing character: kept
   CHECK(guarded(g, "x\x1b[79b") == "x\x1b[79b");
-  CHECK(guarded(g, "\xe4\xb8\xad\x1b[3b") == "\xe4\xb8\xad\x1b[3b");
+  // after a wide one: cancelled (libvterm writes its right half past the row when the
+  // last one ends a column short of the edge)
+  CHECK(guarded(g, "\xe4\xb8\xad\x1b[3b") == std::string("\xe4\xb8\xad\x1b[3\x18"));
   std::string split = guarded(g, "ab"); // (in order: the pieces are one stream)
   split += guarded(g, "\xe2\x94");
   split += guarded(g, "\x80\x1b[9b");
@@ -285,7 +345,8 @@ TEST_CASE("vterm guard: REP only right after a character known to be drawn, no C
   // pieces never end after a byte of a sequence when a clean boundary is near
   const std::string text = std::string(10, 'a') + "\xe4\xb8\xad\xe4\xb8\xad";
   CHECK(VtermGuard::split_point(text, 0, 12) == 10);
-  CHECK(VtermGuard::split_point(text, 0, 14) == 10);
+  CHECK(VtermGuard::split_point(text, 0, 14) == 13); // before a character never joined
+  CHECK(VtermGuard::split_point("ab\r\ncd\xcc\x81" "ef", 0, 6) == 4); // after a control first
   std::string cjk;
   for (int i = 0; i < 40; ++i) cjk += "\xe4\xb8\xad";
   CHECK(VtermGuard::split_point(cjk, 0, 100) == 99); // before a lead byte

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MIT
-// Cell widths of the characters the plain line model draws (screen_lines.hpp): the
-// ranges libvterm 0.1.4 (Debian 12) draws in one or two cells, measured by writing
-// every code point from U+00A0 to it and reading the cursor back. Everything else
-// (controls, combining and zero-width characters) is left to the emulator. The unit
-// test that compares the plain model with the emulator checks these.
-#include "search/cell_width.hpp"
+// Cell widths of the characters drawn without libvterm (play's text lane, grep's plain
+// line model): the ranges libvterm 0.1.4 (Debian 12) draws in one or two cells,
+// measured by writing every code point from U+00A0 to it and reading the cursor back.
+// Everything else (controls, combining and zero-width characters) is left to the
+// emulator. The unit tests that compare both with the emulator check these.
+#include "play/cell_width.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <iterator>
 
-namespace recssh::search {
+namespace recssh::play {
 
 namespace {
 
@@ -124,4 +124,22 @@ int cell_width(char32_t c) {
   return c < 0x10000 ? bmp.width[c] : search_width(c);
 }
 
-} // namespace recssh::search
+bool starts_apart(std::string_view text, std::size_t at) {
+  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char c = b(at);
+  if (c < 0x80) return c >= 0x20 && c != 0x7f;
+  std::size_t len;
+  char32_t cp;
+  if (c >= 0xC2 && c < 0xE0) len = 2, cp = c & 0x1F;
+  else if (c >= 0xE0 && c < 0xF0) len = 3, cp = c & 0x0F;
+  else if (c >= 0xF0 && c < 0xF5) len = 4, cp = c & 0x07;
+  else return false;
+  if (at + len > text.size()) return false;
+  for (std::size_t i = 1; i < len; ++i) {
+    if ((b(at + i) & 0xC0) != 0x80) return false;
+    cp = cp << 6 | (b(at + i) & 0x3F);
+  }
+  return cell_width(cp) > 0;
+}
+
+} // namespace recssh::play

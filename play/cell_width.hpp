@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// How many cells the emulated terminal gives a character: 1 or 2, or 0 for those
+// only the emulator itself may draw (controls, combining, zero-width). Never 1 or 2
+// for a character libvterm joins to the one before (its text lane and grep's plain
+// line model rely on that).
+
+#include <cstddef>
+#include <string_view>
+
+namespace recssh::play {
+
+int cell_width(char32_t c);
+
+// Whether the text at `text[at]` starts with a character libvterm never joins to the
+// one before (printable ASCII, or a whole UTF-8 character cell_width gives 1 or 2):
+// libvterm's text may be cut into writes there. Elsewhere a cut between a character
+// and a combining mark makes libvterm join them differently (a mark that comes in a
+// later write joins as a width-0 mark even when it is a wide one).
+bool starts_apart(std::string_view text, std::size_t at);
+
+} // namespace recssh::play

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Text drawn into the cells directly, around libvterm: most output is runs of
+// printable characters, and libvterm spends most of an emulation decoding them one
+// by one and calling back for each. The lane writes a run's characters into the
+// CellGrid itself, exactly as libvterm's putglyph would, and hands libvterm the rest:
+// the run's last character (so that libvterm keeps, as ever, the character a later
+// combining mark or REP goes to, and decides the pending wrap), with the cursor put
+// there first (CHA), and every control and escape sequence.
+//
+// It draws only where that is certain to be what libvterm would do: in its parser's
+// ground state; not within two columns of the right edge (libvterm wraps there, or
+// holds a pending wrap); a character only when the next one is one
+// that libvterm never joins to it (a whole UTF-8 character of width 1 or 2 in
+// cell_width's table); and only while none of what changes how text is drawn is in
+// force: a G0 or GL character set other than ASCII or UTF-8, a single shift, insert
+// mode, origin mode (CHA would be clamped to the margins), character protection
+// (DECSCA), or double-width lines. Those are followed as libvterm's parser reads the
+// bytes; where following one exactly would take more than its bytes (DECSCA, DECSTR,
+// a double-width line) the lane stays off: it is only ever slower, never different.
+// The unit tests compare the cells with libvterm's own screen on random output.
+#include <cstddef>
+#include <string_view>
+#include <vterm.h>
+
+namespace recssh::play {
+
+class CellGrid;
+
+class TextLane {
+public:
+  TextLane(VTerm* vt, VTermState* state, CellGrid& grid) : m_vt(vt), m_state(state), m_grid(grid) {}
+  // Gives libvterm `bytes` (whole UTF-8 characters where a write ends: the guard's
+  // output), drawing what it can itself.
+  void write(std::string_view bytes);
+
+private:
+  std::size_t draw(std::string_view s, std::size_t from);
+  bool cuts_alike(std::string_view s, std::size_t k);
+  void step(unsigned char c);
+  void feed(std::string_view bytes);
+  bool open() const {
+    return m_gl == 0 && m_g0 != G0::other && !m_single_shift && !m_insert && !m_origin && !m_sticky_off;
+  }
+
+  VTerm* m_vt;
+  VTermState* m_state;
+  CellGrid& m_grid;
+  // libvterm's parser (parser.c), as far as the lane needs it.
+  enum class P { ground, esc, csi_leader, csi_args, csi_intermed, string, esc_in_string } m_ps = P::ground;
+  char m_intermed = 0;   // the first intermediate byte of an escape or CSI
+  int m_intermeds = 0;   // how many
+  char m_leader = 0;     // of a CSI
+  int m_arg = 0;         // the CSI argument under way
+  bool m_arg_4 = false, m_arg_6 = false; // an argument of the CSI was 4, or 6
+  // State that changes how libvterm draws text.
+  int m_gl = 0;               // the set in GL (SO, SI, LS2, LS3)
+  enum class G0 { utf8, ascii, other } m_g0 = G0::utf8; // UTF-8: the reset's
+  std::size_t m_not_before = 0; // (cuts_alike: a run where the lane does not cut)
+  bool m_single_shift = false; // SS2 or SS3 waits for a character
+  bool m_insert = false;      // IRM
+  bool m_origin = false;      // DECOM
+  bool m_sticky_off = false;  // DECSCA, DECSTR or a double-width line was seen
+};
+
+} // namespace recssh::play
