@@ -18,7 +18,8 @@ PlayTerminal::PlayTerminal(bool interactive) : m_out(1, "<stdout>") {
   if (!interactive) return;
   int fd = ::open("/dev/tty", O_RDONLY | O_CLOEXEC | O_NOCTTY);
   if (fd >= 0) m_keys = Fd(fd);
-  m_signals = std::make_unique<SignalFd>(std::initializer_list<int>{SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGQUIT});
+  m_signals =
+      std::make_unique<SignalFd>(std::initializer_list<int>{SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGQUIT, SIGWINCH});
   enter();
 }
 
@@ -67,6 +68,9 @@ play::Key PlayTerminal::wait(std::optional<Micros> deadline) {
       while (auto s = m_signals->read()) {
         if (s->signo == SIGTSTP) {
           m_pending.push_back(play::Key::suspend);
+        } else if (s->signo == SIGWINCH) {
+          // (several in a row while a window is dragged: one repaint)
+          if (m_pending.empty() || m_pending.back() != play::Key::resized) m_pending.push_back(play::Key::resized);
         } else {
           m_pending.push_back(play::Key::quit);
           if (!m_quit_signal) m_quit_signal = s->signo;

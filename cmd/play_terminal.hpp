@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // The player's world when it runs for a person: stdout, keys from the controlling
-// terminal in raw mode, SIGINT/SIGTERM/SIGHUP as quit and SIGTSTP as suspend (through
-// a signalfd), and a terminal put back as it was on every way out.
+// terminal in raw mode, SIGINT/SIGTERM/SIGHUP as quit, SIGTSTP as suspend and
+// SIGWINCH as a repaint (through a signalfd), and a terminal put back as it was on
+// every way out.
 #include "core/byte_stream.hpp"
 #include "core/fd.hpp"
 #include "core/signals.hpp"
@@ -30,6 +31,7 @@ public:
   void flush() override { m_out.flush(); }
   void notice(const std::string& message) override;
   void suspend() override;
+  std::optional<TermSize> viewer_size() override { return terminal_size(1); }
 
 private:
   void enter();

@@ -24,6 +24,7 @@ enum class Key {
   status,        // t
   suspend,       // Ctrl-Z
   redraw,        // Ctrl-L
+  resized,       // the viewer's terminal changed size (SIGWINCH, not a key)
 };
 
 // Bytes in, keys out; an escape sequence split across reads is completed by the next.

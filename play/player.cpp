@@ -10,6 +10,7 @@
 #include "play/player.hpp"
 
 #include "core/printable.hpp"
+#include "play/cell_width.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -44,17 +45,34 @@ void Player::open() {
     m_io.flush();
     Key k = m_io.wait(m_io.now() + Micros(100'000));
     if (k == Key::quit) throw QuitRequested{};
-    if (k == Key::status || k == Key::help || k == Key::redraw) handle(k);
+    if (k == Key::status || k == Key::help || k == Key::redraw || k == Key::resized) handle(k);
   };
   m_src = std::make_unique<Source>(std::move(so));
   const Header& h = m_src->header();
   m_screen = std::make_unique<Screen>(h.size);
-  if (m_opts.viewer && (m_opts.viewer->cols < h.size.cols || m_opts.viewer->rows < h.size.rows))
-    m_io.notice("this terminal (" + format_size(*m_opts.viewer) + ") is smaller than the recording (" +
-                format_size(h.size) + "): lines will wrap and scroll; make the window larger to see it as recorded");
+  check_viewer_size();
   if (!m_opts.idle_limit && h.idle_time_limit && *h.idle_time_limit > 0)
     m_opts.idle_limit = Micros(std::llround(*h.idle_time_limit * 1e6));
   load_index();
+}
+
+// Said once when playing starts on a smaller terminal, and again each time a resize
+// makes it smaller after it fitted.
+void Player::check_viewer_size() {
+  const TermSize rec = m_screen->size();
+  const bool small = m_opts.viewer && (m_opts.viewer->cols < rec.cols || m_opts.viewer->rows < rec.rows);
+  if (small && !m_viewer_small) {
+    const std::string note = "this terminal (" + format_size(*m_opts.viewer) + ") is smaller than the recording (" +
+                             format_size(rec) + "): lines will wrap and scroll; make the window larger to see it as recorded";
+    m_io.notice(note);
+    // (stderr is under the played screen, which is cleared next: on the last row too,
+    // until the next key)
+    if (m_opts.interactive)
+      m_note = " this terminal (" + format_size(*m_opts.viewer) + ") is smaller than the recording (" +
+               format_size(rec) + "): make it larger";
+  }
+  if (!small) m_note.clear();
+  m_viewer_small = small;
 }
 
 void Player::load_index() {
@@ -302,6 +320,7 @@ void Player::paint() {
   out(m_screen->paint(m_opts.safe ? Screen::Title::drop : Screen::Title::keep));
   m_overlay = false;
   if (m_status) show_status();
+  else if (!m_note.empty()) overlay_line(m_note);
 }
 
 void Player::anchor(Micros play) {
@@ -326,6 +345,23 @@ void Player::out(std::string_view bytes) {
   if (!bytes.empty()) m_io.write(bytes);
 }
 
+namespace {
+// As much of `line` as `cols` cells hold: a line that wrapped would scroll the screen.
+std::string fit_width(const std::string& line, int cols) {
+  int used = 0;
+  for (std::size_t i = 0; i < line.size();) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t cp = c < 0x80 ? c : c < 0xE0 ? c & 0x1F : c < 0xF0 ? c & 0x0F : c & 0x07;
+    for (std::size_t k = 1; k < len && i + k < line.size(); ++k) cp = cp << 6 | (line[i + k] & 0x3F);
+    used += c < 0x80 ? 1 : std::max(cell_width(cp), 1);
+    if (used > cols) return line.substr(0, i);
+    i += len;
+  }
+  return line;
+}
+} // namespace
+
 void Player::show_status() {
   // The duration costs one reading pass the first time (the index keeps it).
   if (!m_duration && m_src->restartable()) duration();
@@ -334,14 +370,16 @@ void Player::show_status() {
   std::string line = " " + format_clock(current_raw()) + " / " + (m_duration ? format_clock(*m_duration) : "?") +
                      "  " + speed + (m_paused ? "  paused" : "");
   if (!m_marker_label.empty()) line += "  marker: " + printable(m_marker_label);
-  if (m_help) line = " " + std::string(key_help()); // until the next key
+  if (!m_note.empty()) line = m_note;                // until the next key
+  if (m_help) line = " " + std::string(key_help()); // the same
   overlay_line(line);
 }
 
 void Player::overlay_line(const std::string& line) {
   // Saved and restored around it (DECSC/DECRC), so the recording's cursor and pen stay.
   int rows = m_opts.viewer_rows > 0 ? m_opts.viewer_rows : m_screen->size().rows;
-  out("\x1b" "7\x1b[" + std::to_string(rows) + ";1H\x1b[0;7m" + line + "\x1b[K\x1b[0m\x1b" "8");
+  int cols = m_opts.viewer ? m_opts.viewer->cols : m_screen->size().cols;
+  out("\x1b" "7\x1b[" + std::to_string(rows) + ";1H\x1b[0;7m" + fit_width(line, cols - 1) + "\x1b[K\x1b[0m\x1b" "8");
   m_overlay = true;
 }
 
@@ -354,6 +392,10 @@ bool Player::handle(Key k) {
   if (k != Key::none && k != Key::help && m_help) {
     m_help = false;
     if (!m_status) hide_overlay();
+  }
+  if (k != Key::none && k != Key::resized && !m_note.empty()) {
+    m_note.clear();
+    if (!m_status && !m_help) hide_overlay();
   }
   switch (k) {
   case Key::none: return false;
@@ -415,6 +457,16 @@ bool Player::handle(Key k) {
     return true;
   }
   case Key::redraw: paint(); return true;
+  case Key::resized:
+    // The terminal may have reflowed or cut what it showed: draw it all again, and
+    // the status line on the new last row.
+    if (auto size = m_io.viewer_size()) {
+      m_opts.viewer = size;
+      m_opts.viewer_rows = size->rows;
+      check_viewer_size();
+    }
+    paint();
+    return true;
   }
   if (m_status) show_status();
   return true;
@@ -436,6 +488,7 @@ void Player::start_position() {
     seek_to_time(t);
   } else {
     if (m_opts.interactive) out("\x1b[0m\x1b[H\x1b[2J");
+    if (!m_note.empty()) overlay_line(m_note);
     anchor(m_play);
   }
 }

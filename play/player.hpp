@@ -56,6 +56,8 @@ public:
   virtual void notice(const std::string& message) = 0;
   // Ctrl-Z: give the terminal back and stop until continued.
   virtual void suspend() {}
+  // The viewer's terminal size now (after Key::resized), or nullopt: not a terminal.
+  virtual std::optional<TermSize> viewer_size() { return std::nullopt; }
 };
 
 // Thrown out of a followed source's wait to stop playing.
@@ -106,6 +108,7 @@ private:
   void overlay_line(const std::string& line);
   void out(std::string_view bytes);
   void start_position();
+  void check_viewer_size();
 
   PlayOptions m_opts;
   PlayerIo& m_io;
@@ -138,6 +141,8 @@ private:
   std::string m_marker_label; // the last marker passed
   bool m_quit = false;
   bool m_seek_live_edge = false; // --follow --at end: paint once the live edge is reached
+  bool m_viewer_small = false;   // the viewer's terminal is smaller than the recording (said once)
+  std::string m_note;            // that, on the last row until the next key
 };
 
 } // namespace recssh::play

@@ -256,6 +256,13 @@ keys t
 wait_for_text '/ 0:30.*1x'
 keys ' '
 wait_for_text 'paused'
+# A smaller window (SIGWINCH): said on the last row; larger again: the screen drawn
+# again whole, with the status line on the new last row.
+resize 50 8
+wait_for_text 'this terminal \(50x8\) is smaller'
+resize 80 12
+wait_for_text '/ 0:30.*paused'
+pane_text | matches -x 'tick 1' || fail "not drawn again after a resize: $(pane_text)"
 keys ']'
 wait_for_text 'marker: mark-10'
 pane_text | matches 'tick 10' || fail "] did not show the screen at the marker: $(pane_text)"

@@ -524,6 +524,8 @@ public:
   }
   void write(std::string_view b) override { writes.emplace_back(clock, std::string(b)); }
   void notice(const std::string& m) override { notices.push_back(m); }
+  std::optional<TermSize> size;
+  std::optional<TermSize> viewer_size() override { return size; }
   std::string all() const {
     std::string s;
     for (const auto& w : writes) s += w.second;
@@ -538,6 +540,37 @@ public:
 };
 
 } // namespace
+
+TEST_CASE("player: a resized terminal gets the screen painted again, and a note when it became too small") {
+  test::TempPath f(".cast");
+  test::write_file(f.path, cast("[1.0, \"o\", \"hello\"]\n[3.0, \"o\", \" world\"]\n"));
+  ManualIo io;
+  io.size = TermSize{100, 30};
+  io.keys = {{Micros(2'500'000), Key::resized}, {Micros(2'600'000), Key::resized}}; // (hello at 2.0)
+  PlayOptions o;
+  o.path = f.path;
+  o.interactive = true;
+  o.viewer = TermSize{100, 30};
+  Player p(o, io);
+  p.run();
+  CHECK(io.notices.empty()); // 100x30 holds the recording's 20x5
+  // Each resize paints the whole screen again: clear, then the cells.
+  int paints = 0;
+  for (const auto& w : io.writes)
+    if (w.first >= Micros(2'500'000) && w.second.find("\x1b[2J") != std::string::npos &&
+        w.second.find("hello") != std::string::npos)
+      ++paints;
+  CHECK(paints == 2);
+  CHECK(io.when(" world") == 3'000'000); // playing went on at its own time
+
+  ManualIo small;
+  small.size = TermSize{10, 3};
+  small.keys = {{Micros(2'000'000), Key::resized}, {Micros(2'100'000), Key::resized}};
+  Player q(o, small);
+  q.run();
+  REQUIRE(small.notices.size() == 1); // said once, not at each resize while it stays small
+  CHECK(small.notices[0].find("10x3") != std::string::npos);
+}
 
 TEST_CASE("player: timing with speed and idle cap, from a manual clock") {
   test::TempPath f(".cast");
