@@ -20,7 +20,7 @@ data=bench/data
 mkdir -p "$data"
 cast=$data/play-$size.cast
 [ -s "$cast" ] || build/bench/gen_cast "$cast" "$size" 3 mixed >/dev/null
-bytes=$(stat -c %s "$cast")
+bytes=$(stat -L -c %s "$cast")
 echo "input: $cast, $(awk "BEGIN{print $bytes/1048576}") MiB"
 export XDG_CACHE_HOME=$PWD/$data/play-cache
 rm -rf "$XDG_CACHE_HOME"

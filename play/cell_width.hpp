@@ -12,6 +12,9 @@ namespace recssh::play {
 
 int cell_width(char32_t c);
 
+// Where the printable ASCII (0x20..0x7E) from `text[at]` ends.
+std::size_t ascii_run_end(std::string_view text, std::size_t at);
+
 // Whether the text at `text[at]` starts with a character libvterm never joins to the
 // one before (printable ASCII, or a whole UTF-8 character cell_width gives 1 or 2):
 // libvterm's text may be cut into writes there. Elsewhere a cut between a character

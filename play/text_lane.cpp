@@ -122,6 +122,23 @@ std::size_t TextLane::draw(std::string_view s, std::size_t from) {
   int at = pos.col; // where the next character goes
   while (k < s.size()) {
     const auto c = static_cast<unsigned char>(s[k]);
+    if (c >= 0x20 && c < 0x7f) {
+      // A run of ASCII: all but its last character drawn at once, that one held.
+      const std::size_t n = std::min(ascii_run_end(s, k) - k, std::size_t(std::max(cols - 1 - at, 0)));
+      if (n >= 2) {
+        if (holding) m_grid.draw(pos.row, held_col, held_cp, held_width);
+        for (std::size_t j = 0; j + 1 < n; ++j) m_grid.draw(pos.row, at + int(j), static_cast<unsigned char>(s[k + j]), 1);
+        drew = true;
+        holding = true;
+        held = k + n - 1;
+        held_col = at + int(n) - 1;
+        held_width = 1;
+        held_cp = static_cast<unsigned char>(s[held]);
+        k += n;
+        at += int(n);
+        continue;
+      }
+    }
     char32_t cp = c;
     std::size_t len = 1;
     int width = 1;

@@ -52,6 +52,26 @@ bool wide_mark(unsigned char second, unsigned char third) {
   return (second == 0x80 && third >= 0xAA && third <= 0xAF) || (second == 0x82 && (third == 0x99 || third == 0x9A));
 }
 
+// Where the text from `i` stops being only printable ASCII and whole UTF-8 characters
+// that pass as they are (a C1 control or a wide mark, an unfinished or broken
+// sequence, a control, DEL: the byte-by-byte path takes it).
+std::size_t clean_run(std::string_view in, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(in[k]); };
+  while (i < in.size()) {
+    i = ascii_run_end(in, i);
+    if (i == in.size()) break;
+    const unsigned char c = b(i);
+    const std::size_t len = c >= 0xC2 && c < 0xE0 ? 2 : c >= 0xE0 && c < 0xF0 ? 3 : c >= 0xF0 && c < 0xF5 ? 4 : 0;
+    if (len == 0 || i + len > in.size()) return i;
+    for (std::size_t k = 1; k < len; ++k)
+      if ((b(i + k) & 0xC0) != 0x80) return i;
+    if (c == 0xC2 && b(i + 1) < 0xA0) return i;                  // C1
+    if (c == 0xE3 && wide_mark(b(i + 1), b(i + 2))) return i;    // gets its NUL
+    i += len;
+  }
+  return i;
+}
+
 constexpr std::string_view k_bound_cursor = "\x1b[>c";
 
 } // namespace
@@ -107,12 +127,18 @@ void VtermGuard::pass(std::string_view in, std::string& out) {
         out.resize(m_lead);
         m_need = 0;
       }
+      if (m_need == 0) {
+        // A run of printable ASCII and whole UTF-8 characters that need nothing done
+        // (no C1 control, no wide mark) goes out in one piece.
+        const std::size_t j = clean_run(in, i);
+        if (j > i) {
+          out.append(in.data() + i, j - i);
+          i = j - 1;
+          continue;
+        }
+      }
       if (c < 0x80) {
-        std::size_t j = i + 1;
-        while (j < in.size() && static_cast<unsigned char>(in[j]) >= 0x20 && static_cast<unsigned char>(in[j]) < 0x7f)
-          ++j;
-        out.append(in.data() + i, j - i);
-        i = j - 1;
+        out += static_cast<char>(c);
         continue;
       }
       if (c >= 0xC0) {
