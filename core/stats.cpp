@@ -14,6 +14,7 @@ CastStats compute_stats(EventReader& reader, std::string name, std::string forma
   s.name = std::move(name);
   s.format = std::move(format);
   s.header = reader.header();
+  ForwardTally forwards;
   Event e;
   while (reader.next(e)) {
     ++s.events;
@@ -29,6 +30,7 @@ CastStats compute_stats(EventReader& reader, std::string name, std::string forma
     } else if (e.is(code::marker)) {
       if (s.markers.size() < CastStats::k_max_listed) s.markers.emplace_back(e.time, e.data);
       ++s.marker_count;
+      forwards.marker(e.data);
     } else if (e.is(code::exit)) {
       int v = 0;
       std::from_chars(e.data.data(), e.data.data() + e.data.size(), v);
@@ -36,6 +38,7 @@ CastStats compute_stats(EventReader& reader, std::string name, std::string forma
     }
   }
   s.skipped = reader.skipped();
+  s.forwards = forwards.totals();
   return s;
 }
 
@@ -65,6 +68,7 @@ std::string stats_text(const CastStats& s) {
   for (const auto& [t, label] : s.markers) line("marker", format_seconds(t) + " s " + json_string(label));
   if (s.marker_count > s.markers.size())
     line("marker", "... " + std::to_string(s.marker_count - s.markers.size()) + " more");
+  for (const auto& f : s.forwards) line("forward", f.route + ": " + forward_totals_text(f));
   if (s.exit_status) line("exit status", std::to_string(*s.exit_status));
   if (s.skipped) line("skipped bad lines", std::to_string(s.skipped));
   return out;
@@ -98,7 +102,17 @@ std::string stats_json(const CastStats& s) {
     o += (first ? "[" : ",[") + format_seconds(t) + "," + json_string(label) + "]";
     first = false;
   }
-  o += "],\"marker_count\":" + std::to_string(s.marker_count);
+  o += "],\"marker_count\":" + std::to_string(s.marker_count) + ",\"forward_totals\":[";
+  first = true;
+  for (const auto& f : s.forwards) {
+    o += (first ? "{" : ",{") + std::string("\"route\":") + json_string(f.route) +
+         ",\"connections\":" + std::to_string(f.connections) + ",\"up\":" + std::to_string(f.up) +
+         ",\"down\":" + std::to_string(f.down) + ",\"lost\":" + std::to_string(f.lost) +
+         ",\"resets\":" + std::to_string(f.resets) + ",\"refused\":" + std::to_string(f.refused) +
+         ",\"failed\":" + std::to_string(f.failed) + ",\"unclosed\":" + std::to_string(f.unclosed) + "}";
+    first = false;
+  }
+  o += "]";
   if (s.exit_status) o += ",\"exit_status\":" + std::to_string(*s.exit_status);
   o += ",\"skipped\":" + std::to_string(s.skipped) + "}";
   return o;

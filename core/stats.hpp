@@ -2,6 +2,7 @@
 #pragma once
 // What `recast info` and `recast validate` compute over one streamed pass.
 #include "core/event_reader.hpp"
+#include "core/forward_totals.hpp"
 
 #include <map>
 #include <string>
@@ -20,6 +21,7 @@ struct CastStats {
   std::uint64_t resize_count = 0, marker_count = 0;
   std::vector<std::pair<Micros, TermSize>> resizes; // the first k_max_listed
   std::vector<std::pair<Micros, std::string>> markers;
+  std::vector<ForwardTotals> forwards; // from recssh's forward markers
   std::optional<int> exit_status;
   std::uint64_t skipped = 0;
 

@@ -9,6 +9,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 require tshark
 require curl
 require python3
+require tcpdump
 PEER="python3 $HERE/../tools/fwd_peer.py"
 start_sshd
 R="$WORK/rec"
@@ -81,6 +82,14 @@ matches "forward open L 127.0.0.1:$L2 -> 127.0.0.1:$HP conn=3" "$cast" || fail "
 "$RECAST" ls --json "$cast" | matches "\"forwards\":\[\"L $L1 -> 127.0.0.1:$SP (pcap)\"," || fail "ls --json: $("$RECAST" ls --json "$cast")"
 "$RECAST" ls -L "$cast" | head -n 1 | matches -E "  2  $cast\$" || fail "ls -L: $("$RECAST" ls -L "$cast")"
 "$RECAST" info "$cast" | matches "forward close conn=1 up=200000 down=300000 bytes" || fail "info does not show the forwards"
+# ...and their totals per forward: two connections of 200,000 bytes up and 300,000 down.
+"$RECAST" info "$cast" >"$WORK/info.out"
+matches -F "  forward: L 127.0.0.1:$L1 -> 127.0.0.1:$SP: 2 connections, 400000 bytes up, 600000 down" "$WORK/info.out" ||
+  fail "info: no totals for the first forward: $(cat "$WORK/info.out")"
+matches -E "  forward: L 127.0.0.1:$L2 -> 127.0.0.1:$HP: 1 connection, [0-9]+ bytes up, [0-9]+ down\$" "$WORK/info.out" ||
+  fail "info: no totals for the second forward: $(cat "$WORK/info.out")"
+"$RECAST" info --json "$cast" | matches -F "\"forward_totals\":[{\"route\":\"L 127.0.0.1:$L1 -> 127.0.0.1:$SP\",\"connections\":2,\"up\":400000,\"down\":600000,\"lost\":0," ||
+  fail "info --json: $("$RECAST" info --json "$cast")"
 # grep --tcpip: the flows' bytes as lines, with the time and the flow; .gz too.
 "$RECAST" grep --tcpip "^GET /blob HTTP/1.1$" "$R" >"$WORK/g.out" || fail "grep --tcpip found nothing"
 matches -E "^$p2:[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z: 127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:$HP: GET /blob HTTP/1.1$" "$WORK/g.out" ||
@@ -89,6 +98,18 @@ gzip -c "$p2" >"$WORK/cap.pcap.gz"
 [ "$("$RECAST" grep --tcpip -c "HTTP/1.0 200 OK" "$WORK/cap.pcap.gz")" = "$WORK/cap.pcap.gz:1" ] || fail "grep --tcpip -c on .pcap.gz"
 rc=0; "$RECAST" grep --tcpip "no such text anywhere" "$p1" >/dev/null || rc=$?
 [ "$rc" = 1 ] || fail "grep --tcpip without a hit: exit $rc"
+# A capture tcpdump made itself, on the loopback interface (Ethernet frames, as Linux
+# gives them for lo): grep --tcpip reads it the same way.
+tcpdump -i lo -U -n -w "$WORK/lo.pcap" "tcp port $HP" 2>"$WORK/tcpdump.err" &
+tcpdump_pid=$!
+for _ in $(seq 50); do matches -i "listening on" "$WORK/tcpdump.err" && break; sleep 0.1; done
+curl -s --max-time 30 -o /dev/null "http://127.0.0.1:$HP/blob" || fail "curl to the web server failed"
+sleep 0.5
+kill -INT "$tcpdump_pid"; wait "$tcpdump_pid" || true
+tcpdump -r "$WORK/lo.pcap" 2>&1 >/dev/null | matches "link-type EN10MB" || fail "tcpdump's capture is not Ethernet: $(tcpdump -r "$WORK/lo.pcap" 2>&1 | head -n 2)"
+"$RECAST" grep --tcpip "^GET /blob HTTP/1.1$" "$WORK/lo.pcap" >"$WORK/g2.out" || fail "grep --tcpip on tcpdump's capture found nothing"
+matches -E ": 127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:$HP: GET /blob HTTP/1.1$" "$WORK/g2.out" || fail "grep --tcpip (Ethernet): $(cat "$WORK/g2.out")"
+[ "$("$RECAST" grep --tcpip -c "HTTP/1.0 200 OK" "$WORK/lo.pcap")" = "$WORK/lo.pcap:1" ] || fail "grep --tcpip -c (Ethernet)"
 # Rotation: captures age like recordings, on their own mtime. Past retention they go
 # with their recording (and without one: a merge leaves its inputs' captures behind);
 # a kept one keeps them; past compress-after they become .pcap.gz that tshark and

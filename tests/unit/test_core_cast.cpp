@@ -3,6 +3,7 @@
 #include "core/cast_json.hpp"
 #include "core/cast_reader.hpp"
 #include "core/cast_writer.hpp"
+#include "core/forward_totals.hpp"
 #include "helpers.hpp"
 #include "simd_kernels.hpp"
 
@@ -475,4 +476,44 @@ TEST_CASE("the reader decodes batches too: every line once and in order, whoever
       CHECK(lines == 3000);
     }
   }
+}
+
+TEST_CASE("forward totals from the relay's markers: per route, a merged day, a crash", "[core][stats]") {
+  recssh::ForwardTally t;
+  // Session 1: two connections on one route, one on another (reset), one that failed.
+  t.marker("recssh: forward open L 127.0.0.1:5432 -> db:5432 conn=1");
+  t.marker("recssh: forward open L 127.0.0.1:5432 -> db:5432 conn=2");
+  t.marker("recssh: forward close conn=1 up=10 down=20 bytes");
+  t.marker("recssh: forward open D 127.0.0.1:1080 -> example.org:443 conn=3");
+  t.marker("recssh: forward close conn=2 up=5 down=7 bytes lost=3");
+  t.marker("recssh: forward close conn=3 up=1 down=2 bytes reset");
+  t.marker("recssh: forward failed R 127.0.0.1:8080 conn=4: could not reach 127.0.0.1:80");
+  t.marker("recssh: forward refused D 127.0.0.1:1080 -> bad.example:25 conn=5");
+  t.marker("recssh: end");                  // not a forward's
+  t.marker("recssh: forward close conn=99 up=1 down=1 bytes"); // its open is not in the file
+  // Session 2 of a merged day: its relay counts from 1 again; it crashed with conn=1 open.
+  t.marker("recssh: forward open L 127.0.0.1:5432 -> db:5432 conn=1");
+  const auto totals = t.totals();
+  REQUIRE(totals.size() == 4);
+  CHECK(totals[0].route == "L 127.0.0.1:5432 -> db:5432");
+  CHECK(totals[0].connections == 3);
+  CHECK(totals[0].up == 15);
+  CHECK(totals[0].down == 27);
+  CHECK(totals[0].lost == 3);
+  CHECK(totals[0].unclosed == 1);
+  CHECK(recssh::forward_totals_text(totals[0]) ==
+        "3 connections, 15 bytes up, 27 down, 3 bytes not captured, 1 never closed");
+  CHECK(totals[1].route == "D 127.0.0.1:1080 -> example.org:443");
+  CHECK(recssh::forward_totals_text(totals[1]) == "1 connection, 1 bytes up, 2 down, 1 reset");
+  CHECK(totals[2].route == "R 127.0.0.1:8080");
+  CHECK(recssh::forward_totals_text(totals[2]) == "0 connections, 1 failed");
+  CHECK(totals[3].route == "D 127.0.0.1:1080 -> bad.example:25");
+  CHECK(totals[3].refused == 1);
+  // A conn number opened again before its close: the earlier one never closed.
+  recssh::ForwardTally crash;
+  crash.marker("recssh: forward open L 1 -> a:1 conn=1");
+  crash.marker("recssh: forward open L 1 -> a:1 conn=1");
+  crash.marker("recssh: forward close conn=1 up=4 down=4 bytes");
+  CHECK(crash.totals()[0].unclosed == 1);
+  CHECK(crash.totals()[0].up == 4);
 }
