@@ -24,6 +24,21 @@ public:
   void get_cell(int row, int col, VTermScreenCell& out) const;
 
   int rows() const { return m_rows; }
+  // What libvterm's own line feed at the bottom of the screen does (no region): the
+  // rows up by one, a blank row with the pen at the bottom.
+  void scroll_up() { scrollrect(VTermRect{0, m_rows, 0, m_cols}, 1, 0, this); }
+  // What an erase-in-line does to columns [from, to) of a row: blanks with the pen.
+  void erase_cells(int row, int from, int to) { erase(VTermRect{row, row + 1, from, to}, 0, this); }
+  // Keeps cells [col, col + n) of a row (n <= 2) to put back with restore(), around
+  // a write of libvterm's that must leave no trace.
+  void save(int row, int col, int n) {
+    m_saved_at = {row, col};
+    m_saved_n = n;
+    for (int i = 0; i < n; ++i) m_saved[i] = *at(row, col + i);
+  }
+  void restore() {
+    for (int i = 0; i < m_saved_n; ++i) *at(m_saved_at.row, m_saved_at.col + i) = m_saved[i];
+  }
   int cols() const { return m_cols; }
   // One character drawn by the text lane (play/text_lane.hpp) instead of libvterm:
   // what putglyph does for it, with the pen in force and no protection.
@@ -76,6 +91,9 @@ private:
   bool m_global_reverse = false;
   Buffer m_primary, m_alternate;
   Buffer* m_buffer = &m_primary;
+  Cell m_saved[2]{};
+  VTermPos m_saved_at{0, 0};
+  int m_saved_n = 0;
 };
 
 } // namespace recssh::play

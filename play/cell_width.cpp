@@ -143,21 +143,4 @@ bool starts_apart(std::string_view text, std::size_t at) {
   return cell_width(cp) > 0;
 }
 
-std::size_t ascii_run_end(std::string_view text, std::size_t at) {
-  // Eight bytes at a time: none below 0x20 and none above 0x7E (SWAR; the bulk of
-  // terminal output is such runs).
-  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  while (at + 8 <= text.size()) {
-    std::uint64_t x;
-    std::memcpy(&x, text.data() + at, 8);
-    const std::uint64_t below = (x - ones * 0x20) & ~x & highs;
-    const std::uint64_t above = ((x + ones * (127 - 0x7E)) | x) & highs;
-    if (below | above) break;
-    at += 8;
-  }
-  while (at < text.size() && static_cast<unsigned char>(text[at]) >= 0x20 && static_cast<unsigned char>(text[at]) < 0x7f)
-    ++at;
-  return at;
-}
-
 } // namespace recssh::play

@@ -6,14 +6,30 @@
 // line model rely on that).
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace recssh::play {
 
 int cell_width(char32_t c);
 
-// Where the printable ASCII (0x20..0x7E) from `text[at]` ends.
-std::size_t ascii_run_end(std::string_view text, std::size_t at);
+// Where the printable ASCII (0x20..0x7E) from `text[at]` ends: eight bytes at a time
+// (SWAR: none below 0x20, none above 0x7E), the bulk of terminal output being such
+// runs. Inline: the runs are often a few words long, between colours.
+inline std::size_t ascii_run_end(std::string_view text, std::size_t at) {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  while (at + 8 <= text.size()) {
+    std::uint64_t x;
+    std::memcpy(&x, text.data() + at, 8);
+    const std::uint64_t below = (x - ones * 0x20) & ~x & highs, above = ((x + ones) | x) & highs;
+    if (below | above) break;
+    at += 8;
+  }
+  while (at < text.size() && static_cast<unsigned char>(text[at]) >= 0x20 && static_cast<unsigned char>(text[at]) < 0x7f)
+    ++at;
+  return at;
+}
 
 // Whether the text at `text[at]` starts with a character libvterm never joins to the
 // one before (printable ASCII, or a whole UTF-8 character cell_width gives 1 or 2):

@@ -40,6 +40,31 @@ std::size_t glyph_bytes(std::string_view s, std::size_t k) {
   return len ? len : 1;
 }
 
+// `c` as UTF-8 into `out` (room for 4); the length.
+std::size_t encode_utf8(char32_t c, char* out) {
+  if (c < 0x80) return out[0] = char(c), 1;
+  if (c < 0x800) return out[0] = char(0xC0 | (c >> 6)), out[1] = char(0x80 | (c & 0x3F)), 2;
+  if (c < 0x10000)
+    return out[0] = char(0xE0 | (c >> 12)), out[1] = char(0x80 | ((c >> 6) & 0x3F)), out[2] = char(0x80 | (c & 0x3F)), 3;
+  out[0] = char(0xF0 | (c >> 18));
+  out[1] = char(0x80 | ((c >> 12) & 0x3F));
+  out[2] = char(0x80 | ((c >> 6) & 0x3F));
+  out[3] = char(0x80 | (c & 0x3F));
+  return 4;
+}
+
+// The end of an SGR (ESC [ digits ; : m) or an erase-in-line (ESC [ digits K) that is
+// whole in `s` from `k`, or 0: the sequences the lane passes or does itself.
+std::size_t simple_csi(std::string_view s, std::size_t k) {
+  if (k + 2 >= s.size() || s[k + 1] != '[') return 0;
+  for (std::size_t i = k + 2; i < s.size() && i < k + 64; ++i) {
+    const char c = s[i];
+    if ((c >= '0' && c <= '9') || c == ';' || c == ':') continue;
+    return c == 'm' || c == 'K' ? i + 1 : 0;
+  }
+  return 0;
+}
+
 // A whole UTF-8 character at `k` that libvterm may join to the one before.
 bool joins(std::string_view s, std::size_t k) {
   char32_t cp;
@@ -64,7 +89,7 @@ void TextLane::write(std::string_view s) {
     const auto c = static_cast<unsigned char>(s[k]);
     if (m_ps == P::ground && text_byte(c) && open() && starts_apart(s, k) && cuts_alike(s, k)) {
       feed(s.substr(fed, k - fed));
-      k = fed = draw(s, k);
+      k = fed = run(s, k);
       // libvterm draws the character there (if it is one): past it, the lane may
       // start again once libvterm has it.
       if (k < s.size() && text_byte(static_cast<unsigned char>(s[k])))
@@ -103,78 +128,114 @@ bool TextLane::cuts_alike(std::string_view s, std::size_t k) {
   return false;
 }
 
-// Draws characters from s[from] on; returns where libvterm goes on (from: nothing
-// drawn), with its cursor put there.
-std::size_t TextLane::draw(std::string_view s, std::size_t from) {
+// Draws, moves and erases from s[from] on, for as long as what comes is what the lane
+// does exactly as libvterm: characters, CR, LF (scrolling at the bottom), BS, TAB,
+// erase-in-line; SGRs pass to libvterm on the way (the pen is its). Returns where
+// libvterm goes on (from: nothing done), with its cursor put where the lane left it
+// and the last character drawn made libvterm's own (see settle()).
+std::size_t TextLane::run(std::string_view s, std::size_t from) {
   VTermPos pos;
   vterm_state_get_cursorpos(m_state, &pos);
-  const int cols = m_grid.cols();
+  const int rows = m_grid.rows(), cols = m_grid.cols();
   // libvterm holds a pending wrap only with its cursor on the last column, or the one
   // before after a wide character (the guard keeps every glyph at most two wide, and
-  // REP to those one wide), and there is no getter for it: not there.
-  if (pos.row < 0 || pos.row >= m_grid.rows() || pos.col < 0 || pos.col > cols - 3) return from;
-  // The character held back: drawn once the next one is known not to join it.
-  std::size_t held = 0;
-  int held_col = 0, held_width = 0;
-  char32_t held_cp = 0;
-  bool holding = false, drew = false;
+  // REP to those one wide), and there is no getter for it: not there. The lane itself
+  // never draws in the last column, so it never leaves one.
+  if (pos.row < 0 || pos.row >= rows || pos.col < 0 || pos.col > cols - 3) return from;
+  int row = pos.row, col = pos.col;
+  Anchor last;
+  bool did = false;
   std::size_t k = from;
-  int at = pos.col; // where the next character goes
   while (k < s.size()) {
     const auto c = static_cast<unsigned char>(s[k]);
     if (c >= 0x20 && c < 0x7f) {
-      // A run of ASCII: all but its last character drawn at once, that one held.
-      const std::size_t n = std::min(ascii_run_end(s, k) - k, std::size_t(std::max(cols - 1 - at, 0)));
-      if (n >= 2) {
-        if (holding) m_grid.draw(pos.row, held_col, held_cp, held_width);
-        for (std::size_t j = 0; j + 1 < n; ++j) m_grid.draw(pos.row, at + int(j), static_cast<unsigned char>(s[k + j]), 1);
-        drew = true;
-        holding = true;
-        held = k + n - 1;
-        held_col = at + int(n) - 1;
-        held_width = 1;
-        held_cp = static_cast<unsigned char>(s[held]);
-        k += n;
-        at += int(n);
-        continue;
-      }
+      // A run of ASCII at once, up to the column before the last.
+      const std::size_t n = std::min(ascii_run_end(s, k) - k, std::size_t(std::max(cols - 1 - col, 0)));
+      if (n == 0) break; // at the edge: libvterm wraps, or holds the wrap
+      for (std::size_t j = 0; j < n; ++j) m_grid.draw(row, col + int(j), static_cast<unsigned char>(s[k + j]), 1);
+      last = {true, row, col + int(n) - 1, 1, static_cast<unsigned char>(s[k + n - 1])};
+      col += int(n);
+      k += n;
+      did = true;
+      continue;
     }
-    char32_t cp = c;
-    std::size_t len = 1;
-    int width = 1;
     if (c >= 0x80) {
-      len = decode(s, k, cp);
-      width = len ? cell_width(cp) : 0;
-    } else if (c < 0x20 || c == 0x7f) {
-      width = 0;
+      char32_t cp;
+      const std::size_t len = decode(s, k, cp);
+      const int width = len ? cell_width(cp) : 0;
+      // A combining mark joins the character before (libvterm's now), anything
+      // undecoded is libvterm's to decode, and at the edge it wraps.
+      if (width == 0 || col + width >= cols) break;
+      m_grid.draw(row, col, cp, width);
+      last = {true, row, col, width, cp};
+      col += width;
+      k += len;
+      did = true;
+      continue;
     }
-    if (width == 0) break; // not a character the lane knows never to join the one before
-    if (holding) {
-      m_grid.draw(pos.row, held_col, held_cp, held_width);
-      drew = true;
-      holding = false;
+    if (c == '\r') {
+      col = 0;
+    } else if (c == '\n' || c == 0x0b || c == 0x0c) {
+      if (m_newline || m_region || m_lr_margins) break;
+      if (row == rows - 1) m_grid.scroll_up();
+      else ++row;
+    } else if (c == '\b') {
+      if (col > 0) --col;
+    } else if (c == '\t' && m_default_tabs) {
+      if (col < cols - 1) col = std::min((col / 8 + 1) * 8, cols - 1);
+    } else if (c == 0x1b) {
+      const std::size_t end = simple_csi(s, k);
+      if (end == 0) break;
+      const char final = s[end - 1];
+      if (final == 'm') {
+        feed(s.substr(k, end - k)); // the pen: libvterm's, and the grid's through it
+      } else {                       // 'K', erase in line
+        const std::string_view arg = s.substr(k + 2, end - 1 - (k + 2));
+        if (arg.empty() || arg == "0") m_grid.erase_cells(row, col, cols);
+        else if (arg == "1") m_grid.erase_cells(row, 0, col + 1);
+        else if (arg == "2") m_grid.erase_cells(row, 0, cols);
+        else break;
+        did = true;
+      }
+      k = end;
+      if (!cuts_alike(s, k)) break; // libvterm's text starts here as well
+      continue;
+    } else {
+      break;
     }
-    if (at + width >= cols) break; // at the edge: libvterm wraps, or holds the wrap
-    holding = true;
-    held = k;
-    held_col = at;
-    held_width = width;
-    held_cp = cp;
-    k += len;
-    at += width;
+    ++k;
+    did = true;
+    if (!cuts_alike(s, k)) break; // (a run libvterm must take whole: see cuts_alike)
   }
-  if (!drew) return from;
-  if (holding) {
-    // Before a character that may join it, or at the end of what was given: libvterm
-    // draws the held one.
-    k = held;
-    at = held_col;
-  }
-  char cha[16] = "\x1b[";
-  char* end = std::to_chars(cha + 2, cha + sizeof cha - 1, at + 1).ptr;
-  *end++ = 'G';
-  vterm_input_write(m_vt, cha, std::size_t(end - cha));
+  if (!did) return from;
+  settle(row, col, last);
   return k;
+}
+
+// libvterm is told where the cursor is, and made to hold the last character the lane
+// drew as its own (what a later combining mark joins, what REP repeats): written
+// again through libvterm at its place, the cells put back as they are.
+void TextLane::settle(int row, int col, const Anchor& last) {
+  char seq[64];
+  std::size_t n = 0;
+  auto cup = [&](int r, int c) {
+    seq[n++] = '\x1b';
+    seq[n++] = '[';
+    n = std::size_t(std::to_chars(seq + n, seq + sizeof seq, r + 1).ptr - seq);
+    seq[n++] = ';';
+    n = std::size_t(std::to_chars(seq + n, seq + sizeof seq, c + 1).ptr - seq);
+    seq[n++] = 'H';
+  };
+  if (last.valid) {
+    cup(last.row, last.col);
+    n += encode_utf8(last.cp, seq + n);
+    m_grid.save(last.row, last.col, last.width);
+    vterm_input_write(m_vt, seq, n);
+    m_grid.restore();
+    n = 0;
+  }
+  cup(row, col);
+  vterm_input_write(m_vt, seq, n);
 }
 
 void TextLane::step(unsigned char c) {
@@ -215,11 +276,12 @@ void TextLane::step(unsigned char c) {
       m_leader = 0;
       m_intermeds = 0;
       m_arg = -1;
-      m_arg_4 = m_arg_6 = false;
+      m_arg_4 = m_arg_6 = m_arg_20 = m_arg_69 = m_any_arg = false;
     } else if (c >= 0x20 && c <= 0x2f) {
       if (m_intermeds++ == 0) m_intermed = char(c);
     } else if (m_intermeds == 0 && c >= 0x40 && c < 0x60) {
       if (c == 'N' || c == 'O') m_single_shift = true; // SS2, SS3
+      if (c == 'H') m_default_tabs = false;            // HTS
       m_ps = P::ground;
     } else if (c >= 0x30 && c < 0x7f) {
       if (m_intermeds == 0) {
@@ -227,6 +289,8 @@ void TextLane::step(unsigned char c) {
           m_gl = 0;
           m_g0 = G0::utf8;
           m_single_shift = m_insert = m_origin = false;
+          m_newline = m_region = m_lr_margins = false;
+          m_default_tabs = true;
         }
         if (c == 'n') m_gl = 2; // LS2
         if (c == 'o') m_gl = 3; // LS3
@@ -252,6 +316,9 @@ void TextLane::step(unsigned char c) {
     }
     m_arg_4 = m_arg_4 || m_arg == 4;
     m_arg_6 = m_arg_6 || m_arg == 6;
+    m_arg_20 = m_arg_20 || m_arg == 20;
+    m_arg_69 = m_arg_69 || m_arg == 69;
+    m_any_arg = m_any_arg || m_arg >= 0;
     m_arg = -1;
     if (c == ';' || c == ':') return;
     m_ps = P::csi_intermed;
@@ -264,9 +331,16 @@ void TextLane::step(unsigned char c) {
     m_ps = P::ground;
     if (c < 0x40 || c > 0x7e) return; // not a CSI after all
     if (m_intermeds == 1 && m_intermed == '"' && c == 'q') m_sticky_off = true; // DECSCA
+    if (c == 'g' || c == 'W') m_default_tabs = false;                            // TBC, DECST8C
     if (m_intermeds == 0 && (c == 'h' || c == 'l')) {
       if (m_leader == 0 && m_arg_4) m_insert = c == 'h';
+      if (m_leader == 0 && m_arg_20) m_newline = c == 'h';
       if (m_leader == '?' && m_arg_6) m_origin = c == 'h';
+      if (m_leader == '?' && m_arg_69) m_lr_margins = c == 'h';
+    }
+    if (c == 'r') { // DECSTBM: only one with no arguments at all surely leaves none
+      if (m_leader == 0 && m_intermeds == 0 && !m_any_arg) m_region = false;
+      else if (m_any_arg) m_region = true;
     }
     return;
   }

@@ -35,7 +35,13 @@ public:
   void write(std::string_view bytes);
 
 private:
-  std::size_t draw(std::string_view s, std::size_t from);
+  struct Anchor {
+    bool valid = false;
+    int row = 0, col = 0, width = 0;
+    char32_t cp = 0;
+  };
+  std::size_t run(std::string_view s, std::size_t from);
+  void settle(int row, int col, const Anchor& last);
   bool cuts_alike(std::string_view s, std::size_t k);
   void step(unsigned char c);
   void feed(std::string_view bytes);
@@ -52,7 +58,8 @@ private:
   int m_intermeds = 0;   // how many
   char m_leader = 0;     // of a CSI
   int m_arg = 0;         // the CSI argument under way
-  bool m_arg_4 = false, m_arg_6 = false; // an argument of the CSI was 4, or 6
+  // An argument of the CSI was 4, 6, 20, 69; any was given.
+  bool m_arg_4 = false, m_arg_6 = false, m_arg_20 = false, m_arg_69 = false, m_any_arg = false;
   // State that changes how libvterm draws text.
   int m_gl = 0;               // the set in GL (SO, SI, LS2, LS3)
   enum class G0 { utf8, ascii, other } m_g0 = G0::utf8; // UTF-8: the reset's
@@ -60,6 +67,9 @@ private:
   bool m_single_shift = false; // SS2 or SS3 waits for a character
   bool m_insert = false;      // IRM
   bool m_origin = false;      // DECOM
+  // What a line feed or a tab the lane makes itself needs: no LNM, no scrolling region
+  // or left/right margin mode, the tab stops as reset left them (every 8 columns).
+  bool m_newline = false, m_region = false, m_lr_margins = false, m_default_tabs = true;
   bool m_sticky_off = false;  // DECSCA, DECSTR or a double-width line was seen
 };
 

@@ -189,8 +189,10 @@ TEST_CASE("text lane: cells drawn around libvterm are the ones its screen layer 
   // wide ones, which make a glyph three cells), zero-width characters, REP, invalid
   // UTF-8, and everything that changes how text is drawn: character sets (G0, SO/SI,
   // LS2/LS3, single shifts), insert and origin modes, protection, double-width lines,
-  // pending wraps; C0 controls inside sequences. Fed in random pieces, so that runs
-  // and sequences are cut between writes.
+  // pending wraps; C0 controls inside sequences; what the lane does itself (CR, LF
+  // and scrolling, BS, TAB, erase-in-line) next to what stops it doing so (tab stops
+  // set, LNM, regions, left/right margins). Fed in random pieces, so that runs and
+  // sequences are cut between writes.
   static const std::vector<std::string> parts = {
       "The quick brown fox jumps over the lazy dog ", "caf\xc3\xa9 na\xc3\xafve \xce\xbb \xe2\x86\x92 ",
       "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", "\xf0\x9f\x98\x80\xf0\x9f\x98\x81", "e\xcc\x81", "\xcc\x81\xcc\x82",
@@ -200,7 +202,10 @@ TEST_CASE("text lane: cells drawn around libvterm are the ones its screen layer 
       "\x1b)0", "\x1b*0", "\x1b[4h", "\x1b[4l", "\x1b[?6h", "\x1b[?6l", "\x1b[2;5r", "\x1b[r", "\x1b[1\"q",
       "\x1b[0\"q", "\x1b#6", "\x1b#5", "\x1b" "c", "\x1b[1;99H", "\x1b[99G", "\x1b[5G", "\x1b[?7l", "\x1b[?7h",
       "\x1b[?69h\x1b[3;12s", "\x1b[?69l", "\x1b[3\x0e" ";1H", "\x1b]2;ti\x0e" "tle\x07", "\x1b[?1049h", "\x1b[?1049l",
-      "\x1b" "7", "\x1b" "8", "\x1b[2@", "\x1b[3P", "\x1b[L", "\x1b[S", "\x1b[2J", "\x7f", "\x18", "\x1bP$qm\x1b\\"};
+      "\x1b" "7", "\x1b" "8", "\x1b[2@", "\x1b[3P", "\x1b[L", "\x1b[S", "\x1b[2J", "\x7f", "\x18", "\x1bP$qm\x1b\\",
+      "\x1bH", "\x1b[3g", "\x1b[g", "\x1b[20h", "\x1b[20l", "\x1b[1K", "\x1b[2K", "\x1b[5K", "\x0b", "\x0c",
+      "\x1b[4:3m", "\x1b[;1m", "\n\n\n\n\n\n\n\n\n\n", "one\r\ntwo\r\nthree\r\n", "\t\tx\t", "ab\b\bc",
+      "\x1b[1;1r", "\x1b[?1049h\n\n\n"};
   std::mt19937 rng(20261204);
   for (int round = 0; round < 1500; ++round) {
     TermSize size{int(2 + rng() % 60), int(1 + rng() % 8)};
