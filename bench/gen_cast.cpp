@@ -6,7 +6,9 @@
 // PROFILE "mixed" (default): outputs of 1-16 KiB, ~3.7 KB per event on average;
 // "small": outputs of 64 B-1 KiB, ~300 B per event, the size asciinema PR #747
 // reports for real interactive sessions (70,000 events in 20 MB); "fullscreen": a
-// top-like program redrawing the alternate screen with cursor addressing.
+// top-like program redrawing the alternate screen with cursor addressing; "log": the
+// "mixed" session with plain log lines for its command output (ASCII, no colours),
+// as `journalctl` or `tail -f` of a service's log writes them.
 #include "core/cast_writer.hpp"
 #include "core/io.hpp"
 
@@ -47,17 +49,33 @@ std::string line(Rng& r) {
   s += "\x1b[0m\r\n";
   return s;
 }
+
+std::string log_line(Rng& r, std::uint64_t t) {
+  static const char* const hosts[] = {"bastion", "db-1", "web-3"};
+  static const char* const units[] = {"sshd[812]", "kernel", "systemd[1]", "cron[2204]", "nginx[977]"};
+  static const char* const texts[] = {"Accepted publickey for op from 10.0.4.17 port 51234 ssh2: ED25519 SHA256:q3Xb",
+                                      "[UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.9 DST=10.0.0.5 LEN=60 PROTO=TCP DPT=23",
+                                      "Started session-4711.scope - Session 4711 of User op.",
+                                      "(root) CMD (run-parts --report /etc/cron.hourly)",
+                                      "10.0.4.17 - - \"GET /api/v1/health HTTP/1.1\" 200 17 \"-\" \"curl/7.88.1\"",
+                                      "pam_unix(sshd:session): session closed for user op"};
+  char stamp[32];
+  std::snprintf(stamp, sizeof stamp, "Dec  4 %02u:%02u:%02u ", unsigned(t / 3600000000 % 24),
+                unsigned(t / 60000000 % 60), unsigned(t / 1000000 % 60));
+  return std::string(stamp) + hosts[r.below(3)] + " " + units[r.below(5)] + ": " + texts[r.below(6)] + "\r\n";
+}
 } // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: gen_cast OUT MEGABYTES [SEED] [mixed|small|fullscreen]\n");
+    std::fprintf(stderr, "usage: gen_cast OUT MEGABYTES [SEED] [mixed|small|fullscreen|log]\n");
     return 2;
   }
   std::uint64_t target = std::strtoull(argv[2], nullptr, 10) << 20;
   Rng rng{argc > 3 ? std::strtoull(argv[3], nullptr, 10) | 1 : 88172645463325252ull};
   const bool small = argc > 4 && std::string(argv[4]) == "small";
   const bool fullscreen = argc > 4 && std::string(argv[4]) == "fullscreen";
+  const bool log = argc > 4 && std::string(argv[4]) == "log";
   const std::uint64_t out_min = small ? 64 : 1024, out_span = small ? 960 : 15 * 1024;
   int fd = ::open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) {
@@ -113,7 +131,7 @@ int main(int argc, char** argv) {
       t += 1000 + rng.below(5000);
     } else if (kind < 99) { // command output: lines, sized by the profile
       std::uint64_t want = out_min + rng.below(out_span);
-      while (data.size() < want) data += line(rng);
+      while (data.size() < want) data += log ? log_line(rng, t) : line(rng);
       t += 200 + rng.below(3000);
     } else if (rng.below(2) == 0) {
       code = "r";

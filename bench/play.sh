@@ -2,7 +2,8 @@
 # recast play: how long until the right screen is there, one run each (the files are
 # large: run it once, not in a loop). Needs a build (make build); asciinema 2.2 for
 # the reference line.
-#   bash bench/play.sh [SIZE_MB]   (default 256; the issue's target is measured on 1024)
+#   bash bench/play.sh [SIZE_MB [PROFILE]]   (default 256 mixed; the issue's target is
+#   measured on 1024; PROFILE as gen_cast's: mixed, log, small, fullscreen)
 # Lines:
 #   first frame      play --until 0 (open, header, first event): the cost of starting
 #   cat              recast cat, the parse speed the emulation is compared with
@@ -15,11 +16,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-256}
+profile=${2:-mixed}
 recast=build/cmd/recast
 data=bench/data
 mkdir -p "$data"
 cast=$data/play-$size.cast
-[ -s "$cast" ] || build/bench/gen_cast "$cast" "$size" 3 mixed >/dev/null
+[ "$profile" = mixed ] || cast=$data/play-$size-$profile.cast
+[ -s "$cast" ] || build/bench/gen_cast "$cast" "$size" 3 "$profile" >/dev/null
 bytes=$(stat -L -c %s "$cast")
 echo "input: $cast, $(awk "BEGIN{print $bytes/1048576}") MiB"
 export XDG_CACHE_HOME=$PWD/$data/play-cache
