@@ -1,23 +1,26 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// Text drawn into the cells directly, around libvterm: most output is runs of
-// printable characters, and libvterm spends most of an emulation decoding them one
-// by one and calling back for each. The lane writes a run's characters into the
-// CellGrid itself, exactly as libvterm's putglyph would, and hands libvterm the rest:
-// the run's last character (so that libvterm keeps, as ever, the character a later
-// combining mark or REP goes to, and decides the pending wrap), with the cursor put
-// there first (CHA), and every control and escape sequence.
+// Output emulated into the cells directly, around libvterm: most output is runs of
+// printable characters and line ends, and libvterm spends most of an emulation
+// decoding them one by one and calling back for each. The lane does text (exactly as
+// libvterm's putglyph would), CR, LF (scrolling at the bottom of the screen), BS, TAB
+// and erase-in-line in the CellGrid itself; SGRs go to libvterm on the way (the pen is
+// libvterm's, the grid follows it). Anything else ends the lane's turn: libvterm is
+// told where the cursor is (CUP) and given the last character the lane drew, written
+// again in its place with the cells kept as they are, so that what a later combining
+// mark joins and what REP repeats is its own; then it takes the bytes from there.
 //
-// It draws only where that is certain to be what libvterm would do: in its parser's
-// ground state; not within two columns of the right edge (libvterm wraps there, or
-// holds a pending wrap); a character only when the next one is one
-// that libvterm never joins to it (a whole UTF-8 character of width 1 or 2 in
-// cell_width's table); and only while none of what changes how text is drawn is in
-// force: a G0 or GL character set other than ASCII or UTF-8, a single shift, insert
-// mode, origin mode (CHA would be clamped to the margins), character protection
-// (DECSCA), or double-width lines. Those are followed as libvterm's parser reads the
-// bytes; where following one exactly would take more than its bytes (DECSCA, DECSTR,
-// a double-width line) the lane stays off: it is only ever slower, never different.
+// The lane acts only where that is certain to be what libvterm would do: in its
+// parser's ground state; not within two columns of the right edge (libvterm wraps
+// there, or holds a pending wrap) nor at a character libvterm may join to the one
+// before (one cell_width does not give 1 or 2); and only while none of what changes
+// how text and line ends are drawn is in force: a G0 or GL character set other than
+// UTF-8 or ASCII, a single shift, insert mode, origin mode, character protection
+// (DECSCA), double-width lines, and for LF and TAB: LNM, a scrolling region, left/right
+// margin mode, tab stops other than the reset's. Those are followed as libvterm's
+// parser reads the bytes; where following one exactly would take more than its bytes
+// (DECSCA, a double-width line) the lane stays off for good: it is only ever slower,
+// never different. Where libvterm's text may be cut matters too (see cuts_alike).
 // The unit tests compare the cells with libvterm's own screen on random output.
 #include <cstddef>
 #include <string_view>
@@ -70,7 +73,7 @@ private:
   // What a line feed or a tab the lane makes itself needs: no LNM, no scrolling region
   // or left/right margin mode, the tab stops as reset left them (every 8 columns).
   bool m_newline = false, m_region = false, m_lr_margins = false, m_default_tabs = true;
-  bool m_sticky_off = false;  // DECSCA, DECSTR or a double-width line was seen
+  bool m_sticky_off = false;  // DECSCA or a double-width line was seen
 };
 
 } // namespace recssh::play
