@@ -9,7 +9,6 @@
 #include <climits>
 #include <cstdlib>
 #include <fcntl.h>
-#include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -186,26 +185,42 @@ std::optional<Index> load_index(const std::string& file, const FileIdentity& id,
 
 void save_index(const std::string& file, const Index& ix) {
   make_dirs(file.substr(0, file.rfind('/')));
-  std::ostringstream o;
-  o << k_magic << "\nfile " << ix.file.size << ' ' << ix.file.mtime_ns << ' ' << ix.file.head_sha256 << "\n";
-  o << "interval " << ix.interval << "\nduration " << (ix.duration ? ix.duration->count() : -1) << "\n";
-  o << "keyframes " << ix.keyframes.size() << "\n";
-  for (const Keyframe& k : ix.keyframes) {
-    o << k.consumed << ' ' << k.time.count() << ' ' << k.play.count() << ' ' << k.out_bytes << ' ' << k.line << ' '
-      << k.offset << ' ' << k.size.cols << ' ' << k.size.rows << ' ' << k.paint.size() << "\n"
-      << k.paint << "\n";
-  }
-  o << "markers " << ix.markers.size() << "\n";
-  for (const Marker& m : ix.markers) o << m.consumed << ' ' << m.time.count() << ' ' << m.label.size() << "\n" << m.label << "\n";
-  o << "end\n";
-  std::string bytes = o.str();
   AtomicFile f(file, Overwrite::yes, 0600);
-  for (std::size_t done = 0; done < bytes.size();) {
-    ssize_t w = ::write(f.fd(), bytes.data() + done, bytes.size() - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) throw_errno("can't write " + f.path());
-    done += std::size_t(w);
+  // Written as it is made, through a small buffer: a copy of every keyframe's paint
+  // at once would be the largest allocation of a long play.
+  std::string buf;
+  auto flush = [&] {
+    for (std::size_t done = 0; done < buf.size();) {
+      ssize_t w = ::write(f.fd(), buf.data() + done, buf.size() - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) throw_errno("can't write " + f.path());
+      done += std::size_t(w);
+    }
+    buf.clear();
+  };
+  auto put = [&](std::string_view s) {
+    buf += s;
+    if (buf.size() >= (64u << 10)) flush();
+  };
+  auto num = [](auto v) { return std::to_string(v); };
+  put(std::string(k_magic) + "\nfile " + num(ix.file.size) + ' ' + num(ix.file.mtime_ns) + ' ' + ix.file.head_sha256 + "\n");
+  put("interval " + num(ix.interval) + "\nduration " + num(ix.duration ? ix.duration->count() : -1) + "\n");
+  put("keyframes " + num(ix.keyframes.size()) + "\n");
+  for (const Keyframe& k : ix.keyframes) {
+    put(num(k.consumed) + ' ' + num(k.time.count()) + ' ' + num(k.play.count()) + ' ' + num(k.out_bytes) + ' ' +
+        num(k.line) + ' ' + num(k.offset) + ' ' + num(k.size.cols) + ' ' + num(k.size.rows) + ' ' +
+        num(k.paint.size()) + "\n");
+    put(k.paint);
+    put("\n");
   }
+  put("markers " + num(ix.markers.size()) + "\n");
+  for (const Marker& m : ix.markers) {
+    put(num(m.consumed) + ' ' + num(m.time.count()) + ' ' + num(m.label.size()) + "\n");
+    put(m.label);
+    put("\n");
+  }
+  put("end\n");
+  flush();
   f.commit();
 }
 
