@@ -24,7 +24,7 @@ constexpr std::size_t k_buffer = 64 * 1024;   // per direction and connection
 constexpr std::size_t k_early = 64 * 1024;    // SOCKS: data sent before ssh's reply
 constexpr auto k_wait_for_ssh = std::chrono::seconds(60); // ssh's private end may not exist before login
 constexpr int k_retry_ms = 50;
-constexpr std::uint64_t k_listener_tag = 2, k_wake_tag = 3;
+constexpr std::uint64_t k_listener_tag = 2, k_wake_tag = 3, k_resolver_tag = 7; // (never a connection's)
 constexpr int UP = 0, DOWN = 1;
 
 using Clock = std::chrono::steady_clock;
@@ -46,6 +46,7 @@ struct Relay::Conn {
   bool connecting = false, is_connected = false;
   Clock::time_point wait_until{};
   bool waiting = false; // for ssh's private socket to appear
+  bool resolving = false; // its -R target's name being looked up
   std::uint64_t bytes[2] = {0, 0};
   std::uint64_t flow = 0;
   bool flow_open = false;
@@ -67,6 +68,8 @@ Relay::Relay(std::vector<Route> routes, Capture* capture, std::function<void(std
   if (!m_epoll.valid() || !m_wake.valid()) throw_errno("cannot start the forward relay");
   epoll_event ev{EPOLLIN, {.u64 = k_wake_tag}};
   ::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, m_wake.get(), &ev);
+  epoll_event rev{EPOLLIN, {.u64 = k_resolver_tag}};
+  ::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, m_resolver.fd(), &rev);
   for (std::size_t r = 0; r < m_routes.size(); ++r)
     for (std::size_t i = 0; i < m_routes[r].listeners.size(); ++i) {
       int fd = m_routes[r].listeners[i].get();
@@ -112,6 +115,10 @@ void Relay::run() {
     for (int i = 0; i < n; ++i) {
       std::uint64_t tok = events[i].data.u64;
       if (tok == k_wake_tag) return;
+      if (tok == k_resolver_tag) {
+        on_resolved();
+        continue;
+      }
       if ((tok & 3) == k_listener_tag) {
         std::uint64_t v = tok >> 2;
         std::size_t route = v >> 16, index = v & 0xffff;
@@ -175,13 +182,21 @@ void Relay::connect_target(Conn& c) {
     fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     rc = fd < 0 ? -1 : ::connect(fd, reinterpret_cast<sockaddr*>(&un), sizeof un);
     err = errno;
+  } else if (m_routes[c.route].spec.kind == Kind::remote) {
+    // A real target, by name: looked up off the loop (forward/resolver.hpp); the
+    // connection waits, ssh's side unread, until on_resolved().
+    if (!c.resolving) {
+      c.resolving = true;
+      m_resolver.lookup(c.id, to.host, to.port);
+    }
+    return;
   } else {
+    // ssh's own end (-D's loopback port): a numeric address, no lookup to wait for.
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICHOST;
     addrinfo* res = nullptr;
-    // Targets of -R are reached from this host, usually by a local name or address;
-    // the lookup blocks the loop for its duration (noted in ARCHITECTURE.md).
-    if (::getaddrinfo(to.host.empty() ? "localhost" : to.host.c_str(), to.port.c_str(), &hints, &res) == 0) {
+    if (::getaddrinfo(to.host.empty() ? "127.0.0.1" : to.host.c_str(), to.port.c_str(), &hints, &res) == 0) {
       for (auto* ai = res; ai; ai = ai->ai_next) {
         fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
         if (fd < 0) continue;
@@ -194,6 +209,10 @@ void Relay::connect_target(Conn& c) {
       ::freeaddrinfo(res);
     }
   }
+  attach_target(c, fd, rc, err);
+}
+
+void Relay::attach_target(Conn& c, int fd, int rc, int err) {
   if (fd >= 0 && (rc == 0 || err == EINPROGRESS)) {
     c.b = Fd(fd);
     c.waiting = false;
@@ -205,6 +224,30 @@ void Relay::connect_target(Conn& c) {
   if (fd >= 0) ::close(fd);
   if (wait_for_ssh(c, err)) return;
   finish(c, true);
+}
+
+void Relay::connect_to_addresses(Conn& c, const std::vector<Address>& addresses) {
+  int fd = -1, rc = -1, err = 0;
+  for (const Address& a : addresses) {
+    fd = ::socket(a.family, a.socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a.protocol);
+    if (fd < 0) continue;
+    rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&a.addr), a.len);
+    err = errno;
+    if (rc == 0 || err == EINPROGRESS) break;
+    ::close(fd);
+    fd = -1;
+  }
+  attach_target(c, fd, rc, err);
+}
+
+void Relay::on_resolved() {
+  for (auto& r : m_resolver.take())
+    for (auto& p : m_conns)
+      if (p && p->id == r.tag && p->resolving) {
+        p->resolving = false;
+        connect_to_addresses(*p, r.addresses); // (none: not reachable, as a refusal)
+        break;
+      }
 }
 
 // ssh opens its private ends (L's socket, D's SOCKS port) only once logged in: a

@@ -7,6 +7,7 @@
 // connection; each direction holds at most a small buffer, so a slow reader slows
 // its own connection, never another, and memory stays flat.
 #include "forward/capture.hpp"
+#include "forward/resolver.hpp"
 #include "forward/socks.hpp"
 #include "forward/spec.hpp"
 
@@ -51,6 +52,9 @@ private:
   void run();
   void accept_on(std::size_t route, int fd);
   void connect_target(Conn& c);
+  void connect_to_addresses(Conn& c, const std::vector<Address>& addresses);
+  void attach_target(Conn& c, int fd, int rc, int err);
+  void on_resolved();
   bool wait_for_ssh(Conn& c, int err);
   void connected(Conn& c);
   void on_ready(Conn& c, bool side_b, std::uint32_t events);
@@ -67,6 +71,7 @@ private:
   Capture* m_capture;
   std::function<void(std::string)> m_marker;
   Fd m_epoll, m_wake;
+  Resolver m_resolver; // -R targets' names
   std::thread m_thread;
   std::vector<std::unique_ptr<Conn>> m_conns; // index = slot
   std::vector<std::size_t> m_free_slots, m_freed;

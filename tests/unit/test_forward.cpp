@@ -4,13 +4,16 @@
 #include "forward/capture.hpp"
 #include "forward/config_forwards.hpp"
 #include "forward/pcap_file.hpp"
+#include "forward/resolver.hpp"
 #include "forward/socks.hpp"
 #include "forward/spec.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fcntl.h>
+#include <future>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <string>
 #include <unistd.h>
 
@@ -235,4 +238,42 @@ TEST_CASE("config forwards: ssh -G only when a config file ssh reads, or one it 
   CHECK(recssh::forward::config_may_forward(home + "/.ssh/config", home));
   CHECK_FALSE(recssh::forward::config_may_forward("none", home));
   REQUIRE(std::system(("rm -rf " + home).c_str()) == 0);
+}
+
+TEST_CASE("resolver: -R targets looked up off the relay's loop, a slow lookup holding up no other") {
+  using recssh::forward::Address;
+  using recssh::forward::Resolver;
+  // The "slow" lookup does not return until the test has both others' results.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  Resolver r([released](const std::string& host, const std::string&) {
+    if (host == "slow") released.wait();
+    Address a;
+    a.family = host == "slow" ? AF_INET6 : AF_INET;
+    return host == "nowhere" ? std::vector<Address>{} : std::vector<Address>{a};
+  });
+  r.lookup(1, "slow", "22");
+  r.lookup(2, "fast", "22");
+  r.lookup(3, "nowhere", "22");
+  std::vector<Resolver::Result> got;
+  auto wait = [&] {
+    pollfd p{r.fd(), POLLIN, 0};
+    if (::poll(&p, 1, 100) == 1)
+      for (auto& x : r.take()) got.push_back(std::move(x));
+  };
+  for (int i = 0; i < 600 && got.size() < 2; ++i) wait();
+  REQUIRE(got.size() == 2);
+  for (const auto& x : got) {
+    CHECK(x.tag != 1);
+    CHECK(x.addresses.size() == (x.tag == 2 ? 1u : 0u));
+  }
+  release.set_value();
+  for (int i = 0; i < 600 && got.size() < 3; ++i) wait();
+  REQUIRE(got.size() == 3);
+  CHECK(got[2].tag == 1);
+  CHECK(got[2].addresses.at(0).family == AF_INET6);
+  // The system's lookup: localhost is loopback.
+  auto local = Resolver::system_lookup("localhost", "22");
+  REQUIRE_FALSE(local.empty());
+  CHECK((local[0].family == AF_INET || local[0].family == AF_INET6));
 }
