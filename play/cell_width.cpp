@@ -125,22 +125,47 @@ int cell_width(char32_t c) {
   return c < 0x10000 ? bmp.width[c] : search_width(c);
 }
 
-bool starts_apart(std::string_view text, std::size_t at) {
+std::size_t decode_utf8(std::string_view text, std::size_t at, char32_t& cp) {
   const auto b = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
   const unsigned char c = b(at);
-  if (c < 0x80) return c >= 0x20 && c != 0x7f;
   std::size_t len;
-  char32_t cp;
   if (c >= 0xC2 && c < 0xE0) len = 2, cp = c & 0x1F;
   else if (c >= 0xE0 && c < 0xF0) len = 3, cp = c & 0x0F;
   else if (c >= 0xF0 && c < 0xF5) len = 4, cp = c & 0x07;
-  else return false;
-  if (at + len > text.size()) return false;
+  else return 0;
+  if (at + len > text.size()) return 0;
   for (std::size_t i = 1; i < len; ++i) {
-    if ((b(at + i) & 0xC0) != 0x80) return false;
+    if ((b(at + i) & 0xC0) != 0x80) return 0;
     cp = cp << 6 | (b(at + i) & 0x3F);
   }
-  return cell_width(cp) > 0;
+  if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp < 0xE000))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+    return 0;
+  return len;
+}
+
+void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out += char(c);
+  } else if (c < 0x800) {
+    out += char(0xC0 | (c >> 6));
+    out += char(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += char(0xE0 | (c >> 12));
+    out += char(0x80 | ((c >> 6) & 0x3F));
+    out += char(0x80 | (c & 0x3F));
+  } else {
+    out += char(0xF0 | (c >> 18));
+    out += char(0x80 | ((c >> 12) & 0x3F));
+    out += char(0x80 | ((c >> 6) & 0x3F));
+    out += char(0x80 | (c & 0x3F));
+  }
+}
+
+bool starts_apart(std::string_view text, std::size_t at) {
+  const auto c = static_cast<unsigned char>(text[at]);
+  if (c < 0x80) return c >= 0x20 && c != 0x7f;
+  char32_t cp;
+  return decode_utf8(text, at, cp) && cell_width(cp) > 0;
 }
 
 } // namespace recssh::play

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 namespace recssh::play {
@@ -30,6 +31,11 @@ inline std::size_t ascii_run_end(std::string_view text, std::size_t at) {
     ++at;
   return at;
 }
+
+// A whole, shortest-form UTF-8 character of U+0080 and up at `text[at]`: its length,
+// with the code point in `cp`; 0 if there is none (ASCII, a broken or cut sequence).
+std::size_t decode_utf8(std::string_view text, std::size_t at, char32_t& cp);
+void append_utf8(std::string& out, char32_t c);
 
 // Whether the text at `text[at]` starts with a character libvterm never joins to the
 // one before (printable ASCII, or a whole UTF-8 character cell_width gives 1 or 2):

@@ -350,11 +350,10 @@ namespace {
 std::string fit_width(const std::string& line, int cols) {
   int used = 0;
   for (std::size_t i = 0; i < line.size();) {
-    const auto c = static_cast<unsigned char>(line[i]);
-    std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    char32_t cp = c < 0x80 ? c : c < 0xE0 ? c & 0x1F : c < 0xF0 ? c & 0x0F : c & 0x07;
-    for (std::size_t k = 1; k < len && i + k < line.size(); ++k) cp = cp << 6 | (line[i + k] & 0x3F);
-    used += c < 0x80 ? 1 : std::max(cell_width(cp), 1);
+    char32_t cp = 0;
+    std::size_t len = decode_utf8(line, i, cp);
+    used += len ? std::max(cell_width(cp), 1) : 1;
+    len = std::max<std::size_t>(len, 1);
     if (used > cols) return line.substr(0, i);
     i += len;
   }

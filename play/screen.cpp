@@ -3,6 +3,7 @@
 
 #include "core/errors.hpp"
 #include "play/cell_grid.hpp"
+#include "play/cell_width.hpp"
 #include "play/text_lane.hpp"
 #include "play/vterm_guard.hpp"
 
@@ -17,24 +18,6 @@
 namespace recssh::play {
 
 namespace {
-
-void append_utf8(std::string& out, std::uint32_t c) {
-  if (c < 0x80) {
-    out += char(c);
-  } else if (c < 0x800) {
-    out += char(0xC0 | (c >> 6));
-    out += char(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += char(0xE0 | (c >> 12));
-    out += char(0x80 | ((c >> 6) & 0x3F));
-    out += char(0x80 | (c & 0x3F));
-  } else {
-    out += char(0xF0 | (c >> 18));
-    out += char(0x80 | ((c >> 12) & 0x3F));
-    out += char(0x80 | ((c >> 6) & 0x3F));
-    out += char(0x80 | (c & 0x3F));
-  }
-}
 
 void append_color(std::string& out, const VTermColor& c, bool fg) {
   if (fg ? VTERM_COLOR_IS_DEFAULT_FG(&c) : VTERM_COLOR_IS_DEFAULT_BG(&c)) return;

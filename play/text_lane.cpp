@@ -5,7 +5,7 @@
 #include "play/cell_width.hpp"
 #include "play/vterm_guard.hpp"
 
-#include <charconv>
+#include <string>
 
 namespace recssh::play {
 
@@ -13,44 +13,12 @@ namespace {
 
 bool text_byte(unsigned char c) { return c >= 0x20 && c != 0x7f; } // in the ground state, UTF-8 mode
 
-// A whole, shortest-form UTF-8 character of U+0080 and up at `s[k]`, or 0.
-std::size_t decode(std::string_view s, std::size_t k, char32_t& cp) {
-  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char c = b(k);
-  std::size_t len;
-  if (c >= 0xC2 && c < 0xE0) len = 2, cp = c & 0x1F;
-  else if (c >= 0xE0 && c < 0xF0) len = 3, cp = c & 0x0F;
-  else if (c >= 0xF0 && c < 0xF5) len = 4, cp = c & 0x07;
-  else return 0;
-  if (k + len > s.size()) return 0;
-  for (std::size_t i = 1; i < len; ++i) {
-    if ((b(k + i) & 0xC0) != 0x80) return 0;
-    cp = cp << 6 | (b(k + i) & 0x3F);
-  }
-  if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp < 0xE000))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-    return 0;
-  return len;
-}
-
 // The bytes of the character at `k` as libvterm's decoder takes them (one for ASCII
 // or a byte it does not decode).
 std::size_t glyph_bytes(std::string_view s, std::size_t k) {
   char32_t cp;
-  const std::size_t len = decode(s, k, cp);
+  const std::size_t len = decode_utf8(s, k, cp);
   return len ? len : 1;
-}
-
-// `c` as UTF-8 into `out` (room for 4); the length.
-std::size_t encode_utf8(char32_t c, char* out) {
-  if (c < 0x80) return out[0] = char(c), 1;
-  if (c < 0x800) return out[0] = char(0xC0 | (c >> 6)), out[1] = char(0x80 | (c & 0x3F)), 2;
-  if (c < 0x10000)
-    return out[0] = char(0xE0 | (c >> 12)), out[1] = char(0x80 | ((c >> 6) & 0x3F)), out[2] = char(0x80 | (c & 0x3F)), 3;
-  out[0] = char(0xF0 | (c >> 18));
-  out[1] = char(0x80 | ((c >> 12) & 0x3F));
-  out[2] = char(0x80 | ((c >> 6) & 0x3F));
-  out[3] = char(0x80 | (c & 0x3F));
-  return 4;
 }
 
 // The end of an SGR (ESC [ digits ; : m) or an erase-in-line (ESC [ digits K) that is
@@ -68,7 +36,7 @@ std::size_t simple_csi(std::string_view s, std::size_t k) {
 // A whole UTF-8 character at `k` that libvterm may join to the one before.
 bool joins(std::string_view s, std::size_t k) {
   char32_t cp;
-  return decode(s, k, cp) && cell_width(cp) == 0;
+  return decode_utf8(s, k, cp) && cell_width(cp) == 0;
 }
 
 } // namespace
@@ -161,7 +129,7 @@ std::size_t TextLane::run(std::string_view s, std::size_t from) {
     }
     if (c >= 0x80) {
       char32_t cp;
-      const std::size_t len = decode(s, k, cp);
+      const std::size_t len = decode_utf8(s, k, cp);
       const int width = len ? cell_width(cp) : 0;
       // A combining mark joins the character before (libvterm's now), anything
       // undecoded is libvterm's to decode, and at the edge it wraps.
@@ -216,26 +184,17 @@ std::size_t TextLane::run(std::string_view s, std::size_t from) {
 // drew as its own (what a later combining mark joins, what REP repeats): written
 // again through libvterm at its place, the cells put back as they are.
 void TextLane::settle(int row, int col, const Anchor& last) {
-  char seq[64];
-  std::size_t n = 0;
-  auto cup = [&](int r, int c) {
-    seq[n++] = '\x1b';
-    seq[n++] = '[';
-    n = std::size_t(std::to_chars(seq + n, seq + sizeof seq, r + 1).ptr - seq);
-    seq[n++] = ';';
-    n = std::size_t(std::to_chars(seq + n, seq + sizeof seq, c + 1).ptr - seq);
-    seq[n++] = 'H';
-  };
+  // (at most "ESC[rrrrr;ccccc" and a character: within std::string's own buffer)
+  auto cup = [](int r, int c) { return "\x1b[" + std::to_string(r + 1) + ";" + std::to_string(c + 1) + "H"; };
   if (last.valid) {
-    cup(last.row, last.col);
-    n += encode_utf8(last.cp, seq + n);
+    std::string seq = cup(last.row, last.col);
+    append_utf8(seq, last.cp);
     m_grid.save(last.row, last.col, last.width);
-    vterm_input_write(m_vt, seq, n);
+    vterm_input_write(m_vt, seq.data(), seq.size());
     m_grid.restore();
-    n = 0;
   }
-  cup(row, col);
-  vterm_input_write(m_vt, seq, n);
+  const std::string seq = cup(row, col);
+  vterm_input_write(m_vt, seq.data(), seq.size());
 }
 
 void TextLane::step(unsigned char c) {
