@@ -3,7 +3,7 @@
 // How many cells the emulated terminal gives a character: 1 or 2, or 0 for those
 // only the emulator itself may draw (controls, combining, zero-width). Never 1 or 2
 // for a character libvterm joins to the one before (its text lane and grep's plain
-// line model rely on that).
+// line model rely on that). And the character-level UTF-8 they and the screen share.
 
 #include <cstddef>
 #include <cstdint>
