@@ -115,12 +115,18 @@ int main(int argc, char** argv) {
     const auto config = store::load_config();
     auto rec = cli::resolve_recording(flags, config);
     // Forwards: recssh takes the ports and gives ssh private ends (cmd/session_forwards).
+    // Those of ssh's configuration files too: moved to its command line (with -F naming
+    // a copy of the files without them) where recssh relays forwards.
+    const auto mode = *forward::parse_mode(forwards_flag.value_or(config.forwards.value_or("pcap")));
+    auto warn = [quiet](const std::string& w) {
+      if (!quiet) std::fprintf(stderr, "recssh: note: %s\n", printable(w).c_str());
+    };
+    auto from_config = cli::config_forwards(ssh, ssh_args, cl, mode != forward::Mode::off && !cl.background, warn);
+    const auto run_cl = from_config.copy ? record::parse_ssh_args(from_config.ssh_args) : cl;
     std::optional<cli::SessionForwards> forwards;
-    if (!cl.forwards.empty()) {
-      auto mode = *forward::parse_mode(forwards_flag.value_or(config.forwards.value_or("pcap")));
-      forwards.emplace(ssh_args, cl, mode, [quiet](const std::string& w) {
-        if (!quiet) std::fprintf(stderr, "recssh: note: %s\n", printable(w).c_str());
-      });
+    if (!run_cl.forwards.empty()) {
+      forwards.emplace(from_config.ssh_args, run_cl, mode, warn,
+                       std::pair{from_config.first_added, from_config.end_added});
       argv_run.resize(1);
       argv_run.insert(argv_run.end(), forwards->ssh_args().begin(), forwards->ssh_args().end());
     }
@@ -143,10 +149,10 @@ int main(int argc, char** argv) {
       req.side = forwards->side();
       req.companions = [&forwards] { return forwards->captures(); };
     }
-    for (auto& f : cli::config_forwards(ssh, ssh_args, cl, [quiet](const std::string& w) {
-           if (!quiet) std::fprintf(stderr, "recssh: note: %s\n", printable(w).c_str());
-         }))
-      req.forwards.push_back(std::move(f));
+    for (auto& f : from_config.listed) req.forwards.push_back(std::move(f));
+    // -W: ssh's standard input and output are the connection; what comes back is the
+    // session's output (an exec recording), so it is in the cast, not in a capture.
+    if (!cl.stdio_forward.empty()) req.forwards.push_back("W " + cl.stdio_forward + " (stdio: the output)");
     if (rec.recorder.record_input && req.stream == store::Stream::exec && !quiet)
       std::fprintf(stderr, "recssh: note: --stdin records what is typed in interactive sessions; this one runs "
                            "on pipes (no terminal), so its input is passed on, not recorded\n");

@@ -5,8 +5,7 @@
 // cast exists, the capture beside it and the relay, whose markers go into the cast
 // and which stops when ssh is gone.
 #include "forward/capture.hpp"
-
-#include <mutex>
+#include "forward/config_copy.hpp"
 #include "forward/plan.hpp"
 #include "forward/relay.hpp"
 #include "record/side_events.hpp"
@@ -16,14 +15,19 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <utility>
 
 namespace recssh::cli {
 
 class SessionForwards {
 public:
   // `warn` receives what the user should know (forwards left to ssh, write errors).
+  // The forwards whose arguments are in [from_config.first, from_config.second) came
+  // from ssh's configuration (ConfigForwards): the header says so.
   SessionForwards(const std::vector<std::string>& ssh_args, const record::SshCommandLine& cl, forward::Mode mode,
-                  std::function<void(const std::string&)> warn);
+                  std::function<void(const std::string&)> warn,
+                  std::pair<std::size_t, std::size_t> from_config = {0, 0});
   ~SessionForwards();
 
   const std::vector<std::string>& ssh_args() const { return m_plan.ssh_args; }
@@ -48,10 +52,20 @@ private:
   std::unique_ptr<forward::Relay> m_relay;
 };
 
-// The forwards ssh's configuration files add (forward/config_forwards.hpp), described
-// for the header with "(ssh config: not recorded)"; each is also told to `warn`.
-std::vector<std::string> config_forwards(const std::string& ssh, const std::vector<std::string>& ssh_args,
-                                         const record::SshCommandLine& cl,
-                                         const std::function<void(const std::string&)>& warn);
+// The forwards ssh's configuration files add (forward/config_forwards.hpp). When
+// recssh relays forwards (`relay`: a mode other than off, no -f), they move to ssh's
+// command line, before the destination, with -F naming a copy of the configuration
+// without them (forward/config_copy.hpp): the plan then takes them like the command
+// line's. Otherwise, or when the copy cannot be made, they stay ssh's and are only
+// listed for the header, "(ssh config: not recorded)", each also told to `warn`.
+struct ConfigForwards {
+  std::vector<std::string> ssh_args;          // what to run ssh with
+  std::size_t first_added = 0, end_added = 0; // the moved forwards' arguments in it
+  std::vector<std::string> listed;            // not moved: for the header
+  std::unique_ptr<forward::ConfigCopy> copy;  // kept until ssh is done with it
+};
+ConfigForwards config_forwards(const std::string& ssh, const std::vector<std::string>& ssh_args,
+                               const record::SshCommandLine& cl, bool relay,
+                               const std::function<void(const std::string&)>& warn);
 
 } // namespace recssh::cli

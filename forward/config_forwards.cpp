@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "forward/config_forwards.hpp"
 
+#include "forward/config_copy.hpp"
+
 #include <boost/process.hpp>
 
 #include <algorithm>
@@ -62,18 +64,15 @@ bool mentions_forward(const std::string& path, const std::string& base, const st
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
     if (key == "localforward" || key == "remoteforward" || key == "dynamicforward") return true;
     if (key != "include" || end == std::string::npos) continue;
-    std::istringstream words(line.substr(end + 1));
-    for (std::string pattern; words >> pattern;) {
-      if (pattern.rfind("~/", 0) == 0) pattern = home + pattern.substr(1);
-      else if (pattern[0] != '/') pattern = base + "/" + pattern;
-      glob_t g{};
-      if (::glob(pattern.c_str(), 0, nullptr, &g) == 0)
-        for (std::size_t i = 0; i < g.gl_pathc; ++i)
-          if (mentions_forward(g.gl_pathv[i], base, home, depth + 1)) {
-            ::globfree(&g);
-            return true;
-          }
-      ::globfree(&g);
+    std::string rest = line.substr(end);
+    rest.erase(0, rest.find_first_not_of(" \t"));
+    if (!rest.empty() && rest[0] == '=') rest.erase(0, 1);
+    try {
+      for (const auto& pattern : split_args(rest))
+        for (const auto& f : include_matches(pattern, base, home))
+          if (mentions_forward(f, base, home, depth + 1)) return true;
+    } catch (const std::exception&) {
+      // ssh will say what is wrong with it
     }
   }
   return false;

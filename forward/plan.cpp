@@ -124,13 +124,16 @@ Plan plan_forwards(std::vector<std::string> ssh_args, const std::vector<ForwardA
                                 : parse_forward(static_cast<Kind>(a.letter), a.value);
     if (!spec) continue; // ssh will say what is wrong with it
     ++n;
-    std::string described = spec->describe();
+    const std::string described = spec->describe();
+    auto listed = [&](const std::string& how) {
+      plan.forwards.push_back(described + " (" + how + (a.origin.empty() ? "" : ", " + a.origin) + ")");
+    };
     auto note = [&](const std::string& why) {
-      plan.forwards.push_back(described + " (" + why + ")");
+      listed(why);
       plan.notes.push_back(std::string(1, static_cast<char>(spec->kind)) + " " + spec->given + ": " + why);
     };
     if (o.mode == Mode::off) {
-      plan.forwards.push_back(described + " (off)");
+      listed("off");
       continue;
     }
     if (!spec->relayable()) {
@@ -168,7 +171,7 @@ Plan plan_forwards(std::vector<std::string> ssh_args, const std::vector<ForwardA
       }
     }
     ssh_args[a.arg] = ssh_args[a.arg].substr(0, a.offset) + value;
-    plan.forwards.push_back(described + " (" + std::string(mode_name(o.mode)) + ")");
+    listed(std::string(mode_name(o.mode)));
     plan.routes.push_back(std::move(r));
   }
   plan.ssh_args = std::move(ssh_args);

@@ -28,6 +28,7 @@ struct ForwardArg {
   char letter = 0;
   std::size_t arg = 0, offset = 0;
   std::string value;
+  std::string origin; // where it came from, for the header ("ssh config"); empty: the command line
 };
 
 // A private directory for the private ends, removed with what is in it.

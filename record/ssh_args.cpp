@@ -77,6 +77,7 @@ SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
           cl.forwards.push_back({c, i, attached ? j + 1 : 0, value});
         if (c == 'l') cl.user = value;
         if (c == 'F') cl.config_file = value;
+        if (c == 'W') cl.stdio_forward = value;
         if (c == 'p') cl.port = value;
         if (c == 'Q') cl.info_only = true;
         break;

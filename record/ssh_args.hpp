@@ -30,6 +30,7 @@ struct SshCommandLine {
   bool gateway_ports = false;       // -g
   std::vector<SshOptionValue> forwards; // -L, -R, -D and -o (Local|Remote|Dynamic)Forward=
   std::string config_file;              // -F
+  std::string stdio_forward;            // -W host:port
   std::size_t destination_at = 0;       // where the destination is in args (args.size(): none)
 };
 

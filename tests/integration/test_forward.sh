@@ -195,26 +195,62 @@ rrc=0; "$RECSSH" --dir "$R" -F "$SSH_CONFIG" -o ExitOnForwardFailure=yes -L "127
 grep -v '^recssh:' "$WORK/rec.err" | diff - "$WORK/ssh.err" >/dev/null || fail "busy port: recssh's ssh said $(cat "$WORK/rec.err"), plain ssh $(cat "$WORK/ssh.err")"
 matches "left to ssh" "$WORK/rec.err" || fail "busy port: no note that the forward was left to ssh"
 
-# --- a LocalForward from ssh's configuration: ssh forwards it itself, as always; the
-# recording lists it (from ssh -G) and says its traffic is not recorded -------------
+# --- a LocalForward from ssh's configuration (in a file it includes) is relayed like
+# the command line's: ssh gets a copy of its configuration without it (-F) and the
+# forward on its command line; both flows in the destination's one PCAP ------------
 CF=$(port); CL=$(port)
+mkdir -p "$WORK/fwd.d" "$WORK/run"
 cp "$SSH_CONFIG" "$WORK/ssh_config.fwd"
-printf '\nHost testhost\n  LocalForward 127.0.0.1:%s 127.0.0.1:%s\n' "$CF" "$SP" >>"$WORK/ssh_config.fwd"
+printf '\nInclude "%s/fwd.d/*.conf"\n' "$WORK" >>"$WORK/ssh_config.fwd"
+printf 'Host testhost\n  LocalForward=127.0.0.1:%s 127.0.0.1:%s\nHost other\n  DynamicForward 1\n' "$CF" "$SP" \
+  >"$WORK/fwd.d/10-fwd.conf"
 touch "$WORK/t5"; sleep 1
-"$RECSSH" --dir "$R" -F "$WORK/ssh_config.fwd" -N -L "$CL:127.0.0.1:$SP" testhost </dev/null 2>"$WORK/cfg.err" &
+XDG_RUNTIME_DIR="$WORK/run" "$RECSSH" --dir "$R" -F "$WORK/ssh_config.fwd" -N -L "$CL:127.0.0.1:$SP" testhost \
+  </dev/null 2>"$WORK/cfg.err" &
 RPID=$!; at_exit "kill $RPID"
 $PEER wait "$CF"
 $PEER send "$CF" "$WORK/request" "$WORK/got5"
-cmp -s "$WORK/got5" "$WORK/reply" || fail "config forward: ssh did not forward it: $(cat "$WORK/cfg.err")"
+cmp -s "$WORK/got5" "$WORK/reply" || fail "config forward: not forwarded: $(cat "$WORK/cfg.err")"
 $PEER send "$CL" "$WORK/request" "$WORK/got6"
+cmp -s "$WORK/got6" "$WORK/reply" || fail "config forward: the command line's not forwarded: $(cat "$WORK/cfg.err")"
+# ssh reads the same configuration from the copy, but for the forwards.
+top=$(ps -o args= -C ssh | grep -o "$WORK/run/recssh-conf[^ ]*" | head -n 1)
+[ -n "$top" ] || fail "config forward: ssh was not given a copy: $(ps -o args= -C ssh)"
+ssh -G -F "$WORK/ssh_config.fwd" testhost | grep -v forward >"$WORK/G.orig"
+ssh -G -F "$top" testhost | grep -v forward >"$WORK/G.copy"
+diff "$WORK/G.orig" "$WORK/G.copy" >&2 || fail "config forward: ssh -G differs with the copy"
+! ssh -G -F "$top" testhost | grep -q '^localforward' || fail "config forward: the copy still forwards"
+ls "$WORK/run"/recssh-conf.*/*.conf >/dev/null 2>&1 || fail "config forward: no private copy of the configuration: $(ls -la "$WORK/run"; cat "$WORK/cfg.err"; ps -ef | grep "[s]sh .*testhost")"
 stop_recssh
+[ -z "$(ls "$WORK/run")" ] || fail "config forward: private files left behind: $(ls -R "$WORK/run")"
+[ ! -s "$WORK/cfg.err" ] || fail "config forward: recssh said $(cat "$WORK/cfg.err")"
 cast=$(cast_of "$WORK/t5")
-head -n 1 "$cast" | matches "L 127.0.0.1:$CF -> 127.0.0.1:$SP (ssh config: not recorded)" ||
-  fail "config forward: not listed: $(head -n 1 "$cast")"
+head -n 1 "$cast" | matches "L 127.0.0.1:$CF -> 127.0.0.1:$SP (pcap, ssh config)" ||
+  fail "config forward: not listed as relayed: $(head -n 1 "$cast")"
 head -n 1 "$cast" | matches "L $CL -> 127.0.0.1:$SP (pcap)" || fail "config forward: the command line's: $(head -n 1 "$cast")"
-matches "forward L 127.0.0.1:$CF -> 127.0.0.1:$SP comes from ssh's configuration" "$WORK/cfg.err" ||
-  fail "config forward: no note: $(cat "$WORK/cfg.err")"
-[ "$(grep -c 'forward open' "$cast")" = 1 ] || fail "config forward: only the command line's is relayed: $(grep forward "$cast")"
+! head -n 1 "$cast" | grep -q '"D ' || fail "config forward: another host's forward listed"
+# (three connections: the wait for the port, then one through each forward)
+[ "$(grep -c 'forward open' "$cast")" = 3 ] || fail "config forward: not both relayed: $(grep forward "$cast")"
+p5="${cast%.cast}_127.0.0.1_$SP.pcap"
+for s in 1 2; do
+  follow "$p5" $s
+  cmp -s "$WORK/up" "$WORK/request" && cmp -s "$WORK/down" "$WORK/reply" || fail "config forward: flow $s differs"
+done
+# With --forwards=off ssh forwards it itself, from its own configuration; listed.
+touch "$WORK/t6"; sleep 1
+"$RECSSH" --dir "$R" --forwards=off -F "$WORK/ssh_config.fwd" testhost true </dev/null 2>"$WORK/cfg.err" ||
+  fail "config forward, off: $(cat "$WORK/cfg.err")"
+head -n 1 "$(cast_of "$WORK/t6")" | matches "L 127.0.0.1:$CF -> 127.0.0.1:$SP (ssh config: not recorded)" ||
+  fail "config forward, off: not listed: $(head -n 1 "$(cast_of "$WORK/t6")")"
+
+# --- -W: ssh's stdin and stdout are the connection; what comes back is the output --
+touch "$WORK/t7"; sleep 1
+"$RECSSH" --dir "$R" -F "$SSH_CONFIG" -W "127.0.0.1:$SP" testhost <"$WORK/request" >"$WORK/got7" 2>"$WORK/w.err" ||
+  fail "-W: $(cat "$WORK/w.err")"
+cmp -s "$WORK/got7" "$WORK/reply" || fail "-W: the reply differs"
+cast=$(cast_of "$WORK/t7")
+head -n 1 "$cast" | matches "\"W 127.0.0.1:$SP (stdio: the output)\"" || fail "-W: header: $(head -n 1 "$cast")"
+grep -q '^\[[0-9.]*, "o", ' "$cast" || fail "-W: the reply is not the session's output"
 
 # --- the session's exit status is ssh's --------------------------------------------
 rc=0; "$RECSSH" --dir "$R" -F "$SSH_CONFIG" -L "$(port):127.0.0.1:$SP" testhost 'exit 7' </dev/null 2>/dev/null || rc=$?

@@ -2,6 +2,7 @@
 // forward/: ssh's forwarding syntax, the SOCKS watch's split of handshake and data,
 // and the PCAP flows read back with libpcap.
 #include "forward/capture.hpp"
+#include "forward/config_copy.hpp"
 #include "forward/config_forwards.hpp"
 #include "forward/pcap_file.hpp"
 #include "forward/resolver.hpp"
@@ -11,6 +12,10 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
 #include <future>
 #include <pcap/pcap.h>
 #include <poll.h>
@@ -237,6 +242,88 @@ TEST_CASE("config forwards: ssh -G only when a config file ssh reads, or one it 
   put(home + "/.ssh/conf.d/two.conf", "Host c\n  localforward=5432 db:5432\n");
   CHECK(recssh::forward::config_may_forward(home + "/.ssh/config", home));
   CHECK_FALSE(recssh::forward::config_may_forward("none", home));
+  REQUIRE(std::system(("rm -rf " + home).c_str()) == 0);
+}
+
+TEST_CASE("config copy: forward lines commented out, Include arguments read as ssh reads them") {
+  std::vector<std::string> asked;
+  auto include = [&](const std::string& pattern) {
+    asked.push_back(pattern);
+    if (pattern == "none/*") return std::vector<std::string>{};
+    return std::vector<std::string>{"/c/" + std::to_string(asked.size()) + ".conf", "/c/x\"y.conf"};
+  };
+  const std::string in = "Host db\n"
+                         "  LocalForward 5432 db:5432\n"
+                         "\tremoteforward=9000 localhost:22\n"
+                         "  DynamicForward = 1080\n"
+                         "  LocalForwardX 1\n"
+                         "# LocalForward 1 a:1\n"
+                         "Include \"my dir/*.conf\" 'b c' d\\ e # f\n"
+                         "include=none/*\n"
+                         "User op";
+  CHECK(strip_forwards(in, include) == "Host db\n"
+                                       "# (recssh: given to ssh on its command line)   LocalForward 5432 db:5432\n"
+                                       "# (recssh: given to ssh on its command line) \tremoteforward=9000 localhost:22\n"
+                                       "# (recssh: given to ssh on its command line)   DynamicForward = 1080\n"
+                                       "  LocalForwardX 1\n"
+                                       "# LocalForward 1 a:1\n"
+                                       "Include \"/c/1.conf\" \"/c/x\\\"y.conf\" \"/c/2.conf\" \"/c/x\\\"y.conf\" "
+                                       "\"/c/3.conf\" \"/c/x\\\"y.conf\"\n"
+                                       "# (recssh: matched no file) include=none/*\n"
+                                       "User op");
+  CHECK(asked == std::vector<std::string>{"my dir/*.conf", "b c", "d e", "none/*"});
+  CHECK(split_args("\"a b\\\" c\" d#e #f") == std::vector<std::string>{"a b\" c", "d#e"});
+  CHECK_THROWS_AS(strip_forwards("Include \"open\n", include), recssh::Error);
+}
+
+TEST_CASE("config copy: the files ssh would read, without forwards, includes followed, removed after") {
+  char tmpl[] = "/tmp/recssh-cfg.XXXXXX";
+  REQUIRE(::mkdtemp(tmpl));
+  const std::string home = tmpl;
+  REQUIRE(std::system(("mkdir -p " + home + "/.ssh/conf.d " + home + "/run").c_str()) == 0);
+  auto put = [](const std::string& path, const std::string& text) {
+    FILE* f = std::fopen(path.c_str(), "w");
+    REQUIRE(f);
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+  };
+  auto read = [](const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  };
+  put(home + "/my_config", "Host a\n  LocalForward 1 a:1\nInclude conf.d/*.conf\n");
+  put(home + "/.ssh/conf.d/2.conf", "Host b\n  DynamicForward 1080\n");
+  put(home + "/.ssh/conf.d/1.conf", "Host c\n  User op\n");
+  ::setenv("XDG_RUNTIME_DIR", (home + "/run").c_str(), 1);
+  std::string dir;
+  {
+    ConfigCopy copy(home + "/my_config", home);
+    dir = copy.path().substr(0, copy.path().rfind('/'));
+    CHECK(dir.rfind(home + "/run/recssh-conf.", 0) == 0);
+    struct stat st {};
+    REQUIRE(::stat(dir.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0700);
+    const std::string top = read(copy.path());
+    // -F's file, with the relative Include resolved against ~/.ssh, in glob's order.
+    const auto inc = top.find("Include \"");
+    REQUIRE(inc != std::string::npos);
+    CHECK(top.find("# (recssh: given to ssh on its command line)   LocalForward 1 a:1") != std::string::npos);
+    const std::string line = top.substr(inc, top.find('\n', inc) - inc);
+    const auto first = line.find('"') + 1, second = line.find('"', line.find('"', first) + 1) + 1;
+    const std::string one = line.substr(first, line.find('"', first) - first);
+    const std::string two = line.substr(second, line.find('"', second) - second);
+    CHECK(read(one) == "Host c\n  User op\n");
+    CHECK(read(two) == "Host b\n# (recssh: given to ssh on its command line)   DynamicForward 1080\n");
+  }
+  CHECK(::access(dir.c_str(), F_OK) != 0); // removed with its files
+  // A file that cannot be read: no copy, and nothing left behind.
+  // Includes that never end (ssh stops at 16 levels too): no copy, nothing left behind.
+  put(home + "/loop_config", "Include /nonexistent-dir/x.conf " + home + "/loop_config\n");
+  CHECK_THROWS_AS(ConfigCopy(home + "/loop_config", home), recssh::Error);
+  CHECK(std::filesystem::is_empty(home + "/run"));
+  ::unsetenv("XDG_RUNTIME_DIR");
   REQUIRE(std::system(("rm -rf " + home).c_str()) == 0);
 }
 
