@@ -69,7 +69,7 @@ ConfigForwards config_forwards(const std::string& ssh, const std::vector<std::st
   if (!forward::config_may_forward(cl.config_file, home)) return out;
   std::vector<forward::ArgPlace> places;
   for (const auto& f : cl.forwards) places.push_back({f.arg, f.offset});
-  const auto query = forward::args_for_config_query(ssh_args, places, cl.destination_at);
+  const auto query = forward::args_for_config_query(ssh_args, places, cl.command_at);
   auto found = forward::query_config_forwards(ssh, query, std::chrono::seconds(3));
   // One the command line asks for too is one forward (ssh skips the repeat).
   std::vector<std::string> given;

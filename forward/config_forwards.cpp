@@ -18,8 +18,8 @@ namespace recssh::forward {
 namespace bp = boost::process;
 
 std::vector<std::string> args_for_config_query(const std::vector<std::string>& ssh_args,
-                                               const std::vector<ArgPlace>& forward_at, std::size_t destination_at) {
-  std::vector<std::string> args(ssh_args.begin(), ssh_args.begin() + std::min(destination_at + 1, ssh_args.size()));
+                                               const std::vector<ArgPlace>& forward_at, std::size_t command_at) {
+  std::vector<std::string> args(ssh_args.begin(), ssh_args.begin() + std::min(command_at, ssh_args.size()));
   std::vector<bool> gone(args.size(), false);
   // From the last to the first, so the places before stay where they are.
   auto places = forward_at;

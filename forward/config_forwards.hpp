@@ -18,12 +18,13 @@ namespace recssh::forward {
 // ssh's arguments without the forwarding options (-L/-R/-D, -o *Forward=) and without
 // the remote command: what `ssh -G` is given to see only the configuration's forwards.
 // `forward_at` are the (arg, offset) places of the forward values (record/ssh_args),
-// `destination_at` the index of the destination.
+// `command_at` the index where the remote command starts (options may follow the
+// destination).
 struct ArgPlace {
   std::size_t arg = 0, offset = 0;
 };
 std::vector<std::string> args_for_config_query(const std::vector<std::string>& ssh_args,
-                                               const std::vector<ArgPlace>& forward_at, std::size_t destination_at);
+                                               const std::vector<ArgPlace>& forward_at, std::size_t command_at);
 
 // Whether the configuration files ssh reads for these arguments (-F FILE, else
 // ~/.ssh/config and /etc/ssh/ssh_config, and what they Include) mention a forward.

@@ -54,46 +54,73 @@ bool is_forward_option(std::string_view v) {
   return key == "localforward" || key == "remoteforward" || key == "dynamicforward";
 }
 
+// ssh's getopt over args from `i` up to the first word that is not an option, or past
+// a "--" (then `terminated`). `on_flag(letter)` for each option without a value;
+// `on_value(letter, arg, offset, value)` for one with its value, which is
+// args[arg].substr(offset) (offset 0: a word of its own). A missing value ends it
+// (ssh says "option requires an argument").
+struct Walked {
+  std::size_t end = 0;
+  bool terminated = false;
+};
+template <class Flag, class Value>
+Walked walk_options(const std::vector<std::string>& args, std::size_t i, Flag&& on_flag, Value&& on_value) {
+  for (; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    if (a == "--") return {i + 1, true};
+    if (a.size() < 2 || a[0] != '-') break;
+    for (std::size_t j = 1; j < a.size(); ++j) {
+      const char c = a[j];
+      if (k_with_arg.find(c) == std::string_view::npos) {
+        on_flag(c);
+        continue;
+      }
+      const bool attached = j + 1 < a.size();
+      if (!attached && i + 1 >= args.size()) return {args.size(), false};
+      if (attached) on_value(c, i, j + 1, std::string(a.substr(j + 1)));
+      else on_value(c, i + 1, std::size_t{0}, args[i + 1]);
+      if (!attached) ++i;
+      break;
+    }
+  }
+  return {i, false};
+}
+
+// Where the remote command starts: ssh reads options after the destination too (it
+// runs getopt again on what follows it), unless a "--" came before the destination.
+template <class Flag, class Value>
+std::size_t walk_after_destination(const std::vector<std::string>& args, const Walked& before, Flag&& on_flag,
+                                   Value&& on_value) {
+  if (before.end >= args.size()) return args.size();
+  if (before.terminated) return before.end + 1;
+  return walk_options(args, before.end + 1, on_flag, on_value).end;
+}
+
 } // namespace
 
 SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
   SshCommandLine cl;
-  std::size_t i = 0;
-  for (; i < args.size(); ++i) {
-    std::string_view a = args[i];
-    if (a == "--") {
-      ++i;
-      break;
-    }
-    if (a.size() < 2 || a[0] != '-') break;
-    for (std::size_t j = 1; j < a.size(); ++j) {
-      char c = a[j];
-      if (k_with_arg.find(c) != std::string_view::npos) {
-        const bool attached = j + 1 < a.size();
-        if (!attached && i + 1 >= args.size()) break; // ssh: "option requires an argument"
-        std::string value = attached ? std::string(a.substr(j + 1)) : args[++i];
-        if (c == 'L' || c == 'R' || c == 'D' ||
-            (c == 'o' && is_forward_option(value)))
-          cl.forwards.push_back({c, i, attached ? j + 1 : 0, value});
-        if (c == 'l') cl.user = value;
-        if (c == 'F') cl.config_file = value;
-        if (c == 'W') cl.stdio_forward = value;
-        if (c == 'p') cl.port = value;
-        if (c == 'Q') cl.info_only = true;
-        break;
-      }
-      if (c == 't') cl.force_tty = true;
-      if (c == 'T') cl.no_tty = true;
-      if (c == 'N') cl.no_command = true;
-      if (c == 'f') cl.background = true;
-      if (c == 'g') cl.gateway_ports = true;
-      if (c == 'V' || c == 'G') cl.info_only = true;
-      (void)k_flags;
-    }
-  }
+  auto flag = [&](char c) {
+    if (c == 't') cl.force_tty = true;
+    if (c == 'T') cl.no_tty = true;
+    if (c == 'N') cl.no_command = true;
+    if (c == 'f') cl.background = true;
+    if (c == 'g') cl.gateway_ports = true;
+    if (c == 'V' || c == 'G') cl.info_only = true;
+  };
+  auto value = [&](char c, std::size_t arg, std::size_t offset, const std::string& v) {
+    if (c == 'L' || c == 'R' || c == 'D' || (c == 'o' && is_forward_option(v))) cl.forwards.push_back({c, arg, offset, v});
+    if (c == 'l') cl.user = v;
+    if (c == 'F') cl.config_file = v;
+    if (c == 'W') cl.stdio_forward = v;
+    if (c == 'p') cl.port = v;
+    if (c == 'Q') cl.info_only = true;
+  };
+  const Walked before = walk_options(args, 0, flag, value);
+  const std::size_t i = before.end;
   cl.destination_at = i;
   if (i < args.size()) {
-    cl.destination = args[i++];
+    cl.destination = args[i];
     std::string rest = cl.destination;
     if (rest.rfind("ssh://", 0) == 0) {
       rest.erase(0, 6);
@@ -111,43 +138,26 @@ SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
     if (rest.size() > 2 && rest.front() == '[' && rest.back() == ']') rest = rest.substr(1, rest.size() - 2);
     cl.host = rest;
   }
-  cl.command.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+  cl.command_at = walk_after_destination(args, before, flag, value);
+  (void)k_flags;
+  cl.command.assign(args.begin() + static_cast<std::ptrdiff_t>(cl.command_at), args.end());
   return cl;
 }
 
 std::vector<std::string> scrub_secrets(const std::vector<std::string>& args) {
   // The same walk as parse_ssh_args: options and their values, the destination, then
   // the remote command, each scrubbed as what it is.
-  std::vector<std::string> out;
-  out.reserve(args.size());
-  std::size_t i = 0;
-  for (; i < args.size(); ++i) {
-    std::string_view a = args[i];
-    if (a == "--") {
-      out.emplace_back(a);
-      ++i;
-      break;
-    }
-    if (a.size() < 2 || a[0] != '-') break;
-    std::string word(a);
-    for (std::size_t j = 1; j < a.size(); ++j) {
-      char c = a[j];
-      if (k_with_arg.find(c) == std::string_view::npos) continue;
-      auto scrub = [c](std::string_view v) {
-        return c == 'o' ? scrub_ssh_option(v) : c == 'J' ? scrub_jump(v) : std::string(v);
-      };
-      if (j + 1 < a.size()) {
-        word = std::string(a.substr(0, j + 1)) + scrub(a.substr(j + 1));
-      } else if (i + 1 < args.size()) {
-        out.push_back(std::move(word));
-        word = scrub(args[++i]);
-      }
-      break;
-    }
-    out.push_back(std::move(word));
-  }
-  if (i < args.size()) out.push_back(scrub_userinfo(args[i++]));
-  std::vector<std::string> command(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+  std::vector<std::string> out = args;
+  auto flag = [](char) {};
+  auto value = [&](char c, std::size_t arg, std::size_t offset, const std::string& v) {
+    const std::string scrubbed = c == 'o' ? scrub_ssh_option(v) : c == 'J' ? scrub_jump(v) : v;
+    out[arg] = args[arg].substr(0, offset) + scrubbed;
+  };
+  const Walked before = walk_options(args, 0, flag, value);
+  if (before.end < args.size()) out[before.end] = scrub_userinfo(args[before.end]);
+  const std::size_t command_at = walk_after_destination(args, before, flag, value);
+  std::vector<std::string> command(args.begin() + static_cast<std::ptrdiff_t>(command_at), args.end());
+  out.resize(command_at);
   for (auto& w : scrub_command_words(command)) out.push_back(std::move(w));
   return out;
 }

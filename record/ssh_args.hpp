@@ -32,6 +32,9 @@ struct SshCommandLine {
   std::string config_file;              // -F
   std::string stdio_forward;            // -W host:port
   std::size_t destination_at = 0;       // where the destination is in args (args.size(): none)
+  // Where the remote command starts (args.size(): none). ssh reads options after the
+  // destination too, up to the first word that is not one ("ssh host -L ... ls").
+  std::size_t command_at = 0;
 };
 
 SshCommandLine parse_ssh_args(const std::vector<std::string>& args);

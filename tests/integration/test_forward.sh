@@ -253,6 +253,10 @@ head -n 1 "$cast" | matches "\"W 127.0.0.1:$SP (stdio: the output)\"" || fail "-
 grep -q '^\[[0-9.]*, "o", ' "$cast" || fail "-W: the reply is not the session's output"
 
 # --- the session's exit status is ssh's --------------------------------------------
-rc=0; "$RECSSH" --dir "$R" -F "$SSH_CONFIG" -L "$(port):127.0.0.1:$SP" testhost 'exit 7' </dev/null 2>/dev/null || rc=$?
+# (the forward given after the destination, where ssh reads options as well)
+P7=$(port); touch "$WORK/t8"; sleep 1
+rc=0; "$RECSSH" --dir "$R" -F "$SSH_CONFIG" testhost -L "$P7:127.0.0.1:$SP" 'exit 7' </dev/null 2>/dev/null || rc=$?
 [ "$rc" = 7 ] || fail "exit status with a forward: $rc, expected 7"
+head -n 1 "$(cast_of "$WORK/t8")" | matches "\"L $P7 -> 127.0.0.1:$SP (pcap)\"" ||
+  fail "a forward after the destination: $(head -n 1 "$(cast_of "$WORK/t8")")"
 echo "PASS"

@@ -208,7 +208,7 @@ TEST_CASE("config forwards: ssh -G's arguments without the forwards, and its dum
                                       "-D1080", "host", "ls", "-l"};
   // the places as record/ssh_args gives them: (arg, offset of the value)
   const std::vector<ArgPlace> at{{2, 3}, {4, 0}, {6, 0}, {7, 2}};
-  CHECK(recssh::forward::args_for_config_query(args, at, 8) == std::vector<std::string>{"-F", "cfg", "-N", "host"});
+  CHECK(recssh::forward::args_for_config_query(args, at, 9) == std::vector<std::string>{"-F", "cfg", "-N", "host"});
   const auto got = recssh::forward::parse_config_dump("user root\n"
                                                       "localforward [127.0.0.1]:3456 [c]:80\n"
                                                       "localforward [::1]:99 [::2]:100\n"

@@ -48,6 +48,28 @@ TEST_CASE("ssh arguments are read as ssh reads them", "[record][ssh]") {
   cl = parse_ssh_args({"--", "-host-"});
   CHECK(cl.host == "-host-");
   CHECK(describe_target(parse_ssh_args({"-p", "2", "u@h", "uptime"})) == "u@h_2 uptime");
+
+  // Options after the destination are ssh's too (it runs getopt again on what follows
+  // the destination), up to the first word that is not one: the command.
+  cl = parse_ssh_args({"h", "-L", "80:x:80", "-NW", "db:5432", "-p22"});
+  REQUIRE(cl.forwards.size() == 1);
+  CHECK(cl.forwards[0].arg == 2);
+  CHECK(cl.no_command);
+  CHECK(cl.stdio_forward == "db:5432");
+  CHECK(cl.port == "22");
+  CHECK(cl.command_at == 6);
+  CHECK(cl.command.empty());
+  cl = parse_ssh_args({"h", "-t", "ls", "-L", "1:a:1"});
+  CHECK(cl.force_tty);
+  CHECK(cl.forwards.empty());
+  CHECK(cl.command == std::vector<std::string>{"ls", "-L", "1:a:1"});
+  // ... unless a "--" ends them: before the destination, or after it.
+  cl = parse_ssh_args({"--", "h", "-L", "1:a:1"});
+  CHECK(cl.forwards.empty());
+  CHECK(cl.command == std::vector<std::string>{"-L", "1:a:1"});
+  cl = parse_ssh_args({"h", "-L1:a:1", "--", "-L", "2:a:2"});
+  CHECK(cl.forwards.size() == 1);
+  CHECK(cl.command == std::vector<std::string>{"-L", "2:a:2"});
 }
 
 TEST_CASE("secrets are scrubbed from argv", "[record][ssh]") {
@@ -102,6 +124,9 @@ TEST_CASE("secrets in options, commands, headers and URLs are scrubbed", "[recor
         V{"-o", "ProxyCommand=curl -H 'Authorization: Bearer ***' --token *** x", "h"});
   CHECK(scrub_secrets({"-o", "ProxyCommand sshpass -p pw ssh -W %h:%p j", "h"}) ==
         V{"-o", "ProxyCommand sshpass -p *** ssh -W %h:%p j", "h"});
+  // ... after the destination as well, where ssh reads them as options.
+  CHECK(scrub_secrets({"h", "-o", "ProxyCommand sshpass -p pw ssh -W %h:%p j", "-J", "u:pw@j", "ls", "-p", "x"}) ==
+        V{"h", "-o", "ProxyCommand sshpass -p *** ssh -W %h:%p j", "-J", "u:***@j", "ls", "-p", "x"});
   // ssh's own options are not secrets, even when their names sound like it
   V plain{"-o", "PasswordAuthentication=no", "-o", "IdentityAgent=/run/agent.sock", "-oPreferredAuthentications=publickey",
           "h"};
