@@ -22,7 +22,7 @@ export CCACHE_NOHASHDIR := 1
 PACKAGES = g++ cmake make pkg-config libcli11-dev libhowardhinnant-date-dev \
   libboost-dev libboost-filesystem-dev libsimdjson-dev zlib1g-dev libssl-dev libvterm-dev libcurl4-openssl-dev libpcap-dev catch2 \
   clang libclang-rt-14-dev ccache asciinema bsdutils util-linux gzip time procps \
-  openssh-server openssh-client tmux tshark tcpdump curl zsh bash-completion tlog groff-base \
+  openssh-server openssh-client tmux tshark tcpdump curl iproute2 zsh bash-completion tlog groff-base \
   sudo auditd termrec perl clang-tidy qemu-user
 
 DEB_PACKAGES = debhelper dpkg-dev fakeroot lintian man-db

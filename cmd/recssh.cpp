@@ -122,7 +122,9 @@ int main(int argc, char** argv) {
       if (!quiet) std::fprintf(stderr, "recssh: note: %s\n", printable(w).c_str());
     };
     auto from_config = cli::config_forwards(ssh, ssh_args, cl, mode != forward::Mode::off && !cl.background, warn);
-    const auto run_cl = from_config.copy ? record::parse_ssh_args(from_config.ssh_args) : cl;
+    auto run_cl = from_config.copy ? record::parse_ssh_args(from_config.ssh_args) : cl;
+    // (ssh -G knows GatewayPorts from the command line and the configuration files)
+    run_cl.gateway_ports = from_config.gateway_ports.value_or(run_cl.gateway_ports);
     std::optional<cli::SessionForwards> forwards;
     if (!run_cl.forwards.empty()) {
       forwards.emplace(from_config.ssh_args, run_cl, mode, warn,

@@ -70,7 +70,10 @@ ConfigForwards config_forwards(const std::string& ssh, const std::vector<std::st
   std::vector<forward::ArgPlace> places;
   for (const auto& f : cl.forwards) places.push_back({f.arg, f.offset});
   const auto query = forward::args_for_config_query(ssh_args, places, cl.command_at);
-  auto found = forward::query_config_forwards(ssh, query, std::chrono::seconds(3));
+  auto dump = forward::query_config(ssh, query, std::chrono::seconds(3));
+  if (!dump) return out; // (ssh will say what is wrong, when it runs)
+  out.gateway_ports = dump->gateway_ports;
+  auto& found = dump->forwards;
   // One the command line asks for too is one forward (ssh skips the repeat).
   std::vector<std::string> given;
   for (const auto& f : cl.forwards) {

@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <utility>
 
 namespace recssh::cli {
@@ -62,6 +63,7 @@ struct ConfigForwards {
   std::vector<std::string> ssh_args;          // what to run ssh with
   std::size_t first_added = 0, end_added = 0; // the moved forwards' arguments in it
   std::vector<std::string> listed;            // not moved: for the header
+  std::optional<bool> gateway_ports;          // GatewayPorts in effect, when ssh -G was asked
   std::unique_ptr<forward::ConfigCopy> copy;  // kept until ssh is done with it
 };
 ConfigForwards config_forwards(const std::string& ssh, const std::vector<std::string>& ssh_args,

@@ -62,7 +62,8 @@ bool mentions_forward(const std::string& path, const std::string& base, const st
     const auto end = line.find_first_of(" \t=", first);
     std::string key = line.substr(first, end == std::string::npos ? std::string::npos : end - first);
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (key == "localforward" || key == "remoteforward" || key == "dynamicforward") return true;
+    if (key == "localforward" || key == "remoteforward" || key == "dynamicforward" || key == "gatewayports")
+      return true;
     if (key != "include" || end == std::string::npos) continue;
     std::string rest = line.substr(end);
     rest.erase(0, rest.find_first_not_of(" \t"));
@@ -88,8 +89,8 @@ bool config_may_forward(const std::string& config_file, const std::string& home)
          mentions_forward("/etc/ssh/ssh_config", "/etc/ssh", home);
 }
 
-std::vector<ForwardSpec> parse_config_dump(std::string_view dump) {
-  std::vector<ForwardSpec> out;
+ConfigDump parse_config_dump(std::string_view dump) {
+  ConfigDump out;
   std::istringstream lines{std::string(dump)};
   std::string line;
   auto unbracket = [](std::string s) {
@@ -106,19 +107,20 @@ std::vector<ForwardSpec> parse_config_dump(std::string_view dump) {
     std::string key, a, b;
     words >> key >> a >> b;
     std::optional<ForwardSpec> f;
+    if (key == "gatewayports") out.gateway_ports = a == "yes";
     if (key == "dynamicforward" && !a.empty()) f = parse_forward(Kind::dynamic, unbracket(a));
     else if ((key == "localforward" || key == "remoteforward") && !a.empty() && !b.empty()) {
       const Kind kind = key[0] == 'l' ? Kind::local : Kind::remote;
       if (kind == Kind::remote && b == "[socks]:0") f = parse_forward(kind, unbracket(a)); // remote SOCKS
       else f = parse_forward(kind, unbracket(a) + ":" + unbracket(b));
     }
-    if (f) out.push_back(*f);
+    if (f) out.forwards.push_back(*f);
   }
   return out;
 }
 
-std::vector<ForwardSpec> query_config_forwards(const std::string& ssh, const std::vector<std::string>& args,
-                                               std::chrono::milliseconds timeout) {
+std::optional<ConfigDump> query_config(const std::string& ssh, const std::vector<std::string>& args,
+                                       std::chrono::milliseconds timeout) {
   std::vector<std::string> a{"-G"};
   a.insert(a.end(), args.begin(), args.end());
   try {
@@ -134,7 +136,7 @@ std::vector<ForwardSpec> query_config_forwards(const std::string& ssh, const std
       pollfd p{fd, POLLIN, 0};
       if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
         c.terminate();
-        return {};
+        return std::nullopt;
       }
       const ssize_t n = ::read(fd, buf, sizeof buf);
       if (n <= 0) break;
@@ -142,12 +144,12 @@ std::vector<ForwardSpec> query_config_forwards(const std::string& ssh, const std
     }
     if (!c.wait_for(deadline - std::chrono::steady_clock::now())) {
       c.terminate();
-      return {};
+      return std::nullopt;
     }
-    if (c.exit_code() != 0) return {};
+    if (c.exit_code() != 0) return std::nullopt;
     return parse_config_dump(dump);
   } catch (const std::exception&) {
-    return {};
+    return std::nullopt;
   }
 }
 

@@ -9,6 +9,7 @@
 #include "forward/spec.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,15 +28,21 @@ std::vector<std::string> args_for_config_query(const std::vector<std::string>& s
                                                const std::vector<ArgPlace>& forward_at, std::size_t command_at);
 
 // Whether the configuration files ssh reads for these arguments (-F FILE, else
-// ~/.ssh/config and /etc/ssh/ssh_config, and what they Include) mention a forward.
+// ~/.ssh/config and /etc/ssh/ssh_config, and what they Include) mention a forward, or
+// GatewayPorts (which changes where a forward without a bind address listens).
 bool config_may_forward(const std::string& config_file, const std::string& home);
 
-// The forwards in `ssh -G` output ("localforward [127.0.0.1]:3456 [c]:80", ...).
-std::vector<ForwardSpec> parse_config_dump(std::string_view dump);
+// What `ssh -G` says of forwarding: the forwards ("localforward [127.0.0.1]:3456
+// [c]:80", ...) and GatewayPorts, in effect from the command line or the files.
+struct ConfigDump {
+  std::vector<ForwardSpec> forwards;
+  bool gateway_ports = false;
+};
+ConfigDump parse_config_dump(std::string_view dump);
 
 // Runs `ssh -G ARGS` (stdin /dev/null, stderr discarded), waiting at most `timeout`;
-// the forwards it lists. Empty when ssh fails or takes longer.
-std::vector<ForwardSpec> query_config_forwards(const std::string& ssh, const std::vector<std::string>& args,
-                                               std::chrono::milliseconds timeout);
+// nullopt when ssh fails or takes longer.
+std::optional<ConfigDump> query_config(const std::string& ssh, const std::vector<std::string>& args,
+                                       std::chrono::milliseconds timeout);
 
 } // namespace recssh::forward

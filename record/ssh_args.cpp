@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string_view>
 
 namespace recssh::record {
@@ -47,6 +48,17 @@ std::string scrub_ssh_option(std::string_view v) {
     return head + scrub_command(v.substr(value));
   if (key == "proxyjump") return head + scrub_jump(v.substr(value));
   return std::string(v);
+}
+
+// -o GatewayPorts=yes|no (a flag: yes, true, no, false): its value, else nullopt.
+std::optional<bool> gateway_ports_option(std::string_view v) {
+  const auto sep = v.find_first_of("= \t");
+  if (sep == std::string_view::npos || lower(v.substr(0, sep)) != "gatewayports") return std::nullopt;
+  const auto at = v.find_first_not_of("= \t", sep);
+  const std::string value = at == std::string_view::npos ? "" : lower(v.substr(at));
+  if (value == "yes" || value == "true") return true;
+  if (value == "no" || value == "false") return false;
+  return std::nullopt;
 }
 
 bool is_forward_option(std::string_view v) {
@@ -100,6 +112,7 @@ std::size_t walk_after_destination(const std::vector<std::string>& args, const W
 
 SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
   SshCommandLine cl;
+  std::optional<bool> gateway_option; // -o GatewayPorts: the first one counts, as in ssh
   auto flag = [&](char c) {
     if (c == 't') cl.force_tty = true;
     if (c == 'T') cl.no_tty = true;
@@ -110,6 +123,7 @@ SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
   };
   auto value = [&](char c, std::size_t arg, std::size_t offset, const std::string& v) {
     if (c == 'L' || c == 'R' || c == 'D' || (c == 'o' && is_forward_option(v))) cl.forwards.push_back({c, arg, offset, v});
+    if (c == 'o' && !gateway_option) gateway_option = gateway_ports_option(v);
     if (c == 'l') cl.user = v;
     if (c == 'F') cl.config_file = v;
     if (c == 'W') cl.stdio_forward = v;
@@ -139,6 +153,7 @@ SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
     cl.host = rest;
   }
   cl.command_at = walk_after_destination(args, before, flag, value);
+  cl.gateway_ports = cl.gateway_ports || gateway_option.value_or(false); // (-g wins)
   (void)k_flags;
   cl.command.assign(args.begin() + static_cast<std::ptrdiff_t>(cl.command_at), args.end());
   return cl;

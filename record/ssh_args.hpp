@@ -27,7 +27,7 @@ struct SshCommandLine {
   bool no_command = false;          // -N
   bool background = false;          // -f
   bool info_only = false;           // -V, -G, -Q: ssh prints and exits, nothing to record
-  bool gateway_ports = false;       // -g
+  bool gateway_ports = false;       // -g, or -o GatewayPorts=yes
   std::vector<SshOptionValue> forwards; // -L, -R, -D and -o (Local|Remote|Dynamic)Forward=
   std::string config_file;              // -F
   std::string stdio_forward;            // -W host:port

@@ -10,6 +10,7 @@ require tshark
 require curl
 require python3
 require tcpdump
+require ss
 PEER="python3 $HERE/../tools/fwd_peer.py"
 start_sshd
 R="$WORK/rec"
@@ -202,8 +203,8 @@ CF=$(port); CL=$(port)
 mkdir -p "$WORK/fwd.d" "$WORK/run"
 cp "$SSH_CONFIG" "$WORK/ssh_config.fwd"
 printf '\nInclude "%s/fwd.d/*.conf"\n' "$WORK" >>"$WORK/ssh_config.fwd"
-printf 'Host testhost\n  LocalForward=127.0.0.1:%s 127.0.0.1:%s\nHost other\n  DynamicForward 1\n' "$CF" "$SP" \
-  >"$WORK/fwd.d/10-fwd.conf"
+printf 'Host testhost\n  GatewayPorts yes\n  LocalForward=127.0.0.1:%s 127.0.0.1:%s\nHost other\n  DynamicForward 1\n' \
+  "$CF" "$SP" >"$WORK/fwd.d/10-fwd.conf"
 touch "$WORK/t5"; sleep 1
 XDG_RUNTIME_DIR="$WORK/run" "$RECSSH" --dir "$R" -F "$WORK/ssh_config.fwd" -N -L "$CL:127.0.0.1:$SP" testhost \
   </dev/null 2>"$WORK/cfg.err" &
@@ -213,6 +214,10 @@ $PEER send "$CF" "$WORK/request" "$WORK/got5"
 cmp -s "$WORK/got5" "$WORK/reply" || fail "config forward: not forwarded: $(cat "$WORK/cfg.err")"
 $PEER send "$CL" "$WORK/request" "$WORK/got6"
 cmp -s "$WORK/got6" "$WORK/reply" || fail "config forward: the command line's not forwarded: $(cat "$WORK/cfg.err")"
+# GatewayPorts from the configuration: the command line's forward without a bind
+# address listens on every address, as ssh's own would; the one bound to 127.0.0.1 not.
+ss -ltnH "sport = :$CL" | grep -Eq '(0\.0\.0\.0|\*|\[::\]):'"$CL" || fail "GatewayPorts: $(ss -ltnH "sport = :$CL")"
+! ss -ltnH "sport = :$CF" | grep -Eq '(0\.0\.0\.0|\*|\[::\]):'"$CF" || fail "GatewayPorts: $(ss -ltnH "sport = :$CF")"
 # ssh reads the same configuration from the copy, but for the forwards.
 top=$(ps -o args= -C ssh | grep -o "$WORK/run/recssh-conf[^ ]*" | head -n 1)
 [ -n "$top" ] || fail "config forward: ssh was not given a copy: $(ps -o args= -C ssh)"

@@ -215,8 +215,12 @@ TEST_CASE("config forwards: ssh -G's arguments without the forwards, and its dum
                                                       "remoteforward 9000 [localhost]:22\n"
                                                       "remoteforward 7000 [socks]:0\n"
                                                       "dynamicforward 1080\n"
-                                                      "forwardagent no\n");
+                                                      "forwardagent no\n"
+                                                      "gatewayports yes\n")
+                       .forwards;
   REQUIRE(got.size() == 5);
+  CHECK(recssh::forward::parse_config_dump("gatewayports yes\n").gateway_ports);
+  CHECK_FALSE(recssh::forward::parse_config_dump("gatewayports no\n").gateway_ports);
   CHECK(got[0].describe() == "L 127.0.0.1:3456 -> c:80");
   CHECK(got[1].listen.host == "::1");
   CHECK(got[1].target.host == "::2");

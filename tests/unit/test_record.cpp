@@ -70,6 +70,11 @@ TEST_CASE("ssh arguments are read as ssh reads them", "[record][ssh]") {
   cl = parse_ssh_args({"h", "-L1:a:1", "--", "-L", "2:a:2"});
   CHECK(cl.forwards.size() == 1);
   CHECK(cl.command == std::vector<std::string>{"-L", "2:a:2"});
+  // GatewayPorts: -g, or the first -o GatewayPorts (ssh keeps the first value given).
+  CHECK(parse_ssh_args({"-o", "GatewayPorts=yes", "h"}).gateway_ports);
+  CHECK_FALSE(parse_ssh_args({"-oGatewayPorts no", "-o", "gatewayports=yes", "h"}).gateway_ports);
+  CHECK(parse_ssh_args({"-o", "GatewayPorts=no", "-g", "h"}).gateway_ports);
+  CHECK(parse_ssh_args({"h", "-o", "GatewayPorts true"}).gateway_ports);
 }
 
 TEST_CASE("secrets are scrubbed from argv", "[record][ssh]") {
