@@ -72,7 +72,7 @@ one_run() { # one_run ssh|recssh: "seconds bytes peak-RSS-KiB" into $WORK/run
   local rss; rss=$(peak_kib $pid)
   kill -TERM $pid; wait $pid 2>/dev/null || true
   local lost=0
-  [ "$1" = recssh ] && lost=$(grep -ho 'lost=[0-9]*' "$WORK"/rec/*/*.cast | head -n 1 | cut -d= -f2)
+  [ "$1" = recssh ] && lost=$( (grep -ho 'lost=[0-9]*' "$WORK"/rec/*/*.cast || true) | head -n 1 | cut -d= -f2)
   echo "$r $rss ${lost:-0}" >"$WORK/run"
   rm -rf "$WORK/rec"
 }
