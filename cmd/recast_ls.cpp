@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // recast ls: one line per recording, sorted by start, from headers and tails.
 #include "cmd/cli.hpp"
+#include "core/forward_totals.hpp"
 #include "core/json.hpp"
 #include "core/printable.hpp"
 #include "search/filter.hpp"
@@ -36,6 +37,14 @@ std::string human_size(std::uint64_t n) {
   if (u == 0) std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(n));
   else std::snprintf(buf, sizeof buf, v < 10 ? "%.1f%s" : "%.0f%s", v, units[u]);
   return buf;
+}
+
+// -L's last column: the connections forwarded and their bytes both ways ("3c/1.2M"),
+// or "-" for none.
+std::string forwarded(const std::vector<ForwardTotals>& totals) {
+  std::uint64_t conns = 0, bytes = 0;
+  for (const auto& f : totals) conns += f.connections, bytes += f.up + f.down;
+  return conns == 0 ? "-" : std::to_string(conns) + "c/" + human_size(bytes);
 }
 
 std::string exit_text(const search::ListEntry& e) {
@@ -102,6 +111,9 @@ void add_ls(CLI::App& app, int& status) {
         if (o->long_format) {
           j.str("host", e.meta ? e.meta->host : "").str("session", e.meta ? e.meta->session_id : "").str("format", e.format);
           if (e.markers) j.raw("markers", std::to_string(*e.markers));
+          std::string totals = "[";
+          for (const auto& f : e.forward_totals) totals += (totals.size() > 1 ? "," : "") + forward_totals_json(f);
+          j.raw("forward_totals", totals + "]");
         }
         r.text = terminal_safe_json(j.text());
         return r;
@@ -113,7 +125,8 @@ void add_ls(CLI::App& app, int& status) {
       if (o->long_format)
         line += "  " + std::string(e.meta && !e.meta->host.empty() ? e.meta->host : "-") + "  " +
                 (e.meta && !e.meta->session_id.empty() ? e.meta->session_id : "-") + "  " + e.format + "  " +
-                std::to_string(e.markers.value_or(0)) + "  " + std::to_string(e.meta ? e.meta->forwards.size() : 0);
+                std::to_string(e.markers.value_or(0)) + "  " + std::to_string(e.meta ? e.meta->forwards.size() : 0) +
+                "  " + forwarded(e.forward_totals);
       r.text = printable(line) + "  " + printable(e.path);
       return r;
     };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/forward_totals.hpp"
 
+#include "core/json.hpp"
+
 #include <charconv>
 #include <optional>
 
@@ -76,6 +78,14 @@ std::string forward_totals_text(const ForwardTotals& t) {
   if (t.failed) s += ", " + std::to_string(t.failed) + " failed";
   if (t.unclosed) s += ", " + std::to_string(t.unclosed) + " never closed";
   return s;
+}
+
+std::string forward_totals_json(const ForwardTotals& t) {
+  return "{\"route\":" + json_string(t.route) + ",\"connections\":" + std::to_string(t.connections) +
+         ",\"up\":" + std::to_string(t.up) + ",\"down\":" + std::to_string(t.down) +
+         ",\"lost\":" + std::to_string(t.lost) + ",\"resets\":" + std::to_string(t.resets) +
+         ",\"refused\":" + std::to_string(t.refused) + ",\"failed\":" + std::to_string(t.failed) +
+         ",\"unclosed\":" + std::to_string(t.unclosed) + "}";
 }
 
 } // namespace recssh

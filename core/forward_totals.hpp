@@ -37,5 +37,8 @@ private:
 
 // "2 connections, 200000 bytes up, 300000 down, 1 reset" (what is not zero).
 std::string forward_totals_text(const ForwardTotals& t);
+// {"route":...,"connections":2,"up":...,"down":...,"lost":...,"resets":...,
+// "refused":...,"failed":...,"unclosed":...} (`recast info --json`, `ls --json -L`).
+std::string forward_totals_json(const ForwardTotals& t);
 
 } // namespace recssh

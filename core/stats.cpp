@@ -105,11 +105,7 @@ std::string stats_json(const CastStats& s) {
   o += "],\"marker_count\":" + std::to_string(s.marker_count) + ",\"forward_totals\":[";
   first = true;
   for (const auto& f : s.forwards) {
-    o += (first ? "{" : ",{") + std::string("\"route\":") + json_string(f.route) +
-         ",\"connections\":" + std::to_string(f.connections) + ",\"up\":" + std::to_string(f.up) +
-         ",\"down\":" + std::to_string(f.down) + ",\"lost\":" + std::to_string(f.lost) +
-         ",\"resets\":" + std::to_string(f.resets) + ",\"refused\":" + std::to_string(f.refused) +
-         ",\"failed\":" + std::to_string(f.failed) + ",\"unclosed\":" + std::to_string(f.unclosed) + "}";
+    o += (first ? "" : ",") + forward_totals_json(f);
     first = false;
   }
   o += "]";

@@ -97,6 +97,7 @@ ListEntry list_entry(const std::string& path, const ListOptions& options) {
   e.meta = store::metadata_of(h);
   // (A plain v2 cast came through list_plain_cast: this one is read whole.)
   std::uint64_t markers = 0;
+  ForwardTally forwards;
   EventView v;
   Micros last{0};
   bool any = false;
@@ -106,10 +107,14 @@ ListEntry list_entry(const std::string& path, const ListOptions& options) {
     if (v.code == code::marker) {
       if (auto end = store::parse_end_marker(v.data)) e.end = end;
       else ++markers;
+      if (options.count_markers) forwards.marker(v.data);
     }
   }
   if (any) e.duration = last;
-  if (options.count_markers) e.markers = markers;
+  if (options.count_markers) {
+    e.markers = markers;
+    e.forward_totals = forwards.totals();
+  }
   return e;
 }
 

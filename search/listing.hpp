@@ -4,12 +4,14 @@
 // tail (the last event's time, the end marker), never by scanning a plain v2 cast;
 // .gz and other formats are read as a stream, in flat memory.
 #include "core/event.hpp"
+#include "core/forward_totals.hpp"
 #include "search/filter.hpp"
 #include "store/metadata.hpp"
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace recssh::search {
 
@@ -23,10 +25,11 @@ struct ListEntry {
   bool live = false;                    // a recorder holds it
   std::string format;                   // "v2", "ttyrec", ...
   std::optional<std::uint64_t> markers; // counted only when asked (a scan)
+  std::vector<ForwardTotals> forward_totals; // from the relay's markers, in the same scan
 };
 
 struct ListOptions {
-  bool count_markers = false; // --long: reads every event
+  bool count_markers = false; // --long: reads every event (and totals the forwards)
 };
 
 // Throws Error / FormatError when it cannot be read.

@@ -79,9 +79,13 @@ matches "\"recssh: forward open L 127.0.0.1:$L1 -> 127.0.0.1:$SP conn=1\"" "$cas
 matches "\"recssh: forward close conn=1 up=200000 down=300000 bytes\"" "$cast" || fail "-L: no close marker with counts: $(cat "$cast")"
 matches "forward open L 127.0.0.1:$L2 -> 127.0.0.1:$HP conn=3" "$cast" || fail "-L: third connection's marker"
 "$RECAST" validate "$cast" >/dev/null || fail "-L: the cast does not validate"
-# Review: ls lists the forwards (--json as the header has them, -L their number).
+# Review: ls lists the forwards (--json as the header has them, -L their number and totals).
 "$RECAST" ls --json "$cast" | matches "\"forwards\":\[\"L $L1 -> 127.0.0.1:$SP (pcap)\"," || fail "ls --json: $("$RECAST" ls --json "$cast")"
-"$RECAST" ls -L "$cast" | head -n 1 | matches -E "  2  $cast\$" || fail "ls -L: $("$RECAST" ls -L "$cast")"
+# -L also totals them from the relay's markers: 3 connections, 400000 + 600000 bytes
+# through the first forward and curl's request and 150000-byte reply through the second.
+"$RECAST" ls -L "$cast" | head -n 1 | matches -E "  2  3c/1\.1M  $cast\$" || fail "ls -L: $("$RECAST" ls -L "$cast")"
+"$RECAST" ls -L --json "$cast" | matches -F "\"forward_totals\":[{\"route\":\"L 127.0.0.1:$L1 -> 127.0.0.1:$SP\",\"connections\":2,\"up\":400000,\"down\":600000," ||
+  fail "ls -L --json: $("$RECAST" ls -L --json "$cast")"
 "$RECAST" info "$cast" | matches "forward close conn=1 up=200000 down=300000 bytes" || fail "info does not show the forwards"
 # ...and their totals per forward: two connections of 200,000 bytes up and 300,000 down.
 "$RECAST" info "$cast" >"$WORK/info.out"
