@@ -51,13 +51,11 @@ std::vector<std::string> list_dir(const std::string& dir) {
   return names;
 }
 
-bool is_capture_name(const std::string& n) { return n.ends_with(".pcap") || n.ends_with(".pcap.gz"); }
-
 // The finished recordings (or with `captures`, the finished captures) directly in `dir`.
 std::vector<std::string> recordings_in(const std::string& dir, bool captures = false) {
   std::vector<std::string> out;
   for (const auto& n : list_dir(dir)) {
-    if (n[0] == '.' || !(captures ? is_capture_name(n) : store::is_recording_name(n))) continue;
+    if (n[0] == '.' || !(captures ? store::is_capture_name(n) : store::is_recording_name(n))) continue;
     struct stat st {};
     if (::lstat((dir + "/" + n).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
     if (store::is_being_recorded(dir + "/" + n)) continue;

@@ -7,6 +7,7 @@
 #include "core/io.hpp"
 #include "core/line_reader.hpp"
 #include "core/sha256.hpp"
+#include "store/layout.hpp"
 #include "store/lock.hpp"
 
 #include <simdjson.h>
@@ -54,6 +55,12 @@ std::string base_name(const std::string& path) {
   auto slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
+
+// A port forward's capture is binary, not lines: no chain of its own. It is proven by
+// its day's manifest, which lists it by the SHA-256 of its bytes (archive/manifest).
+constexpr const char* k_capture_proof =
+    "a port forward's capture has no seal of its own: its day's manifest lists it by SHA-256 "
+    "(seal the day with `recast seal --day DIR`, check it with `recast verify DIR`)";
 
 std::string lines_text(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " line" : " lines"); }
 
@@ -121,6 +128,7 @@ const char* verdict_name(Verdict v) {
 }
 
 SealResult seal_file(const std::string& path, const SealOptions& options) {
+  if (store::is_capture_name(base_name(path))) throw Error(path + ": " + k_capture_proof);
   if (!options.holding_lock && store::is_being_recorded(path)) throw Error(path + ": still being recorded; seal it when it is finished");
   SealResult result;
   result.seal = store::seal_path(path);
@@ -207,7 +215,8 @@ VerifyResult verify_file(const std::string& path, const VerifyOptions& options) 
   if (!seal_at) {
     r.verdict = store::is_being_recorded(path) ? Verdict::being_recorded : Verdict::no_seal;
     r.message = r.verdict == Verdict::being_recorded ? "still being recorded, not sealed yet"
-                                                     : "no seal (" + store::seal_path(path) + " is missing)";
+                : store::is_capture_name(base_name(path)) ? k_capture_proof
+                                                           : "no seal (" + store::seal_path(path) + " is missing)";
     return r;
   }
   r.seal = *seal_at;

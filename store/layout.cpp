@@ -70,6 +70,8 @@ bool is_recording_name(std::string_view name) {
   return !name.empty() && name[0] != '.' && (name.ends_with(".cast") || name.ends_with(".cast.gz"));
 }
 
+bool is_capture_name(std::string_view name) { return name.ends_with(".pcap") || name.ends_with(".pcap.gz"); }
+
 std::string local_user() {
   if (passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
   return std::to_string(::geteuid());

@@ -40,6 +40,8 @@ std::optional<Day> parse_day_name(std::string_view name);
 
 // Is `name` a recording's file name (*.cast, *.cast.gz, not hidden)?
 bool is_recording_name(std::string_view name);
+// Is it a port forward's capture (*.pcap, *.pcap.gz; store/placement.hpp)?
+bool is_capture_name(std::string_view name);
 
 // Who and where this process is, for the metadata: the effective user's login name
 // (or uid) and the host name.

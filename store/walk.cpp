@@ -61,7 +61,7 @@ void walk_dir(int dirfd, const std::string& shown, const std::string& rel, int d
       continue;
     }
     if (!S_ISREG(st.st_mode)) continue;
-    const bool capture = name.ends_with(".pcap") || name.ends_with(".pcap.gz");
+    const bool capture = is_capture_name(name);
     if (!(capture ? bool(o.on_capture) : is_recording_name(name))) continue;
     Recording r;
     r.path = std::move(path);

@@ -213,6 +213,12 @@ printf 'pcap bytes\n' >P/"$capday"/100000-a_db_5432.pcap
 matches '"file":"100000-a_db_5432.pcap","final":"'"$(sha256sum <P/"$capday"/100000-a_db_5432.pcap | cut -c1-64)"'".*"kind":"pcap"' \
   P/"$capday"/.recssh-manifest || fail "the capture is not in the manifest: $(cat P/"$capday"/.recssh-manifest)"
 "$RECAST" verify --allowed-signers allowed P >pv.out || fail "a day with a capture: $(cat pv.out)"
+# A capture alone: no seal of its own, and both commands say where its proof is.
+rc=0; "$RECAST" seal -q -k k1 P/"$capday"/100000-a_db_5432.pcap 2>ps.err || rc=$?
+[ "$rc" = 1 ] && matches "capture has no seal of its own: its day's manifest" ps.err || fail "seal of a capture: $rc $(cat ps.err)"
+[ ! -e P/"$capday"/100000-a_db_5432.pcap.seal ] || fail "seal of a capture wrote a seal"
+rc=0; "$RECAST" verify --allowed-signers allowed P/"$capday"/100000-a_db_5432.pcap >pv.out || rc=$?
+[ "$rc" = 1 ] && matches "no-seal: a port forward's capture has no seal of its own" pv.out || fail "verify of a capture: $rc $(cat pv.out)"
 cp P/"$capday"/100000-a_db_5432.pcap pcap.orig
 printf 'PCAP bytes\n' >P/"$capday"/100000-a_db_5432.pcap
 rc=0; "$RECAST" verify -q --allowed-signers allowed P >pv.out || rc=$?
