@@ -8,7 +8,7 @@
 #   first frame      play --until 0 (open, header, first event): the cost of starting
 #   cat              recast cat, the parse speed the emulation is compared with
 #   asciinema cat    the same file through asciinema 2.2's cat
-#   at 90% cold      --at 90% with no index: duration pass + emulation of 90%
+#   at 90% cold      --at 90% with no index: the duration (a v2 file's tail) + emulation of 90%
 #   at 90% index     the same with the index the previous line wrote
 #   back 10% index   --at 80% with the index (a jump back by a keyframe)
 # Each play line prints wall seconds, peak RSS and, for the emulating lines, MB/s of

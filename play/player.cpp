@@ -9,6 +9,7 @@
 // from the nearest keyframe, and either ends with one paint of the screen.
 #include "play/player.hpp"
 
+#include "core/cast_tail.hpp"
 #include "core/printable.hpp"
 #include "play/cell_width.hpp"
 
@@ -212,7 +213,14 @@ Micros Player::duration() {
   if (m_duration) return *m_duration;
   if (!m_src->restartable())
     throw UsageError("a position in % or `end` needs the duration, which stdin and --follow do not have yet");
-  // One pass that only reads; the index keeps the result.
+  // A plain v2 cast says it in its last line; anything else takes one pass that only
+  // reads. The index keeps the result.
+  if (m_src->plain_v2())
+    if (auto last = last_event_time(m_opts.path)) {
+      m_duration = *last;
+      m_index_dirty = true;
+      return *last;
+    }
   SourceOptions so;
   so.path = m_opts.path;
   so.from = m_opts.from;

@@ -38,6 +38,8 @@ public:
   bool restartable() const { return m_opts.path != "-" && !m_opts.follow; }
   // Whether keyframes can keep byte offsets (a plain asciicast v2/v3 file).
   bool offsets() const { return m_offsets; }
+  // A plain asciicast v2 file: its times are absolute (its duration is in its tail).
+  bool plain_v2() const { return m_offsets && m_version == 2; }
   void restart();
   // Continues after the keyframe's events: from its byte offset when there is one,
   // else by reading (not emulating) the events before it.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "search/listing.hpp"
 
+#include "core/cast_tail.hpp"
 #include "core/fd.hpp"
 #include "core/format.hpp"
 #include "core/io.hpp"
@@ -15,28 +16,6 @@
 namespace recssh::search {
 
 namespace {
-
-constexpr std::size_t k_window = 64 << 10;
-
-// The time of the last event line of a plain asciicast v2 file, from its last bytes
-// (`whole`: the file itself; else the window may start inside a line).
-std::optional<Micros> last_time_in_tail(std::string_view buf, bool whole) {
-  // Lines from the end; a partial last line (a crash) is skipped.
-  std::size_t end = buf.size();
-  while (end > 0) {
-    std::size_t nl = buf.rfind('\n', end - 1);
-    std::size_t begin = nl == std::string_view::npos ? 0 : nl + 1;
-    std::string_view line(buf.data() + begin, end - begin);
-    if ((begin > 0 || whole) && line.size() > 2 && line[0] == '[' && line.back() == ']') {
-      std::size_t comma = line.find(',');
-      if (comma != std::string_view::npos)
-        if (auto t = parse_seconds(line.substr(1, comma - 1))) return t;
-    }
-    if (nl == std::string_view::npos) break;
-    end = nl;
-  }
-  return std::nullopt;
-}
 
 std::string read_at(int fd, std::size_t size, off_t at) {
   std::string buf(size, '\0');
@@ -54,7 +33,7 @@ bool list_plain_cast(const std::string& path, ListEntry& e) {
   struct stat st {};
   if (!fd.valid() || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
   const std::size_t size = std::size_t(st.st_size);
-  std::string head = read_at(fd.get(), std::min(size, k_window), 0);
+  std::string head = read_at(fd.get(), std::min(size, k_tail_window), 0);
   if (head.find('\n') == std::string::npos && head.size() < size) return false; // (a header longer than the window)
   const FormatInfo* format = nullptr;
   ReadOptions ro;
@@ -69,7 +48,7 @@ bool list_plain_cast(const std::string& path, ListEntry& e) {
   e.format = format->name;
   e.start = h.timestamp;
   e.meta = store::metadata_of(h);
-  const std::string tail = whole ? std::move(head) : read_at(fd.get(), k_window, off_t(size - k_window));
+  const std::string tail = whole ? std::move(head) : read_at(fd.get(), k_tail_window, off_t(size - k_tail_window));
   e.duration = last_time_in_tail(tail, whole);
   e.end = store::session_end_in_tail(tail);
   return true;

@@ -2,6 +2,7 @@
 #include "core/cast_fast.hpp"
 #include "core/cast_json.hpp"
 #include "core/cast_reader.hpp"
+#include "core/cast_tail.hpp"
 #include "core/cast_writer.hpp"
 #include "core/forward_totals.hpp"
 #include "helpers.hpp"
@@ -517,3 +518,28 @@ TEST_CASE("forward totals from the relay's markers: per route, a merged day, a c
   CHECK(crash.totals()[0].unclosed == 1);
   CHECK(crash.totals()[0].up == 4);
 }
+
+TEST_CASE("a plain v2 cast's last event time from its tail", "[core][cast_v2]") {
+  using recssh::last_event_time;
+  using test::write_file;
+  test::TempPath p(".cast");
+  const std::string head = "{\"version\": 2, \"width\": 80, \"height\": 24}\n";
+  write_file(p.path, head + "[0.5, \"o\", \"a\"]\n[61.25, \"m\", \"x\"]\n");
+  CHECK(last_event_time(p.path) == Micros(61250000));
+  // The header alone: no event.
+  write_file(p.path, head);
+  CHECK_FALSE(last_event_time(p.path));
+  // A partial last line (a crash): the caller reads the file whole instead.
+  write_file(p.path, head + "[0.5, \"o\", \"a\"]\n[7.0, \"o\", \"b");
+  CHECK_FALSE(last_event_time(p.path));
+  // Longer than the window: the line cut at its start is not taken for an event.
+  std::string big = head + "[1.0, \"o\", \"" + std::string(100000, 'x') + "\"]\n[2.5, \"o\", \"" +
+                    std::string(70000, 'y') + "\"]\n";
+  write_file(p.path, big);
+  CHECK_FALSE(last_event_time(p.path)); // (the last line alone is longer than the window)
+  big += "[3.0, \"r\", \"80x24\"]\n";
+  write_file(p.path, big);
+  CHECK(last_event_time(p.path) == Micros(3000000));
+  CHECK_FALSE(last_event_time(p.path + ".missing"));
+}
+
