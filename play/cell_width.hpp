@@ -5,6 +5,7 @@
 // for a character libvterm joins to the one before (its text lane and grep's plain
 // line model rely on that). And the character-level UTF-8 they and the screen share.
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -24,7 +25,12 @@ inline std::size_t ascii_run_end(std::string_view text, std::size_t at) {
     std::uint64_t x;
     std::memcpy(&x, text.data() + at, 8);
     const std::uint64_t below = (x - ones * 0x20) & ~x & highs, above = ((x + ones) | x) & highs;
-    if (below | above) break;
+    if (const std::uint64_t stop = below | above) {
+      // The first byte flagged is exact (a borrow or carry only flags bytes after it):
+      // it is where the run ends.
+      if constexpr (std::endian::native == std::endian::little) return at + std::size_t(std::countr_zero(stop) / 8);
+      else return at + std::size_t(std::countl_zero(stop) / 8);
+    }
     at += 8;
   }
   while (at < text.size() && static_cast<unsigned char>(text[at]) >= 0x20 && static_cast<unsigned char>(text[at]) < 0x7f)

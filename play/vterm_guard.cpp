@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 namespace recssh::play {
 
@@ -96,6 +97,19 @@ std::size_t VtermGuard::split_point(std::string_view out, std::size_t from, std:
   return end;
 }
 
+// The last 4 bytes of the tail so far followed by p[0, n).
+void VtermGuard::keep_tail(const char* p, std::size_t n) {
+  if (n >= 4) {
+    std::memcpy(m_tail, p + n - 4, 4);
+    m_tail_len = 4;
+    return;
+  }
+  const std::size_t keep = std::min(m_tail_len, 4 - n);
+  std::memmove(m_tail, m_tail + (m_tail_len - keep), keep);
+  std::memcpy(m_tail + keep, p, n);
+  m_tail_len = keep + n;
+}
+
 // A control or an escape ends the text run: an unfinished sequence goes, and what REP
 // would repeat is known.
 void VtermGuard::end_text_run(std::string& out) {
@@ -104,9 +118,28 @@ void VtermGuard::end_text_run(std::string& out) {
     m_need = 0;
   }
   const std::size_t n = std::min<std::size_t>(out.size() - m_run, 4);
-  if (n == 4) m_tail.clear();
-  m_tail.append(out, out.size() - n, n);
-  if (m_tail.size() > 4) m_tail.erase(0, m_tail.size() - 4);
+  keep_tail(out.data() + out.size() - n, n);
+}
+
+// The end of a CSI at in[i] (ESC [) that passes as it is, whole in `in`: arguments
+// only (digits, ';', ':'), at most k_max_args of them and 9 digits each, and a final
+// byte that needs nothing done (not REP, whose safety depends on what came before).
+// 0: not one (the byte-by-byte path takes it). Most of them are SGRs.
+std::size_t VtermGuard::plain_csi(std::string_view in, std::size_t i) const {
+  if (i + 2 >= in.size() || in[i + 1] != '[') return 0;
+  int separators = 0, digits = 0;
+  for (std::size_t k = i + 2; k < in.size(); ++k) {
+    const auto c = static_cast<unsigned char>(in[k]);
+    if (c >= '0' && c <= '9') {
+      if (++digits > 9) return 0;
+    } else if (c == ';' || c == ':') {
+      if (++separators >= k_max_args) return 0;
+      digits = 0;
+    } else {
+      return c >= 0x40 && c <= 0x7e && c != 'b' ? k + 1 : 0;
+    }
+  }
+  return 0;
 }
 
 void VtermGuard::pass(std::string_view in, std::string& out) {
@@ -162,8 +195,17 @@ void VtermGuard::pass(std::string_view in, std::string& out) {
     }
     if (m_state == State::normal) {
       end_text_run(out);
-      m_rep_ok = c == 0x1b && safe_last_character(m_tail);
-      m_tail.clear();
+      m_rep_ok = c == 0x1b && safe_last_character(std::string_view(m_tail, m_tail_len));
+      m_tail_len = 0;
+      if (c == 0x1b) {
+        // An SGR and the like: whole, as it is.
+        if (const std::size_t end = plain_csi(in, i)) {
+          out.append(in.data() + i, end - i);
+          i = end - 1;
+          m_run = out.size();
+          continue;
+        }
+      }
     }
     out += static_cast<char>(c);
     if (c == 0x18 || c == 0x1a) { // CAN, SUB: back to text
@@ -252,9 +294,7 @@ void VtermGuard::pass(std::string_view in, std::string& out) {
       out.resize(m_lead);
     }
     const std::size_t n = std::min<std::size_t>(out.size() - m_run, 4);
-    if (n == 4) m_tail.clear();
-    m_tail.append(out, out.size() - n, n);
-    if (m_tail.size() > 4) m_tail.erase(0, m_tail.size() - 4);
+    keep_tail(out.data() + out.size() - n, n);
   }
 }
 

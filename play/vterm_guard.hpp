@@ -53,6 +53,8 @@ public:
 private:
   enum class State { normal, esc, csi_args, csi_intermed, string, esc_in_string };
   void end_text_run(std::string& out);
+  void keep_tail(const char* p, std::size_t n);
+  std::size_t plain_csi(std::string_view in, std::size_t i) const;
 
   State m_state = State::normal;
   bool m_leader = false;       // in a CSI, before its first argument byte
@@ -68,7 +70,8 @@ private:
   std::string m_held;
   std::size_t m_lead = 0;
   // The last bytes (up to 4) of the text run under way, and where it starts in `out`.
-  std::string m_tail;
+  char m_tail[4] = {};
+  std::size_t m_tail_len = 0;
   std::size_t m_run = 0;
 };
 

@@ -3,6 +3,7 @@
 // and the player's timing and seeking driven by a manual clock.
 #include "core/printable.hpp"
 #include "helpers.hpp"
+#include "play/cell_width.hpp"
 #include "play/index.hpp"
 #include "play/keyframes.hpp"
 #include "play/keys.hpp"
@@ -263,6 +264,18 @@ std::string guarded(VtermGuard& g, std::string_view in) {
   return out;
 }
 } // namespace
+
+TEST_CASE("vterm guard: SGRs pass whole, and what comes before a REP still decides it") {
+  VtermGuard g;
+  CHECK(guarded(g, "ab\x1b[1;31mc\x1b[5b") == "ab\x1b[1;31mc\x1b[5b"); // after 'c': kept
+  CHECK(guarded(g, "\x1b[0m\x1b[5b") == "\x1b[0m\x1b[5\x18");          // after no text: CAN
+  // Sixteen arguments pass as they are; a seventeenth is dropped, as before.
+  const std::string sixteen = "\x1b[1;2;3;4;5;6;7;8;9;10;11;12;13;14;15;16m";
+  CHECK(guarded(g, sixteen) == sixteen);
+  CHECK(guarded(g, "\x1b[1;2;3;4;5;6;7;8;9;10;11;12;13;14;15;16;17m") == sixteen);
+  // One cut between two passes comes out the same.
+  CHECK(guarded(g, "x\x1b[38;5") + guarded(g, ";208mz") == "x\x1b[38;5;208mz");
+}
 
 TEST_CASE("vterm guard: a NUL before each combining mark libvterm counts as wide") {
   VtermGuard g;
@@ -726,4 +739,25 @@ TEST_CASE("player: --at shows the screen of the whole output up to there, with a
   painted.feed(io.all());
   CHECK(painted.dump() == expected.dump());
   std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("ascii_run_end stops at the first byte that is not printable ASCII", "[play][lane]") {
+  // Against the byte-by-byte definition, at every start, on strings mixing printable
+  // ASCII, C0 controls, DEL and bytes from 0x80: the word-at-a-time scan takes the
+  // first flagged byte of a word as the end (a borrow or carry flags only later ones).
+  std::mt19937_64 rng(11);
+  for (int it = 0; it < 20000; ++it) {
+    std::string s;
+    const int n = int(rng() % 40);
+    for (int k = 0; k < n; ++k) {
+      const unsigned v = unsigned(rng() % 8);
+      s += char(v < 5 ? 0x20 + rng() % 95 : v == 5 ? rng() % 0x20 : v == 6 ? 0x7f : 0x80 + rng() % 128);
+    }
+    for (std::size_t at = 0; at <= s.size(); ++at) {
+      std::size_t want = at;
+      while (want < s.size() && static_cast<unsigned char>(s[want]) >= 0x20 && static_cast<unsigned char>(s[want]) < 0x7f)
+        ++want;
+      REQUIRE(recssh::play::ascii_run_end(s, at) == want);
+    }
+  }
 }
