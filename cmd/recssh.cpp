@@ -121,13 +121,17 @@ int main(int argc, char** argv) {
     auto warn = [quiet](const std::string& w) {
       if (!quiet) std::fprintf(stderr, "recssh: note: %s\n", printable(w).c_str());
     };
-    auto from_config = cli::config_forwards(ssh, ssh_args, cl, mode != forward::Mode::off && !cl.background, warn);
+    // (-W: ssh clears every other forward, as ClearAllForwardings does: none to relay)
+    const bool stdio = !cl.stdio_forward.empty();
+    auto from_config =
+        cli::config_forwards(ssh, ssh_args, cl, mode != forward::Mode::off && !cl.background && !stdio, warn);
     auto run_cl = from_config.copy ? record::parse_ssh_args(from_config.ssh_args) : cl;
     // (ssh -G knows GatewayPorts from the command line and the configuration files)
     run_cl.gateway_ports = from_config.gateway_ports.value_or(run_cl.gateway_ports);
     std::optional<cli::SessionForwards> forwards;
     if (!run_cl.forwards.empty()) {
-      forwards.emplace(from_config.ssh_args, run_cl, mode, warn,
+      if (stdio) warn("with -W, ssh clears every other forward (as ClearAllForwardings does): not relayed");
+      forwards.emplace(from_config.ssh_args, run_cl, stdio ? forward::Mode::off : mode, warn,
                        std::pair{from_config.first_added, from_config.end_added});
       argv_run.resize(1);
       argv_run.insert(argv_run.end(), forwards->ssh_args().begin(), forwards->ssh_args().end());

@@ -63,50 +63,65 @@ ConfigForwards config_forwards(const std::string& ssh, const std::vector<std::st
                                const std::function<void(const std::string&)>& warn) {
   ConfigForwards out;
   out.ssh_args = ssh_args;
-  // ssh finds ~ in the password database, not in $HOME.
-  const passwd* pw = ::getpwuid(::getuid());
-  const std::string home = pw && pw->pw_dir ? pw->pw_dir : "";
-  if (!forward::config_may_forward(cl.config_file, home)) return out;
-  std::vector<forward::ArgPlace> places;
-  for (const auto& f : cl.forwards) places.push_back({f.arg, f.offset});
-  const auto query = forward::args_for_config_query(ssh_args, places, cl.command_at);
-  auto dump = forward::query_config(ssh, query, std::chrono::seconds(3));
+  const auto homes = forward::SshHomes::of_this_user();
+  if (!forward::config_may_forward(cl.config_file, homes)) return out;
+  auto places_of = [](const record::SshCommandLine& c) {
+    std::vector<forward::ArgPlace> places;
+    for (const auto& f : c.forwards) places.push_back({f.arg, f.offset});
+    return places;
+  };
+  constexpr auto k_deadline = std::chrono::seconds(3);
+  const auto dump = forward::query_config(
+      ssh, forward::args_for_config_query(ssh_args, places_of(cl), cl.command_at), k_deadline);
   if (!dump) return out; // (ssh will say what is wrong, when it runs)
   out.gateway_ports = dump->gateway_ports;
-  auto& found = dump->forwards;
-  // One the command line asks for too is one forward (ssh skips the repeat).
+  if (dump->forwards.empty() && dump->unread == 0) return out;
+  // One the command line asks for too is one forward (ssh skips the repeat): the copy
+  // leaves it out all the same, so that ssh does not bind it next to recssh.
   std::vector<std::string> given;
   for (const auto& f : cl.forwards) {
     auto spec = f.letter == 'o' ? forward::parse_forward_option(f.value)
                                 : forward::parse_forward(static_cast<forward::Kind>(f.letter), f.value);
     if (spec) given.push_back(spec->describe());
   }
+  auto found = dump->forwards;
   std::erase_if(found, [&](const forward::ForwardSpec& f) {
     return std::find(given.begin(), given.end(), f.describe()) != given.end();
   });
-  if (found.empty()) return out;
   std::string why;
-  if (relay && cl.destination_at < ssh_args.size()) {
+  if (!relay) {
+    // (--forwards off, or ssh -f: ssh's own, as the command line's are)
+  } else if (dump->unread > 0) {
+    why = "ssh -G lists a forward recssh cannot read";
+  } else if (cl.destination_at >= ssh_args.size()) {
+    why = "no destination";
+  } else {
     try {
-      auto copy = std::make_unique<forward::ConfigCopy>(cl.config_file, home);
+      auto copy = std::make_unique<forward::ConfigCopy>(cl.config_file, homes);
+      // After every option of the user's: ssh takes the last -F, and sets up the
+      // command line's forwards before these, as it does its configuration's.
       std::vector<std::string> added{"-F", copy->path()};
       for (const auto& f : found) {
         added.push_back("-" + std::string(1, char(f.kind)));
         added.push_back(f.given);
       }
       std::vector<std::string> args = ssh_args;
-      args.insert(args.begin() + std::ptrdiff_t(cl.destination_at), added.begin(), added.end());
-      // Only if ssh will read the copy (a -F after the destination would win over it)
-      // and takes every forward moved.
+      args.insert(args.begin() + std::ptrdiff_t(cl.options_end), added.begin(), added.end());
       const auto check = record::parse_ssh_args(args);
-      if (check.config_file == copy->path() && check.forwards.size() == cl.forwards.size() + found.size()) {
+      // ssh reads the copy as it read the files: the same settings, no forward.
+      const auto seen = forward::query_config(
+          ssh, forward::args_for_config_query(args, places_of(check), check.command_at), k_deadline);
+      if (check.config_file != copy->path() || check.forwards.size() != cl.forwards.size() + found.size())
+        why = "ssh's command line could not be given them";
+      else if (!seen || !seen->forwards.empty() || seen->unread > 0 || seen->others != dump->others)
+        why = "ssh does not read the copy of its configuration as it reads the files";
+      if (why.empty()) {
         out.ssh_args = std::move(args);
-        out.first_added = cl.destination_at + 2;
-        out.end_added = cl.destination_at + added.size();
+        out.first_added = cl.options_end + 2;
+        out.end_added = cl.options_end + added.size();
         out.copy = std::move(copy);
         return out;
       }
-      why = "ssh's command line could not be given them";
     } catch (const std::exception& e) {
       why = e.what();
     }
@@ -118,6 +133,9 @@ ConfigForwards config_forwards(const std::string& ssh, const std::vector<std::st
     if (!why.empty()) note += " (" + why + ")";
     warn(note);
   }
+  if (dump->unread > 0)
+    warn("ssh's configuration asks for " + std::to_string(dump->unread) + " forward(s) recssh cannot read (" + why +
+         "): ssh forwards them itself, not recorded");
   return out;
 }
 

@@ -3,6 +3,7 @@
 
 #include "core/errors.hpp"
 #include "core/fd.hpp"
+#include "core/signals.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -34,7 +35,7 @@ std::vector<std::string> split_args(std::string_view s) {
   std::vector<std::string> out;
   std::size_t i = 0;
   while (i < s.size()) {
-    if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r') {
+    if (s[i] == ' ' || s[i] == '\t') {
       ++i;
       continue;
     }
@@ -46,7 +47,7 @@ std::vector<std::string> split_args(std::string_view s) {
       if (c == '\\' && i + 1 < s.size() &&
           (s[i + 1] == '\'' || s[i + 1] == '"' || s[i + 1] == '\\' || (quote == 0 && s[i + 1] == ' '))) {
         arg += s[++i];
-      } else if (quote == 0 && (c == ' ' || c == '\t' || c == '\r')) {
+      } else if (quote == 0 && (c == ' ' || c == '\t')) {
         break;
       } else if (quote == 0 && (c == '"' || c == '\'')) {
         quote = c;
@@ -72,7 +73,7 @@ std::vector<std::string> include_matches(const std::string& pattern, const std::
     std::string dir = home;
     if (!user.empty()) {
       const passwd* pw = ::getpwnam(user.c_str());
-      if (!pw) throw Error("Include " + pattern + ": no user " + user);
+      if (!pw) return {}; // (ssh's glob matches nothing)
       dir = pw->pw_dir;
     }
     p = dir + (slash == std::string::npos ? "" : p.substr(slash));
@@ -107,13 +108,15 @@ std::string strip_forwards(std::string_view text,
     const std::size_t nl = text.find('\n');
     const std::string_view line = text.substr(0, nl);
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    // ssh drops trailing blanks (and CR, form feed) before it reads a line.
+    std::string_view words = line.substr(0, line.find_last_not_of(" \t\r\n\f") + 1);
     // The keyword: after leading blanks, up to a blank or '=' (ssh's strdelim).
-    const std::size_t first = line.find_first_not_of(" \t");
+    const std::size_t first = words.find_first_not_of(" \t");
     std::string_view key, rest;
     if (first != std::string_view::npos) {
-      const std::size_t end = std::min(line.find_first_of(" \t=", first), line.size());
-      key = line.substr(first, end - first);
-      rest = line.substr(end);
+      const std::size_t end = std::min(words.find_first_of(" \t=", first), words.size());
+      key = words.substr(first, end - first);
+      rest = words.substr(end);
       const std::size_t a = rest.find_first_not_of(" \t");
       rest = a == std::string_view::npos ? std::string_view{} : rest.substr(a);
       if (!rest.empty() && rest[0] == '=') rest.remove_prefix(1);
@@ -142,22 +145,40 @@ std::string strip_forwards(std::string_view text,
   return out;
 }
 
-ConfigCopy::ConfigCopy(const std::string& config_file, const std::string& home) : m_home(home) {
+SshHomes SshHomes::of_this_user() {
+  SshHomes h;
+  if (const struct ::passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_dir) h.passwd = pw->pw_dir;
+  const char* home = std::getenv("HOME");
+  const bool setid = ::getuid() != ::geteuid() || ::getgid() != ::getegid();
+  h.tilde = home && !setid ? home : h.passwd;
+  return h;
+}
+
+ConfigCopy::ConfigCopy(const std::string& config_file, const SshHomes& homes) : m_home(homes.tilde) {
+  // (With ProxyJump, ssh puts "-F PATH" into a shell command line unquoted: a path of
+  // plain characters only. They are also none that glob would read as a pattern.)
   const char* run = std::getenv("XDG_RUNTIME_DIR");
-  const std::string base = run && *run && ::access(run, W_OK) == 0 ? run : "/tmp";
+  auto plain = [](std::string_view p) {
+    return !p.empty() && p.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-") ==
+                             std::string_view::npos;
+  };
+  const std::string base = run && plain(run) && ::access(run, W_OK) == 0 ? run : "/tmp";
   std::string tmpl = base + "/recssh-conf.XXXXXX";
   if (!::mkdtemp(tmpl.data())) throw Error("cannot make a private directory in " + base + ": " + std::strerror(errno));
   m_dir = tmpl; // mkdtemp makes it 0700
   try {
-    const std::string user_dir = home + "/.ssh";
+    // A relative Include in a user's file: ~/.ssh/ as ssh's glob expands ~.
+    const std::string user_dir = homes.tilde + "/.ssh";
     if (!config_file.empty()) {
       m_top = copy(config_file, user_dir, 0);
     } else {
-      // ssh reads the user's file, then the system's; a missing one is skipped.
+      // ssh reads the user's file (from the password database's home), then the
+      // system's; a missing one is skipped.
       std::string top;
       struct stat st {};
-      if (!home.empty() && ::stat((user_dir + "/config").c_str(), &st) == 0)
-        top += "Include " + quoted(copy(user_dir + "/config", user_dir, 1)) + "\n";
+      const std::string user_config = homes.passwd + "/.ssh/config";
+      if (!homes.passwd.empty() && ::stat(user_config.c_str(), &st) == 0)
+        top += "Include " + quoted(copy(user_config, user_dir, 1)) + "\n";
       if (::stat("/etc/ssh/ssh_config", &st) == 0)
         top += "Include " + quoted(copy("/etc/ssh/ssh_config", "/etc/ssh", 1)) + "\n";
       m_top = write(top);
@@ -171,7 +192,10 @@ ConfigCopy::ConfigCopy(const std::string& config_file, const std::string& home) 
 ConfigCopy::~ConfigCopy() { remove(); }
 
 void ConfigCopy::remove() {
-  for (const auto& f : m_files) ::unlink(f.c_str());
+  for (const auto& f : m_files) {
+    ::unlink(f.path.c_str());
+    forget_temp_file(f.slot);
+  }
   m_files.clear();
   if (!m_dir.empty()) ::rmdir(m_dir.c_str());
   m_dir.clear();
@@ -181,7 +205,9 @@ std::string ConfigCopy::write(const std::string& text) {
   std::string path = m_dir + "/" + std::to_string(m_files.size()) + ".conf";
   Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (!fd.valid()) throw Error("cannot write " + path + ": " + std::strerror(errno));
-  m_files.push_back(path);
+  // (A copy of the user's configuration: not left behind by a Ctrl-C either.)
+  auto& f = m_files.emplace_back(File{path, -1});
+  f.slot = remember_temp_file(f.path.c_str());
   for (std::size_t done = 0; done < text.size();) {
     const ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;

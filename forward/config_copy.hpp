@@ -12,11 +12,14 @@
 // Host/Match state after it, as two separate files start); with -F FILE, the copy of
 // FILE. Every Include is followed the way ssh follows it (~ and ~user, a relative
 // path against ~/.ssh in the user's files and /etc/ssh in the system's, globs in
-// glob(3)'s order, 16 levels deep) and points at the copies of what it matched.
-// Differences that remain: ssh reads every copy as a user file (an IdentityFile from
-// the system file that does not exist is then mentioned at LogLevel INFO, not DEBUG),
-// and a file is read when the session starts, not when ssh gets to it.
+// glob(3)'s order, 16 levels deep, one fewer without -F for the top file) and points
+// at the copies of what it matched. The caller checks with `ssh -G` that ssh reads the
+// copy as it reads the files. Differences that remain: ssh reads every copy as a user
+// file (an IdentityFile or CertificateFile of the system file that does not exist is
+// then mentioned at LogLevel INFO, not DEBUG); a file is read when the session starts,
+// not when ssh gets to it; a ProxyJump's ssh is given the copy with -F too.
 #include <functional>
+#include <list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,14 +41,21 @@ std::vector<std::string> include_matches(const std::string& pattern, const std::
 std::string strip_forwards(std::string_view text,
                            const std::function<std::vector<std::string>(const std::string& pattern)>& include);
 
-// The copies, in a fresh 0700 directory ($XDG_RUNTIME_DIR, else /tmp), removed with
-// it. Throws recssh::Error when a file cannot be read or nests too deep: the caller
-// then leaves ssh's configuration alone.
+// Where ssh looks for the user's files: ~/.ssh/config in the password database's home;
+// ~ in an Include as its glob expands it ($HOME when set and not setuid, else that).
+struct SshHomes {
+  std::string passwd, tilde;
+  static SshHomes of_this_user();
+};
+
+// The copies, in a fresh 0700 directory ($XDG_RUNTIME_DIR when its path is plain,
+// else /tmp), removed with it (the files also by a fatal signal). Throws
+// recssh::Error when a file cannot be read or nests too deep: the caller then leaves
+// ssh's configuration alone.
 class ConfigCopy {
 public:
-  // config_file: the value of ssh's -F ("" for the default files); home: the user's
-  // home directory as ssh finds it (the password database's).
-  ConfigCopy(const std::string& config_file, const std::string& home);
+  // config_file: the value of ssh's -F ("" for the default files).
+  ConfigCopy(const std::string& config_file, const SshHomes& homes);
   ~ConfigCopy();
   ConfigCopy(const ConfigCopy&) = delete;
   ConfigCopy& operator=(const ConfigCopy&) = delete;
@@ -56,8 +66,12 @@ private:
   std::string copy(const std::string& source, const std::string& base, int depth);
   std::string write(const std::string& text);
   void remove();
+  struct File {
+    std::string path;
+    int slot; // core/signals' remember_temp_file
+  };
   std::string m_home, m_dir, m_top;
-  std::vector<std::string> m_files;
+  std::list<File> m_files; // (a list: the signal handler holds pointers into it)
 };
 
 } // namespace recssh::forward

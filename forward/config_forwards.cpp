@@ -81,12 +81,12 @@ bool mentions_forward(const std::string& path, const std::string& base, const st
 
 } // namespace
 
-bool config_may_forward(const std::string& config_file, const std::string& home) {
+bool config_may_forward(const std::string& config_file, const SshHomes& homes) {
   if (config_file == "none") return false;
-  const std::string user_dir = home + "/.ssh";
-  if (!config_file.empty()) return mentions_forward(config_file, user_dir, home);
-  return (!home.empty() && mentions_forward(user_dir + "/config", user_dir, home)) ||
-         mentions_forward("/etc/ssh/ssh_config", "/etc/ssh", home);
+  const std::string user_dir = homes.tilde + "/.ssh";
+  if (!config_file.empty()) return mentions_forward(config_file, user_dir, homes.tilde);
+  return (!homes.passwd.empty() && mentions_forward(homes.passwd + "/.ssh/config", user_dir, homes.tilde)) ||
+         mentions_forward("/etc/ssh/ssh_config", "/etc/ssh", homes.tilde);
 }
 
 ConfigDump parse_config_dump(std::string_view dump) {
@@ -104,17 +104,23 @@ ConfigDump parse_config_dump(std::string_view dump) {
   };
   while (std::getline(lines, line)) {
     std::istringstream words(line);
-    std::string key, a, b;
-    words >> key >> a >> b;
-    std::optional<ForwardSpec> f;
+    std::string key, a, b, more;
+    words >> key >> a >> b >> more;
     if (key == "gatewayports") out.gateway_ports = a == "yes";
-    if (key == "dynamicforward" && !a.empty()) f = parse_forward(Kind::dynamic, unbracket(a));
-    else if ((key == "localforward" || key == "remoteforward") && !a.empty() && !b.empty()) {
+    const bool dynamic = key == "dynamicforward", fixed = key == "localforward" || key == "remoteforward";
+    if (!dynamic && !fixed) {
+      out.others += line + "\n";
+      continue;
+    }
+    std::optional<ForwardSpec> f;
+    if (dynamic && !a.empty() && b.empty()) f = parse_forward(Kind::dynamic, unbracket(a));
+    else if (fixed && !b.empty() && more.empty()) {
       const Kind kind = key[0] == 'l' ? Kind::local : Kind::remote;
       if (kind == Kind::remote && b == "[socks]:0") f = parse_forward(kind, unbracket(a)); // remote SOCKS
       else f = parse_forward(kind, unbracket(a) + ":" + unbracket(b));
     }
     if (f) out.forwards.push_back(*f);
+    else ++out.unread;
   }
   return out;
 }

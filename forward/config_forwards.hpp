@@ -6,6 +6,7 @@
 // are listed in the recording (metadata only) so that a forward never goes unmentioned.
 // `ssh -G` runs only when a configuration file ssh would read mentions a forward
 // (following Include: it evaluates `Match exec`, so it is not run for nothing).
+#include "forward/config_copy.hpp"
 #include "forward/spec.hpp"
 
 #include <chrono>
@@ -30,13 +31,15 @@ std::vector<std::string> args_for_config_query(const std::vector<std::string>& s
 // Whether the configuration files ssh reads for these arguments (-F FILE, else
 // ~/.ssh/config and /etc/ssh/ssh_config, and what they Include) mention a forward, or
 // GatewayPorts (which changes where a forward without a bind address listens).
-bool config_may_forward(const std::string& config_file, const std::string& home);
+bool config_may_forward(const std::string& config_file, const SshHomes& homes);
 
 // What `ssh -G` says of forwarding: the forwards ("localforward [127.0.0.1]:3456
 // [c]:80", ...) and GatewayPorts, in effect from the command line or the files.
 struct ConfigDump {
   std::vector<ForwardSpec> forwards;
+  std::size_t unread = 0;     // forward lines not understood (a path with a space...)
   bool gateway_ports = false;
+  std::string others;         // every other line: what two configurations must share
 };
 ConfigDump parse_config_dump(std::string_view dump);
 

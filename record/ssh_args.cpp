@@ -98,14 +98,15 @@ Walked walk_options(const std::vector<std::string>& args, std::size_t i, Flag&& 
   return {i, false};
 }
 
-// Where the remote command starts: ssh reads options after the destination too (it
-// runs getopt again on what follows it), unless a "--" came before the destination.
+// After the destination: ssh reads options there too (it runs getopt again on what
+// follows it), unless a "--" came before the destination. `end`: where the remote
+// command starts; `terminated`: a "--" (at end - 1) ended the options.
 template <class Flag, class Value>
-std::size_t walk_after_destination(const std::vector<std::string>& args, const Walked& before, Flag&& on_flag,
-                                   Value&& on_value) {
-  if (before.end >= args.size()) return args.size();
-  if (before.terminated) return before.end + 1;
-  return walk_options(args, before.end + 1, on_flag, on_value).end;
+Walked walk_after_destination(const std::vector<std::string>& args, const Walked& before, Flag&& on_flag,
+                              Value&& on_value) {
+  if (before.end >= args.size()) return {args.size(), false};
+  if (before.terminated) return {before.end + 1, false};
+  return walk_options(args, before.end + 1, on_flag, on_value);
 }
 
 } // namespace
@@ -152,7 +153,13 @@ SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
     if (rest.size() > 2 && rest.front() == '[' && rest.back() == ']') rest = rest.substr(1, rest.size() - 2);
     cl.host = rest;
   }
-  cl.command_at = walk_after_destination(args, before, flag, value);
+  const Walked after = walk_after_destination(args, before, flag, value);
+  cl.command_at = after.end;
+  // Where an option added last is still read as one: before the "--" that ends them.
+  cl.options_end = before.terminated ? cl.destination_at - 1
+                   : i >= args.size() ? i
+                   : after.terminated ? after.end - 1
+                                      : after.end;
   cl.gateway_ports = cl.gateway_ports || gateway_option.value_or(false); // (-g wins)
   (void)k_flags;
   cl.command.assign(args.begin() + static_cast<std::ptrdiff_t>(cl.command_at), args.end());
@@ -170,7 +177,7 @@ std::vector<std::string> scrub_secrets(const std::vector<std::string>& args) {
   };
   const Walked before = walk_options(args, 0, flag, value);
   if (before.end < args.size()) out[before.end] = scrub_userinfo(args[before.end]);
-  const std::size_t command_at = walk_after_destination(args, before, flag, value);
+  const std::size_t command_at = walk_after_destination(args, before, flag, value).end;
   std::vector<std::string> command(args.begin() + static_cast<std::ptrdiff_t>(command_at), args.end());
   out.resize(command_at);
   for (auto& w : scrub_command_words(command)) out.push_back(std::move(w));

@@ -35,6 +35,9 @@ struct SshCommandLine {
   // Where the remote command starts (args.size(): none). ssh reads options after the
   // destination too, up to the first word that is not one ("ssh host -L ... ls").
   std::size_t command_at = 0;
+  // Where an option inserted is read by ssh after all the others (before a "--" that
+  // ends them, else where the command starts).
+  std::size_t options_end = 0;
 };
 
 SshCommandLine parse_ssh_args(const std::vector<std::string>& args);

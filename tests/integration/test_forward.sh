@@ -245,6 +245,13 @@ for s in 1 2; do
   follow "$p5" $s
   cmp -s "$WORK/up" "$WORK/request" && cmp -s "$WORK/down" "$WORK/reply" || fail "config forward: flow $s differs"
 done
+# The same forward on the command line too: one forward (ssh skips the repeat), which
+# ssh does not also try to bind from its configuration next to recssh.
+touch "$WORK/t9"; sleep 1
+"$RECSSH" --dir "$R" -F "$WORK/ssh_config.fwd" -o ExitOnForwardFailure=yes -L "127.0.0.1:$CF:127.0.0.1:$SP" \
+  testhost true </dev/null 2>"$WORK/cfg.err" || fail "config forward repeated on the command line: $(cat "$WORK/cfg.err")"
+head -n 1 "$(cast_of "$WORK/t9")" | matches "\"forwards\":\[\"L 127.0.0.1:$CF -> 127.0.0.1:$SP (pcap)\"\]" ||
+  fail "config forward repeated: $(head -n 1 "$(cast_of "$WORK/t9")")"
 # With --forwards=off ssh forwards it itself, from its own configuration; listed.
 touch "$WORK/t6"; sleep 1
 "$RECSSH" --dir "$R" --forwards=off -F "$WORK/ssh_config.fwd" testhost true </dev/null 2>"$WORK/cfg.err" ||
@@ -254,11 +261,15 @@ head -n 1 "$(cast_of "$WORK/t6")" | matches "L 127.0.0.1:$CF -> 127.0.0.1:$SP (s
 
 # --- -W: ssh's stdin and stdout are the connection; what comes back is the output --
 touch "$WORK/t7"; sleep 1
-"$RECSSH" --dir "$R" -F "$SSH_CONFIG" -W "127.0.0.1:$SP" testhost <"$WORK/request" >"$WORK/got7" 2>"$WORK/w.err" ||
-  fail "-W: $(cat "$WORK/w.err")"
+# (with a -L, which -W makes ssh clear: recssh leaves it too)
+PW=$(port)
+"$RECSSH" --dir "$R" -F "$SSH_CONFIG" -W "127.0.0.1:$SP" -L "$PW:127.0.0.1:$SP" testhost <"$WORK/request" >"$WORK/got7" \
+  2>"$WORK/w.err" || fail "-W: $(cat "$WORK/w.err")"
+matches "with -W, ssh clears every other forward" "$WORK/w.err" || fail "-W: no note: $(cat "$WORK/w.err")"
 cmp -s "$WORK/got7" "$WORK/reply" || fail "-W: the reply differs"
 cast=$(cast_of "$WORK/t7")
 head -n 1 "$cast" | matches "\"W 127.0.0.1:$SP (stdio: the output)\"" || fail "-W: header: $(head -n 1 "$cast")"
+head -n 1 "$cast" | matches "\"L $PW -> 127.0.0.1:$SP (off)\"" || fail "-W: the -L: $(head -n 1 "$cast")"
 grep -q '^\[[0-9.]*, "o", ' "$cast" || fail "-W: the reply is not the session's output"
 
 # --- the session's exit status is ssh's --------------------------------------------

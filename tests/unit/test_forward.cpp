@@ -220,6 +220,11 @@ TEST_CASE("config forwards: ssh -G's arguments without the forwards, and its dum
                        .forwards;
   REQUIRE(got.size() == 5);
   CHECK(recssh::forward::parse_config_dump("gatewayports yes\n").gateway_ports);
+  // A forward whose path has a space is not guessed at: counted as unread.
+  const auto spaced = recssh::forward::parse_config_dump("user op\nlocalforward /run/my sock [db]:5432\nport 22\n");
+  CHECK(spaced.forwards.empty());
+  CHECK(spaced.unread == 1);
+  CHECK(spaced.others == "user op\nport 22\n");
   CHECK_FALSE(recssh::forward::parse_config_dump("gatewayports no\n").gateway_ports);
   CHECK(got[0].describe() == "L 127.0.0.1:3456 -> c:80");
   CHECK(got[1].listen.host == "::1");
@@ -242,10 +247,10 @@ TEST_CASE("config forwards: ssh -G only when a config file ssh reads, or one it 
   };
   put(home + "/.ssh/config", "Host a\n  User x\nInclude conf.d/*.conf\n");
   put(home + "/.ssh/conf.d/one.conf", "Host b\n  ForwardAgent yes\n");
-  CHECK_FALSE(recssh::forward::config_may_forward(home + "/.ssh/config", home));
+  CHECK_FALSE(recssh::forward::config_may_forward(home + "/.ssh/config", {home, home}));
   put(home + "/.ssh/conf.d/two.conf", "Host c\n  localforward=5432 db:5432\n");
-  CHECK(recssh::forward::config_may_forward(home + "/.ssh/config", home));
-  CHECK_FALSE(recssh::forward::config_may_forward("none", home));
+  CHECK(recssh::forward::config_may_forward(home + "/.ssh/config", {home, home}));
+  CHECK_FALSE(recssh::forward::config_may_forward("none", {home, home}));
   REQUIRE(std::system(("rm -rf " + home).c_str()) == 0);
 }
 
@@ -277,7 +282,13 @@ TEST_CASE("config copy: forward lines commented out, Include arguments read as s
                                        "User op");
   CHECK(asked == std::vector<std::string>{"my dir/*.conf", "b c", "d e", "none/*"});
   CHECK(split_args("\"a b\\\" c\" d#e #f") == std::vector<std::string>{"a b\" c", "d#e"});
+  // Trailing blanks (a CR, a form feed) go before the line is read, as ssh drops them.
+  asked.clear();
+  CHECK(strip_forwards("Include x\r\nLocalForward 1 a:1\f\n", include).find("\"/c/1.conf\"") != std::string::npos);
+  CHECK(asked == std::vector<std::string>{"x"});
   CHECK_THROWS_AS(strip_forwards("Include \"open\n", include), recssh::Error);
+  // ~user of no such user matches nothing, as ssh's glob has it.
+  CHECK(include_matches("~no-such-user-recssh/x", "/etc/ssh", "/root").empty());
 }
 
 TEST_CASE("config copy: the files ssh would read, without forwards, includes followed, removed after") {
@@ -303,7 +314,7 @@ TEST_CASE("config copy: the files ssh would read, without forwards, includes fol
   ::setenv("XDG_RUNTIME_DIR", (home + "/run").c_str(), 1);
   std::string dir;
   {
-    ConfigCopy copy(home + "/my_config", home);
+    ConfigCopy copy(home + "/my_config", {home, home});
     dir = copy.path().substr(0, copy.path().rfind('/'));
     CHECK(dir.rfind(home + "/run/recssh-conf.", 0) == 0);
     struct stat st {};
@@ -323,9 +334,27 @@ TEST_CASE("config copy: the files ssh would read, without forwards, includes fol
   }
   CHECK(::access(dir.c_str(), F_OK) != 0); // removed with its files
   // A file that cannot be read: no copy, and nothing left behind.
+  // Without -F: the user's file from the password database's home, then the system's;
+  // a relative Include in the user's file against ~/.ssh with ~ as ssh's glob has it.
+  {
+    const std::string other = home + "/other";
+    REQUIRE(std::system(("mkdir -p " + other + "/.ssh/conf.d").c_str()) == 0);
+    put(home + "/.ssh/config", "Include conf.d/*.conf\n");
+    put(other + "/.ssh/conf.d/x.conf", "Host x\n  LocalForward 9 x:9\n");
+    ConfigCopy copy("", {home, other});
+    const std::string top = read(copy.path());
+    CHECK(top.rfind("Include \"", 0) == 0);
+    CHECK(top.find("\nInclude \"") != std::string::npos); // then /etc/ssh/ssh_config's copy
+    const std::string user = top.substr(9, top.find('"', 9) - 9);
+    const std::string line = read(user);
+    const std::string x = line.substr(9, line.find('"', 9) - 9);
+    CHECK(read(x) == "Host x\n# (recssh: given to ssh on its command line)   LocalForward 9 x:9\n");
+    CHECK(recssh::forward::config_may_forward("", {home, other}));
+    CHECK_FALSE(recssh::forward::config_may_forward("", {home, home + "/nowhere"}));
+  }
   // Includes that never end (ssh stops at 16 levels too): no copy, nothing left behind.
   put(home + "/loop_config", "Include /nonexistent-dir/x.conf " + home + "/loop_config\n");
-  CHECK_THROWS_AS(ConfigCopy(home + "/loop_config", home), recssh::Error);
+  CHECK_THROWS_AS(ConfigCopy(home + "/loop_config", {home, home}), recssh::Error);
   CHECK(std::filesystem::is_empty(home + "/run"));
   ::unsetenv("XDG_RUNTIME_DIR");
   REQUIRE(std::system(("rm -rf " + home).c_str()) == 0);

@@ -70,6 +70,12 @@ TEST_CASE("ssh arguments are read as ssh reads them", "[record][ssh]") {
   cl = parse_ssh_args({"h", "-L1:a:1", "--", "-L", "2:a:2"});
   CHECK(cl.forwards.size() == 1);
   CHECK(cl.command == std::vector<std::string>{"-L", "2:a:2"});
+  // Where an option added is read after all the others: before the "--" that ends
+  // them, else where the command starts.
+  CHECK(cl.options_end == 2);
+  CHECK(parse_ssh_args({"h", "-L", "1:a:1", "ls"}).options_end == 3);
+  CHECK(parse_ssh_args({"-N", "--", "h", "ls"}).options_end == 1);
+  CHECK(parse_ssh_args({"-N", "h"}).options_end == 2);
   // GatewayPorts: -g, or the first -o GatewayPorts (ssh keeps the first value given).
   CHECK(parse_ssh_args({"-o", "GatewayPorts=yes", "h"}).gateway_ports);
   CHECK_FALSE(parse_ssh_args({"-oGatewayPorts no", "-o", "gatewayports=yes", "h"}).gateway_ports);
