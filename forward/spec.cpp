@@ -75,9 +75,13 @@ std::optional<ForwardSpec> parse_forward(Kind kind, std::string_view value) {
   s.kind = kind;
   s.given = std::string(value);
   auto& a = *f;
+  // A bind address given empty (":8080:db:5432") is every address, as "*" is (ssh's
+  // channel_fwd_bind_addr); one not given at all is ssh's default (loopback, unless
+  // GatewayPorts).
+  const auto bind = [](const std::string& host) { return host.empty() ? std::string("*") : host; };
   if (kind == Kind::dynamic) {
     if (a.size() == 1 && is_port(a[0])) s.listen = tcp({}, a[0]);
-    else if (a.size() == 2 && is_port(a[1])) s.listen = tcp(a[0], a[1]);
+    else if (a.size() == 2 && is_port(a[1])) s.listen = tcp(bind(a[0]), a[1]);
     else return std::nullopt;
     return s;
   }
@@ -95,7 +99,7 @@ std::optional<ForwardSpec> parse_forward(Kind kind, std::string_view value) {
       s.listen = tcp({}, a[0]);
       s.target = socket(a[1]);
     } else if (kind == Kind::remote && is_port(a[1])) {
-      s.listen = tcp(a[0], a[1]);
+      s.listen = tcp(bind(a[0]), a[1]);
       s.remote_socks = true;
     } else {
       return std::nullopt;
@@ -106,7 +110,7 @@ std::optional<ForwardSpec> parse_forward(Kind kind, std::string_view value) {
       s.listen = socket(a[0]);
       s.target = tcp(a[1], a[2]);
     } else if (is_path(a[2]) && is_port(a[1])) {
-      s.listen = tcp(a[0], a[1]);
+      s.listen = tcp(bind(a[0]), a[1]);
       s.target = socket(a[2]);
     } else if (is_port(a[0]) && is_port(a[2])) {
       s.listen = tcp({}, a[0]);
@@ -117,7 +121,7 @@ std::optional<ForwardSpec> parse_forward(Kind kind, std::string_view value) {
     return s;
   default:
     if (!is_port(a[1]) || !is_port(a[3]) || a[2].empty()) return std::nullopt;
-    s.listen = tcp(a[0], a[1]);
+    s.listen = tcp(bind(a[0]), a[1]);
     s.target = tcp(a[2], a[3]);
     return s;
   }

@@ -29,6 +29,11 @@ TEST_CASE("forward specs read as ssh reads them", "[forward]") {
   auto l = parse_forward(Kind::local, "5432:db:5432");
   REQUIRE(l);
   CHECK(l->listen.host.empty());
+  // An empty bind address is every address (as "*"), a missing one ssh's default.
+  CHECK(parse_forward(Kind::local, ":5432:db:5432")->listen.host == "*");
+  CHECK(parse_forward(Kind::dynamic, ":1080")->listen.host == "*");
+  CHECK(parse_forward(Kind::remote, ":9000:localhost:22")->listen.text() == "*:9000");
+  CHECK(parse_config_dump("localforward []:5432 [db]:5432\n").forwards.at(0).listen.host == "*");
   CHECK(l->listen.port == "5432");
   CHECK(l->target.host == "db");
   CHECK(l->target.port == "5432");
