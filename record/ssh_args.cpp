@@ -125,10 +125,12 @@ SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
   auto value = [&](char c, std::size_t arg, std::size_t offset, const std::string& v) {
     if (c == 'L' || c == 'R' || c == 'D' || (c == 'o' && is_forward_option(v))) cl.forwards.push_back({c, arg, offset, v});
     if (c == 'o' && !gateway_option) gateway_option = gateway_ports_option(v);
-    if (c == 'l') cl.user = v;
+    // (ssh keeps the first user and port it is given, in the order it reads them:
+    // options before the destination, the destination's, options after it)
+    if (c == 'l' && cl.user.empty()) cl.user = v;
     if (c == 'F') cl.config_file = v;
     if (c == 'W') cl.stdio_forward = v;
-    if (c == 'p') cl.port = v;
+    if (c == 'p' && cl.port.empty()) cl.port = v;
     if (c == 'Q') cl.info_only = true;
   };
   const Walked before = walk_options(args, 0, flag, value);
@@ -140,14 +142,15 @@ SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
     if (rest.rfind("ssh://", 0) == 0) {
       rest.erase(0, 6);
       if (auto slash = rest.find('/'); slash != std::string::npos) rest.resize(slash);
+      const auto at = rest.rfind('@');
       if (auto colon = rest.rfind(':'); colon != std::string::npos && rest.find(']', colon) == std::string::npos &&
-                                        rest.rfind('@') < colon) {
-        cl.port = rest.substr(colon + 1);
+                                        (at == std::string::npos || at < colon)) {
+        if (cl.port.empty()) cl.port = rest.substr(colon + 1);
         rest.resize(colon);
       }
     }
     if (auto at = rest.rfind('@'); at != std::string::npos) {
-      cl.user = rest.substr(0, at);
+      if (cl.user.empty()) cl.user = rest.substr(0, at);
       rest.erase(0, at + 1);
     }
     if (rest.size() > 2 && rest.front() == '[' && rest.back() == ']') rest = rest.substr(1, rest.size() - 2);

@@ -41,6 +41,16 @@ TEST_CASE("ssh arguments are read as ssh reads them", "[record][ssh]") {
   CHECK(cl.user == "alice");
   CHECK(cl.host == "h.example");
   CHECK(cl.port == "2200");
+  cl = parse_ssh_args({"ssh://h.example:2200"});
+  CHECK(cl.host == "h.example");
+  CHECK(cl.port == "2200");
+  // The first user and port ssh is given are the ones it uses (ssh -G agrees).
+  cl = parse_ssh_args({"-l", "a", "-l", "b", "-p", "1", "-p", "2", "u@h", "-l", "v"});
+  CHECK(cl.user == "a");
+  CHECK(cl.port == "1");
+  cl = parse_ssh_args({"u@h", "-l", "v", "-p", "7"});
+  CHECK(cl.user == "u");
+  CHECK(cl.port == "7");
 
   cl = parse_ssh_args({"-V"});
   CHECK(cl.info_only);
