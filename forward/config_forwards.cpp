@@ -11,6 +11,7 @@
 #include <glob.h>
 #include <poll.h>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace recssh::forward {
@@ -83,6 +84,10 @@ bool mentions_forward(const std::string& path, const std::string& base, const st
 
 bool config_may_forward(const std::string& config_file, const SshHomes& homes) {
   if (config_file == "none") return false;
+  // A -F that is not a regular file (-F <(...), a pipe) can be read only once, and
+  // that once is ssh's: recssh does not look in it.
+  struct stat st {};
+  if (!config_file.empty() && (::stat(config_file.c_str(), &st) != 0 || !S_ISREG(st.st_mode))) return false;
   const std::string user_dir = homes.tilde + "/.ssh";
   if (!config_file.empty()) return mentions_forward(config_file, user_dir, homes.tilde);
   return (!homes.passwd.empty() && mentions_forward(homes.passwd + "/.ssh/config", user_dir, homes.tilde)) ||
