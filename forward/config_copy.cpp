@@ -24,8 +24,7 @@ namespace {
 
 constexpr int k_max_depth = 16; // ssh's READCONF_MAX_DEPTH
 
-bool is_forward_keyword(std::string k) {
-  std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return std::tolower(c); });
+bool is_forward_keyword(const std::string& k) {
   return k == "localforward" || k == "remoteforward" || k == "dynamicforward";
 }
 
@@ -100,6 +99,31 @@ std::string quoted(const std::string& path) {
 
 } // namespace
 
+ConfigLine read_config_line(std::string_view line) {
+  ConfigLine out;
+  const std::string_view words = line.substr(0, line.find_last_not_of(" \t\r\n\f") + 1);
+  const std::size_t first = words.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return out;
+  const std::size_t end = std::min(words.find_first_of(" \t=", first), words.size());
+  out.key.assign(words.substr(first, end - first));
+  std::transform(out.key.begin(), out.key.end(), out.key.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::string_view rest = words.substr(end);
+  const std::size_t a = rest.find_first_not_of(" \t");
+  rest = a == std::string_view::npos ? std::string_view{} : rest.substr(a);
+  if (!rest.empty() && rest[0] == '=') rest.remove_prefix(1);
+  out.rest = rest;
+  return out;
+}
+
+std::string private_dir_base() {
+  const char* run = std::getenv("XDG_RUNTIME_DIR");
+  auto plain = [](std::string_view p) {
+    return !p.empty() && p.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-") ==
+                             std::string_view::npos;
+  };
+  return run && plain(run) && ::access(run, W_OK) == 0 ? run : "/tmp";
+}
+
 std::string strip_forwards(std::string_view text,
                            const std::function<std::vector<std::string>(const std::string& pattern)>& include) {
   std::string out;
@@ -108,21 +132,9 @@ std::string strip_forwards(std::string_view text,
     const std::size_t nl = text.find('\n');
     const std::string_view line = text.substr(0, nl);
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-    // ssh drops trailing blanks (and CR, form feed) before it reads a line.
-    std::string_view words = line.substr(0, line.find_last_not_of(" \t\r\n\f") + 1);
-    // The keyword: after leading blanks, up to a blank or '=' (ssh's strdelim).
-    const std::size_t first = words.find_first_not_of(" \t");
-    std::string_view key, rest;
-    if (first != std::string_view::npos) {
-      const std::size_t end = std::min(words.find_first_of(" \t=", first), words.size());
-      key = words.substr(first, end - first);
-      rest = words.substr(end);
-      const std::size_t a = rest.find_first_not_of(" \t");
-      rest = a == std::string_view::npos ? std::string_view{} : rest.substr(a);
-      if (!rest.empty() && rest[0] == '=') rest.remove_prefix(1);
-    }
-    std::string k(key);
-    std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return std::tolower(c); });
+    const ConfigLine parsed = read_config_line(line);
+    const std::string& k = parsed.key;
+    const std::string_view rest = parsed.rest;
     if (is_forward_keyword(k)) {
       out += "# (recssh: given to ssh on its command line) ";
       out += line;
@@ -155,14 +167,7 @@ SshHomes SshHomes::of_this_user() {
 }
 
 ConfigCopy::ConfigCopy(const std::string& config_file, const SshHomes& homes) : m_home(homes.tilde) {
-  // (With ProxyJump, ssh puts "-F PATH" into a shell command line unquoted: a path of
-  // plain characters only. They are also none that glob would read as a pattern.)
-  const char* run = std::getenv("XDG_RUNTIME_DIR");
-  auto plain = [](std::string_view p) {
-    return !p.empty() && p.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-") ==
-                             std::string_view::npos;
-  };
-  const std::string base = run && plain(run) && ::access(run, W_OK) == 0 ? run : "/tmp";
+  const std::string base = private_dir_base();
   std::string tmpl = base + "/recssh-conf.XXXXXX";
   if (!::mkdtemp(tmpl.data())) throw Error("cannot make a private directory in " + base + ": " + std::strerror(errno));
   m_dir = tmpl; // mkdtemp makes it 0700

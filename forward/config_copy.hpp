@@ -26,6 +26,20 @@
 
 namespace recssh::forward {
 
+// One line of an ssh config file as ssh reads it: trailing blanks (CR, form feed)
+// dropped, the keyword after leading blanks up to a blank or '=' (lower-cased), and
+// the rest after the blanks and the one '=' that follow it.
+struct ConfigLine {
+  std::string key;
+  std::string_view rest;
+};
+ConfigLine read_config_line(std::string_view line);
+
+// Where recssh makes a private directory of its own: $XDG_RUNTIME_DIR when it is
+// writable and its path is plain characters (ssh puts -F's path into a ProxyJump's
+// shell command unquoted; none that glob reads as a pattern), else /tmp.
+std::string private_dir_base();
+
 // The arguments of an Include line (after the keyword) as ssh splits them (its
 // argv_split: quotes, backslashes, a '#' ends them).
 std::vector<std::string> split_args(std::string_view s);

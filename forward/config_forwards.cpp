@@ -56,21 +56,15 @@ bool mentions_forward(const std::string& path, const std::string& base, const st
   if (depth > 16) return false;
   std::ifstream in(path);
   if (!in) return false;
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto first = line.find_first_not_of(" \t");
-    if (first == std::string::npos) continue;
-    const auto end = line.find_first_of(" \t=", first);
-    std::string key = line.substr(first, end == std::string::npos ? std::string::npos : end - first);
-    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::string text;
+  while (std::getline(in, text)) {
+    const ConfigLine line = read_config_line(text);
+    const std::string& key = line.key;
     if (key == "localforward" || key == "remoteforward" || key == "dynamicforward" || key == "gatewayports")
       return true;
-    if (key != "include" || end == std::string::npos) continue;
-    std::string rest = line.substr(end);
-    rest.erase(0, rest.find_first_not_of(" \t"));
-    if (!rest.empty() && rest[0] == '=') rest.erase(0, 1);
+    if (key != "include") continue;
     try {
-      for (const auto& pattern : split_args(rest))
+      for (const auto& pattern : split_args(line.rest))
         for (const auto& f : include_matches(pattern, base, home))
           if (mentions_forward(f, base, home, depth + 1)) return true;
     } catch (const std::exception&) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "forward/plan.hpp"
 
+#include "forward/config_copy.hpp"
+
 #include "core/errors.hpp"
 
 #include <arpa/inet.h>
@@ -99,8 +101,7 @@ std::optional<Mode> parse_mode(std::string_view s) {
 std::string_view mode_name(Mode m) { return m == Mode::pcap ? "pcap" : m == Mode::meta ? "meta" : "off"; }
 
 PrivateDir::PrivateDir() {
-  const char* run = std::getenv("XDG_RUNTIME_DIR");
-  std::string base = run && *run && ::access(run, W_OK) == 0 ? run : "/tmp";
+  const std::string base = private_dir_base();
   std::string tmpl = base + "/recssh-fwd.XXXXXX";
   if (!::mkdtemp(tmpl.data())) throw_errno("cannot make a private directory in " + base);
   m_path = tmpl; // mkdtemp makes it 0700
