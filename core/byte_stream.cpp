@@ -124,11 +124,17 @@ void FdSink::write(const char* p, std::size_t n) {
     return;
   }
   if (m_used + n > m_size) {
-    flush();
     if (n >= m_size) {
-      write_all(p, n);
+      // What is buffered and the large piece in one writev: a record's small header
+      // before a large payload is not a write of its own.
+      m_iov.clear();
+      if (m_used != 0) m_iov.push_back({m_buf.get(), m_used});
+      m_iov.push_back({const_cast<char*>(p), n});
+      m_used = 0; // gone with an error too, as flush() drops the buffer
+      write_all(m_iov);
       return;
     }
+    flush();
   }
   std::memcpy(m_buf.get() + m_used, p, n);
   m_used += n;

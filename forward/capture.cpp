@@ -48,9 +48,28 @@ Capture::~Capture() {
   }
 }
 
+std::string Capture::spare_buffer() {
+  std::lock_guard lock(m_mutex);
+  if (m_spare.empty()) return {};
+  std::string b = std::move(m_spare.back());
+  m_spare.pop_back();
+  return b;
+}
+
+void Capture::give_back(std::string&& b) {
+  // A few, of a read's size: a burst does not leave its peak behind.
+  if (m_spare.size() < k_spare_buffers && b.capacity() >= 4096 && b.capacity() <= k_spare_capacity) {
+    b.clear();
+    m_spare.push_back(std::move(b));
+  }
+}
+
 bool Capture::push(Item&& item) {
   std::lock_guard lock(m_mutex);
-  if (item.op == Op::data && m_queued + item.bytes.size() > m_max) return false;
+  if (item.op == Op::data && m_queued + item.bytes.size() > m_max) {
+    give_back(std::move(item.bytes));
+    return false;
+  }
   m_queued += item.bytes.size();
   m_queue.push_back(std::move(item));
   m_wake.notify_one();
@@ -67,7 +86,12 @@ std::uint64_t Capture::open_flow(const Destination& d, std::uint32_t client_ip, 
 
 void Capture::data(std::uint64_t flow, Direction dir, std::string_view bytes) {
   auto& st = m_flows[flow];
-  Item it{Op::data, flow, dir, now(), std::string(bytes), st.pending_lost, {}, 0, 0};
+  // Room for the packet headers in front (written in place by the writer thread), in
+  // a buffer that an earlier item has given back: one copy, no allocation.
+  std::string buf = spare_buffer();
+  buf.resize(PcapFile::k_headroom);
+  buf.append(bytes);
+  Item it{Op::data, flow, dir, now(), std::move(buf), st.pending_lost, {}, 0, 0};
   if (push(std::move(it))) {
     st.pending_lost = 0;
   } else {
@@ -104,6 +128,7 @@ void Capture::run() {
     }
     lock.lock();
     m_queued -= item.bytes.size();
+    give_back(std::move(item.bytes));
     if (m_queue.empty() && !m_stop) {
       // Caught up: what is in the file is readable now (a crash loses only the queue).
       lock.unlock();
@@ -153,7 +178,7 @@ void Capture::write(Item& item) {
   switch (item.op) {
   case Op::data:
     if (item.lost_before) o.file->skip(o.flow, item.dir, item.lost_before);
-    o.file->data(o.flow, item.dir, item.t, item.bytes);
+    o.file->data_in_place(o.flow, item.dir, item.t, item.bytes.data(), item.bytes.size() - PcapFile::k_headroom);
     break;
   case Op::close: o.file->close(o.flow, item.dir, item.t); break;
   case Op::reset: o.file->reset(o.flow, item.dir, item.t); break;

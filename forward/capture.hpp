@@ -18,6 +18,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 namespace recssh::forward {
 
@@ -65,6 +66,8 @@ private:
     std::uint16_t client_port = 0;
   };
   bool push(Item&& item); // false when over the bound (data only)
+  std::string spare_buffer();
+  void give_back(std::string&& b); // m_mutex held
   void run();
   void write(Item& item);
 
@@ -83,6 +86,8 @@ private:
   std::condition_variable m_wake;
   std::deque<Item> m_queue;
   std::size_t m_queued = 0;
+  static constexpr std::size_t k_spare_buffers = 8, k_spare_capacity = 256 * 1024;
+  std::vector<std::string> m_spare; // data buffers written and given back, for reuse
   bool m_stop = false;
   std::thread m_thread;
 

@@ -17,11 +17,11 @@ constexpr std::size_t k_ip_header = 20, k_tcp_header = 20;
 constexpr std::size_t k_max_payload = 65535 - k_ip_header - k_tcp_header; // one IPv4 datagram
 constexpr std::uint8_t k_fin = 0x01, k_syn = 0x02, k_rst = 0x04, k_psh = 0x08, k_ack = 0x10;
 
-void put16(std::string& s, std::size_t at, std::uint16_t v) {
+void put16(char* s, std::size_t at, std::uint16_t v) {
   s[at] = static_cast<char>(v >> 8);
   s[at + 1] = static_cast<char>(v & 0xff);
 }
-void put32(std::string& s, std::size_t at, std::uint32_t v) {
+void put32(char* s, std::size_t at, std::uint32_t v) {
   put16(s, at, static_cast<std::uint16_t>(v >> 16));
   put16(s, at + 2, static_cast<std::uint16_t>(v & 0xffff));
 }
@@ -115,41 +115,47 @@ PcapFile::~PcapFile() {
 
 void PcapFile::packet(const Flow& f, Direction d, timeval t, std::uint8_t flags, std::uint32_t seq,
                       std::uint32_t ack, std::string_view payload) {
-  const bool up = d == Direction::up;
-  const std::size_t total = k_ip_header + k_tcp_header + payload.size();
-  m_packet.assign(k_ip_header + k_tcp_header, '\0');
-  m_packet[0] = 0x45; // IPv4, 20-byte header
-  put16(m_packet, 2, static_cast<std::uint16_t>(total));
-  m_packet[6] = 0x40; // don't fragment
-  m_packet[8] = 64;   // TTL
-  m_packet[9] = 6;    // TCP
-  put32(m_packet, 12, up ? f.client_ip : f.server_ip);
-  put32(m_packet, 16, up ? f.server_ip : f.client_ip);
-  auto* ip = reinterpret_cast<unsigned char*>(m_packet.data());
-  put16(m_packet, 10, fold(sum_host(ip, k_ip_header)));
-  const std::size_t tcp = k_ip_header;
-  put16(m_packet, tcp, up ? f.client_port : f.server_port);
-  put16(m_packet, tcp + 2, up ? f.server_port : f.client_port);
-  put32(m_packet, tcp + 4, seq);
-  put32(m_packet, tcp + 8, ack);
-  m_packet[tcp + 12] = 0x50; // 20-byte header
-  m_packet[tcp + 13] = static_cast<char>(flags);
-  put16(m_packet, tcp + 14, 65535); // window
+  m_packet.assign(k_headroom, '\0');
   m_packet.append(payload);
+  packet_at(m_packet.data(), f, d, t, flags, seq, ack, payload.size());
+}
+
+void PcapFile::packet_at(char* at, const Flow& f, Direction d, timeval t, std::uint8_t flags, std::uint32_t seq,
+                         std::uint32_t ack, std::size_t payload) {
+  static_assert(k_headroom == k_ip_header + k_tcp_header);
+  const bool up = d == Direction::up;
+  const std::size_t total = k_headroom + payload;
+  std::memset(at, 0, k_headroom);
+  at[0] = 0x45; // IPv4, 20-byte header
+  put16(at, 2, static_cast<std::uint16_t>(total));
+  at[6] = 0x40; // don't fragment
+  at[8] = 64;   // TTL
+  at[9] = 6;    // TCP
+  put32(at, 12, up ? f.client_ip : f.server_ip);
+  put32(at, 16, up ? f.server_ip : f.client_ip);
+  auto* ip = reinterpret_cast<unsigned char*>(at);
+  put16(at, 10, fold(sum_host(ip, k_ip_header)));
+  const std::size_t tcp = k_ip_header;
+  put16(at, tcp, up ? f.client_port : f.server_port);
+  put16(at, tcp + 2, up ? f.server_port : f.client_port);
+  put32(at, tcp + 4, seq);
+  put32(at, tcp + 8, ack);
+  at[tcp + 12] = 0x50; // 20-byte header
+  at[tcp + 13] = static_cast<char>(flags);
+  put16(at, tcp + 14, 65535); // window
   // The TCP checksum over the pseudo-header, header and payload, so that tools
   // which check it see a clean capture.
-  ip = reinterpret_cast<unsigned char*>(m_packet.data());
   // Pseudo-header: addresses, protocol and TCP length, as big-endian words.
-  unsigned char pseudo[4] = {0, 6, static_cast<unsigned char>((k_tcp_header + payload.size()) >> 8),
-                             static_cast<unsigned char>((k_tcp_header + payload.size()) & 0xff)};
+  unsigned char pseudo[4] = {0, 6, static_cast<unsigned char>((k_tcp_header + payload) >> 8),
+                             static_cast<unsigned char>((k_tcp_header + payload) & 0xff)};
   std::uint64_t sum = sum_host(ip + 12, 8);
   sum = sum_host(pseudo, 4, sum);
-  sum = sum_host(ip + tcp, k_tcp_header + payload.size(), sum);
-  put16(m_packet, tcp + 16, fold(sum));
+  sum = sum_host(ip + tcp, k_tcp_header + payload, sum);
+  put16(at, tcp + 16, fold(sum));
   pcap_pkthdr h{};
   h.ts = t;
-  h.caplen = h.len = static_cast<bpf_u_int32>(m_packet.size());
-  pcap_dump(reinterpret_cast<u_char*>(m_dumper->dumper), &h, reinterpret_cast<const u_char*>(m_packet.data()));
+  h.caplen = h.len = static_cast<bpf_u_int32>(total);
+  pcap_dump(reinterpret_cast<u_char*>(m_dumper->dumper), &h, ip);
 }
 
 void PcapFile::open(Flow& f, timeval t) {
@@ -168,6 +174,18 @@ void PcapFile::data(Flow& f, Direction d, timeval t, std::string_view bytes) {
     packet(f, d, t, k_psh | k_ack, f.next_seq[i], f.next_seq[1 - i], bytes.substr(0, n));
     f.next_seq[i] += static_cast<std::uint32_t>(n);
     bytes.remove_prefix(n);
+  }
+}
+
+void PcapFile::data_in_place(Flow& f, Direction d, timeval t, char* room, std::size_t n) {
+  const int i = static_cast<int>(d);
+  // Each segment's headers go in the k_headroom bytes before its payload: the room
+  // for the first, the end of the segment just written for the others.
+  for (std::size_t off = 0; off < n;) {
+    auto len = std::min(n - off, k_max_payload);
+    packet_at(room + off, f, d, t, k_psh | k_ack, f.next_seq[i], f.next_seq[1 - i], len);
+    f.next_seq[i] += static_cast<std::uint32_t>(len);
+    off += len;
   }
 }
 

@@ -38,6 +38,11 @@ public:
 
   void open(Flow& f, timeval t);                               // the three-way handshake
   void data(Flow& f, Direction d, timeval t, std::string_view bytes); // segments, split as needed
+  // The same without a copy: `room` holds k_headroom bytes for the headers, then the
+  // `n` bytes of payload; the headers are written over the room (and over payload
+  // already written, when the data takes more than one segment).
+  static constexpr std::size_t k_headroom = 40; // IPv4 and TCP headers
+  void data_in_place(Flow& f, Direction d, timeval t, char* room, std::size_t n);
   void skip(Flow& f, Direction d, std::uint64_t lost);        // bytes not captured: a sequence gap
   void close(Flow& f, Direction d, timeval t);                 // FIN from this side
   void reset(Flow& f, Direction d, timeval t);                 // RST from this side
@@ -47,6 +52,9 @@ public:
 private:
   void packet(const Flow& f, Direction d, timeval t, std::uint8_t flags, std::uint32_t seq, std::uint32_t ack,
               std::string_view payload);
+  // The packet whose headers go at `at`, its payload after them.
+  void packet_at(char* at, const Flow& f, Direction d, timeval t, std::uint8_t flags, std::uint32_t seq,
+                 std::uint32_t ack, std::size_t payload);
   std::string m_path;
   Fd m_fd; // held open (and so locked) until the session ends
   std::unique_ptr<ByteSink> m_file;

@@ -335,7 +335,16 @@ bool Relay::read_side(Conn& c, int dir) {
   if (!room) return true;
   ssize_t n = ::read(fd, buf, room);
   if (n > 0) {
-    got(c, dir, {buf, static_cast<std::size_t>(n)});
+    std::string_view data(buf, static_cast<std::size_t>(n));
+    got(c, dir, data);
+    auto& p = c.pending[dir];
+    if (p.empty()) {
+      // Straight on from the read buffer (a copy less on a busy connection); what the
+      // other side cannot take yet waits in `pending`. An error shows again in flush().
+      ssize_t w = ::send(dir == UP ? c.b.get() : c.a.get(), data.data(), data.size(), MSG_NOSIGNAL);
+      if (w > 0) data.remove_prefix(static_cast<std::size_t>(w));
+    }
+    p.append(data);
     return flush(c, dir);
   }
   if (n == 0) {
@@ -349,7 +358,6 @@ bool Relay::read_side(Conn& c, int dir) {
 }
 
 void Relay::got(Conn& c, int dir, std::string_view bytes) {
-  c.pending[dir].append(bytes);
   c.bytes[dir] += bytes.size();
   std::string_view data = bytes;
   if (c.socks && !c.flow_open) {

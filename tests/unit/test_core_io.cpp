@@ -91,7 +91,8 @@ TEST_CASE("every line has simdjson's padding readable after it", "[core][io]") {
 
 TEST_CASE("gathered writes come out in order, with large pieces written from where they are", "[core][io]") {
   // Pieces below and above the direct-write size, larger than the buffer, more than
-  // IOV_MAX in one call, mixed with plain writes. Each piece's storage is scribbled
+  // IOV_MAX in one call, mixed with plain writes (small ones, and ones larger than the
+  // buffer that go out with the buffered bytes in one writev). Each piece's storage is scribbled
   // over after the call: a sink that kept a pointer to it would write garbage.
   std::uint64_t state = 7;
   auto rnd = [&](std::uint64_t n) {
@@ -124,6 +125,13 @@ TEST_CASE("gathered writes come out in order, with large pieces written from whe
           const std::string plain = "plain write " + std::to_string(call) + "\n";
           sink.write(plain.data(), plain.size());
           expected += plain;
+        }
+        if (rnd(4) == 0) { // a plain write larger than the buffer, after buffered bytes
+          std::string big(4096 + rnd(9000), '\0');
+          for (char& c : big) c = char('A' + rnd(26));
+          sink.write(big.data(), big.size());
+          expected += big;
+          std::fill(big.begin(), big.end(), '#');
         }
       }
       sink.flush();
