@@ -76,7 +76,9 @@ one_run() { # one_run ssh|recssh: "seconds bytes peak-RSS-KiB" into $WORK/run
   echo "$r $rss ${lost:-0}" >"$WORK/run"
   rm -rf "$WORK/rec"
 }
-echo "# ${mb} MiB through -L, $runs runs each, interleaved (MB/s; recssh/ssh)"
+# ssh's cost through recssh depends on it (recssh(1), Throughput): shown with the result.
+wmem=$(cat /proc/sys/net/core/wmem_default 2>/dev/null || echo unknown)
+echo "# ${mb} MiB through -L, $runs runs each, interleaved (MB/s; recssh/ssh; net.core.wmem_default=$wmem)"
 for i in $(seq "$runs"); do
   one_run ssh; read -r ts bs _ <"$WORK/run"
   one_run recssh; read -r tr br rss lost <"$WORK/run"
