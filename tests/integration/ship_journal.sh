@@ -140,7 +140,7 @@ s3 count "onclose/b2/" 2 || fail "on-close did not ship the recssh session"
 # A session with a port forward: its capture is shipped on close with it. The remote
 # command reads sshd's banner through the forward (to sshd itself, on this machine).
 SP=$(awk '$1 == "Port" {print $2}' "$SSH_CONFIG")
-LP=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+LP=$(python3 "$HERE/../tools/fwd_peer.py" port) # below the ephemeral range
 "$RECSSH" -F "$SSH_CONFIG" -L "$LP:127.0.0.1:$SP" testhost \
   "bash -c 'exec 3<>/dev/tcp/127.0.0.1/$LP; head -c 7 <&3'" </dev/null >out 2>err || fail "recssh -L: $(cat err)"
 matches -F 'SSH-2.0' out || fail "recssh -L: the banner through the forward: $(cat out)"

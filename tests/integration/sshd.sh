@@ -16,7 +16,8 @@ start_sshd() {
   local user; user=$(id -un)
   local try port
   for try in 1 2 3 4 5 6 7 8; do
-    port=$(( 20000 + (RANDOM * 7 + $$ + try * 101) % 40000 ))
+    # Below the ephemeral range (32768 up): not a port an outgoing connection can hold.
+    port=$(( 12000 + (RANDOM * 7 + $$ + try * 101) % 20000 ))
     cat >"$dir/sshd_config" <<CFG
 Port $port
 ListenAddress 127.0.0.1

@@ -25,7 +25,7 @@ printf '%s\n' "${args[@]}" >"$WORK/want"
 cmp "$WORK/want" "$WORK/got" || fail "ssh did not get the arguments unchanged: $(diff "$WORK/want" "$WORK/got")"
 # Forwards recorded (the default): only the forward's value changes, to a private
 # socket in a directory of recssh's own; every other argument is as given.
-lport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+lport=$(python3 "$HERE/../tools/fwd_peer.py" port)
 args[2]="$lport:localhost:80"
 "$RECSSH" --dir "$R/a" "${args[@]}" </dev/null >"$WORK/got" || fail "forward run failed"
 printf '%s\n' "${args[@]}" >"$WORK/want"

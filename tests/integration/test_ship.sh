@@ -14,7 +14,7 @@ mkdir -p "$HOME"
 command -v moto_server >/dev/null 2>&1 ||
   fail "moto_server is not installed (Debian 12 has no package): pip install 'moto[server]==5.2.1' boto3"
 # Started first: it takes seconds to start, while the recordings are made.
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(python3 "$HERE/../tools/fwd_peer.py" port) # below the ephemeral range
 ENDPOINT=http://127.0.0.1:$PORT
 moto_server -H 127.0.0.1 -p "$PORT" >"$WORK/moto.log" 2>&1 &
 MOTO_PID=$!

@@ -11,9 +11,26 @@ import socket, subprocess, sys, threading, time
 
 
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    print(s.getsockname()[1])
+    # Below the ephemeral range: a port the kernel handed out (bind to 0) is also what
+    # it hands to the next outgoing connection's local end (curl's, ssh's), which can
+    # take it between this check and the test's listen.
+    try:
+        low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    import random
+    for _ in range(1000):
+        port = random.randrange(10000, max(10001, low))
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            s.close()
+        print(port)
+        return
+    sys.exit("no free loopback port below %d" % low)
 
 
 def serve(port, reply_path):
