@@ -142,6 +142,7 @@ SessionResult record_one(const ResolvedRecording& rec, const SessionRequest& req
   spec.ssh = req.ssh;
   spec.recorder = rec.recorder;
   spec.recorder.side = req.side;
+  spec.recorder.child_ignores = req.child_ignores;
   spec.header = rec.header;
   spec.child_env = req.child_env;
   spec.child_env.emplace_back("RECSSH_SESSION", meta.session_id);

@@ -29,6 +29,7 @@ struct SessionRequest {
   // Files that belong to the session besides the cast (port forwards' captures),
   // asked for once it has ended: shipped on close with it.
   std::function<std::vector<std::string>()> companions = nullptr;
+  std::vector<int> child_ignores;     // signals the child starts with ignored (on pipes)
 };
 
 struct SessionResult {

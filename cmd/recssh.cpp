@@ -3,9 +3,11 @@
 #include "cmd/cli.hpp"
 #include "cmd/record_session.hpp"
 #include "cmd/session_forwards.hpp"
+#include "cmd/ssh_background.hpp"
 #include "cmd/version.hpp"
 #include "core/errors.hpp"
 #include "core/printable.hpp"
+#include "forward/config_forwards.hpp"
 #include "record/nesting.hpp"
 #include "record/ssh_args.hpp"
 
@@ -121,6 +123,26 @@ int main(int argc, char** argv) {
     auto warn = [quiet](const std::string& w) {
       if (!quiet) std::fprintf(stderr, "recssh: note: %s\n", printable(w).c_str());
     };
+    // ssh -f (or ForkAfterAuthentication from -o or the configuration files): recssh
+    // goes to the background itself, where ssh would (cmd/ssh_background); ssh runs
+    // without it, and the forwards are relayed as in any session.
+    const std::vector<std::string> typed = ssh_args; // for the header: as the user gave them
+    std::unique_ptr<cli::SshBackground> background;
+    if (cl.background || forward::config_may_forward(cl.config_file, forward::SshHomes::of_this_user())) {
+      std::string why;
+      background = cli::SshBackground::prepare(ssh, ssh_args, why);
+      if (!why.empty()) warn(why);
+    }
+    if (background) {
+      ssh_args = background->ssh_args();
+      cl = record::parse_ssh_args(ssh_args);
+      argv_run.resize(1);
+      argv_run.insert(argv_run.end(), ssh_args.begin(), ssh_args.end());
+      if (auto waited = background->fork()) { // the recssh the user started
+        status = *waited;
+        return;
+      }
+    }
     // (-W: ssh clears every other forward, as ClearAllForwardings does: none to relay)
     const bool stdio = !cl.stdio_forward.empty();
     auto from_config =
@@ -138,18 +160,20 @@ int main(int argc, char** argv) {
     }
     // The header's argv, the target and the file name all come from the scrubbed copy,
     // so a secret cannot reach one of them by a path the others do not take.
-    auto scrubbed = record::scrub_secrets(ssh_args);
+    auto scrubbed = record::scrub_secrets(typed);
     auto shown = record::parse_ssh_args(scrubbed);
     cli::SessionRequest req;
     req.argv = argv_run;
     req.meta_argv = scrubbed;
-    req.stream = ::isatty(0) && ::isatty(1) ? store::Stream::shell : store::Stream::exec;
+    // (in the background, ssh has no terminal to read: its output is recorded on pipes)
+    req.stream = !background && ::isatty(0) && ::isatty(1) ? store::Stream::shell : store::Stream::exec;
     req.what = record::describe_target(shown);
     req.target = shown.user.empty() ? shown.host : shown.user + "@" + shown.host;
     req.ssh = true;
     req.file = append_to;
     req.append = !append_to.empty();
     req.quiet = quiet;
+    if (background) req.child_ignores = cli::SshBackground::ssh_ignores();
     if (forwards) {
       req.forwards = forwards->described();
       req.side = forwards->side();

@@ -49,7 +49,8 @@ std::vector<std::string> args_for_config_query(const std::vector<std::string>& s
 
 namespace {
 
-// Whether the config file at `path`, or one it includes, has a forward. Include takes
+// Whether the config file at `path`, or one it includes, has a forward (or what changes
+// how forwards are made: GatewayPorts, ForkAfterAuthentication). Include takes
 // globs, relative to `base` (~/.ssh for the user's files, /etc/ssh for the system's),
 // nested at most 16 deep as ssh allows.
 bool mentions_forward(const std::string& path, const std::string& base, const std::string& home, int depth = 0) {
@@ -60,7 +61,8 @@ bool mentions_forward(const std::string& path, const std::string& base, const st
   while (std::getline(in, text)) {
     const ConfigLine line = read_config_line(text);
     const std::string& key = line.key;
-    if (key == "localforward" || key == "remoteforward" || key == "dynamicforward" || key == "gatewayports")
+    if (key == "localforward" || key == "remoteforward" || key == "dynamicforward" || key == "gatewayports" ||
+        key == "forkafterauthentication")
       return true;
     if (key != "include") continue;
     try {

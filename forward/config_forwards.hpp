@@ -29,8 +29,9 @@ std::vector<std::string> args_for_config_query(const std::vector<std::string>& s
                                                const std::vector<ArgPlace>& forward_at, std::size_t command_at);
 
 // Whether the configuration files ssh reads for these arguments (-F FILE, else
-// ~/.ssh/config and /etc/ssh/ssh_config, and what they Include) mention a forward, or
-// GatewayPorts (which changes where a forward without a bind address listens).
+// ~/.ssh/config and /etc/ssh/ssh_config, and what they Include) mention a forward,
+// GatewayPorts (which changes where a forward without a bind address listens), or
+// ForkAfterAuthentication (ssh -f, under which recssh itself goes to the background).
 bool config_may_forward(const std::string& config_file, const SshHomes& homes);
 
 // What `ssh -G` says of forwarding: the forwards ("localforward [127.0.0.1]:3456

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
@@ -263,7 +264,10 @@ SessionEnd record_pipes(const std::vector<std::string>& argv, const EnvList& env
   try {
     bp::child c(bp::exe = find_program(argv[0]), bp::args = args, bp::std_out > out_pipe,
                 bp::std_err > err_pipe, child_env,
-                bp::extend::on_exec_setup = [](auto&) { SignalFd::reset_in_child(); });
+                bp::extend::on_exec_setup = [&options](auto&) {
+                  SignalFd::reset_in_child();
+                  for (int sig : options.child_ignores) ::signal(sig, SIG_IGN); // kept across exec
+                });
     pid = c.id();
     c.detach(); // we reap it ourselves, through the signalfd
   } catch (const bp::process_error& e) {

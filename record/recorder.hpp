@@ -7,6 +7,7 @@
 #include "record/side_events.hpp"
 
 #include <optional>
+#include <vector>
 
 namespace recssh::record {
 
@@ -18,6 +19,9 @@ struct RecorderOptions {
   std::optional<TermSize> forced_size; // --cols/--rows: the pty keeps this size
   OnError on_error = OnError::keep_going;
   SideEvents* side = nullptr;       // markers from other threads (forwards), if any
+  // Signals the child starts with ignored (record_pipes): the ssh of a session recssh
+  // keeps in the background (ssh -f) must not take the terminal's ^C or hangup.
+  std::vector<int> child_ignores;
 };
 
 struct SessionEnd {

@@ -50,10 +50,11 @@ std::string scrub_ssh_option(std::string_view v) {
   return std::string(v);
 }
 
-// -o GatewayPorts=yes|no (a flag: yes, true, no, false): its value, else nullopt.
-std::optional<bool> gateway_ports_option(std::string_view v) {
+// -o KEY=yes|no (a flag: yes, true, no, false) for `key` (lowercase): its value, else
+// nullopt.
+std::optional<bool> flag_option(std::string_view v, std::string_view key) {
   const auto sep = v.find_first_of("= \t");
-  if (sep == std::string_view::npos || lower(v.substr(0, sep)) != "gatewayports") return std::nullopt;
+  if (sep == std::string_view::npos || lower(v.substr(0, sep)) != key) return std::nullopt;
   const auto at = v.find_first_not_of("= \t", sep);
   const std::string value = at == std::string_view::npos ? "" : lower(v.substr(at));
   if (value == "yes" || value == "true") return true;
@@ -67,7 +68,8 @@ bool is_forward_option(std::string_view v) {
 }
 
 // ssh's getopt over args from `i` up to the first word that is not an option, or past
-// a "--" (then `terminated`). `on_flag(letter)` for each option without a value;
+// a "--" (then `terminated`). `on_flag(letter, arg, at)` for each option without a
+// value, which is args[arg][at];
 // `on_value(letter, arg, offset, value)` for one with its value, which is
 // args[arg].substr(offset) (offset 0: a word of its own). A missing value ends it
 // (ssh says "option requires an argument").
@@ -84,7 +86,7 @@ Walked walk_options(const std::vector<std::string>& args, std::size_t i, Flag&& 
     for (std::size_t j = 1; j < a.size(); ++j) {
       const char c = a[j];
       if (k_with_arg.find(c) == std::string_view::npos) {
-        on_flag(c);
+        on_flag(c, i, j);
         continue;
       }
       const bool attached = j + 1 < a.size();
@@ -114,7 +116,8 @@ Walked walk_after_destination(const std::vector<std::string>& args, const Walked
 SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
   SshCommandLine cl;
   std::optional<bool> gateway_option; // -o GatewayPorts: the first one counts, as in ssh
-  auto flag = [&](char c) {
+  std::optional<bool> fork_option;    // -o ForkAfterAuthentication (-f sets it whatever -o says)
+  auto flag = [&](char c, std::size_t, std::size_t) {
     if (c == 't') cl.force_tty = true;
     if (c == 'T') cl.no_tty = true;
     if (c == 'N') cl.no_command = true;
@@ -124,7 +127,8 @@ SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
   };
   auto value = [&](char c, std::size_t arg, std::size_t offset, const std::string& v) {
     if (c == 'L' || c == 'R' || c == 'D' || (c == 'o' && is_forward_option(v))) cl.forwards.push_back({c, arg, offset, v});
-    if (c == 'o' && !gateway_option) gateway_option = gateway_ports_option(v);
+    if (c == 'o' && !gateway_option) gateway_option = flag_option(v, "gatewayports");
+    if (c == 'o' && !fork_option) fork_option = flag_option(v, "forkafterauthentication");
     // (ssh keeps the first user and port it is given, in the order it reads them:
     // options before the destination, the destination's, options after it)
     if (c == 'l' && cl.user.empty()) cl.user = v;
@@ -164,6 +168,7 @@ SshCommandLine parse_ssh_args(const std::vector<std::string>& args) {
                    : after.terminated ? after.end - 1
                                       : after.end;
   cl.gateway_ports = cl.gateway_ports || gateway_option.value_or(false); // (-g wins)
+  cl.background = cl.background || fork_option.value_or(false);           // (-f wins)
   (void)k_flags;
   cl.command.assign(args.begin() + static_cast<std::ptrdiff_t>(cl.command_at), args.end());
   return cl;
@@ -173,7 +178,7 @@ std::vector<std::string> scrub_secrets(const std::vector<std::string>& args) {
   // The same walk as parse_ssh_args: options and their values, the destination, then
   // the remote command, each scrubbed as what it is.
   std::vector<std::string> out = args;
-  auto flag = [](char) {};
+  auto flag = [](char, std::size_t, std::size_t) {};
   auto value = [&](char c, std::size_t arg, std::size_t offset, const std::string& v) {
     const std::string scrubbed = c == 'o' ? scrub_ssh_option(v) : c == 'J' ? scrub_jump(v) : v;
     out[arg] = args[arg].substr(0, offset) + scrubbed;
@@ -192,6 +197,18 @@ std::string describe_target(const SshCommandLine& cl) {
   if (!cl.port.empty()) s += "_" + cl.port;
   for (const auto& w : cl.command) s += " " + w;
   return s;
+}
+
+std::vector<std::string> without_background(const std::vector<std::string>& args) {
+  // -n in the place of each -f (also within "-fN"): -f implies -n, and a flag for a
+  // flag keeps every other option where it was.
+  std::vector<std::string> out = args;
+  auto flag = [&](char c, std::size_t arg, std::size_t at) {
+    if (c == 'f') out[arg][at] = 'n';
+  };
+  auto value = [](char, std::size_t, std::size_t, const std::string&) {};
+  walk_after_destination(args, walk_options(args, 0, flag, value), flag, value);
+  return out;
 }
 
 } // namespace recssh::record

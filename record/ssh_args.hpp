@@ -25,7 +25,7 @@ struct SshCommandLine {
   bool force_tty = false;           // -t
   bool no_tty = false;              // -T
   bool no_command = false;          // -N
-  bool background = false;          // -f
+  bool background = false;          // -f, or -o ForkAfterAuthentication=yes
   bool info_only = false;           // -V, -G, -Q: ssh prints and exits, nothing to record
   bool gateway_ports = false;       // -g, or -o GatewayPorts=yes
   std::vector<SshOptionValue> forwards; // -L, -R, -D and -o (Local|Remote|Dynamic)Forward=
@@ -47,6 +47,10 @@ SshCommandLine parse_ssh_args(const std::vector<std::string>& args);
 // user:pass@host and ssh://user:pass@host, commands in -o ProxyCommand (and the like)
 // and SetEnv values, ssh -J; the remote command read as a shell would (record/scrub.hpp).
 std::vector<std::string> scrub_secrets(const std::vector<std::string>& args);
+
+// The arguments with every -f (go to the background after authentication) replaced by
+// -n, which -f implies: for recssh, which goes to the background itself and keeps ssh.
+std::vector<std::string> without_background(const std::vector<std::string>& args);
 
 // The readable part of a recording's name: user@host and the remote command.
 std::string describe_target(const SshCommandLine& cl);

@@ -1,7 +1,8 @@
 # Port forwards under recssh against a real sshd on 127.0.0.1: -L, -R and -D relayed
 # and captured, each connection's bytes read back by tshark exactly as sent, one PCAP
 # per destination, markers and the header's list in the cast, --forwards=meta, a port
-# already taken (ssh's own error and status), and ssh's exit status kept.
+# already taken (ssh's own error and status), ssh -f (recssh goes to the background
+# where ssh would, and records on), and ssh's exit status kept.
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/common.sh"
 . "$HERE/sshd.sh"
@@ -10,6 +11,7 @@ require tshark
 require curl
 require python3
 require tcpdump
+require script
 require ss
 PEER="python3 $HERE/../tools/fwd_peer.py"
 start_sshd
@@ -279,4 +281,68 @@ rc=0; "$RECSSH" --dir "$R" -F "$SSH_CONFIG" testhost -L "$P7:127.0.0.1:$SP" 'exi
 [ "$rc" = 7 ] || fail "exit status with a forward: $rc, expected 7"
 head -n 1 "$(cast_of "$WORK/t8")" | matches "\"L $P7 -> 127.0.0.1:$SP (pcap)\"" ||
   fail "a forward after the destination: $(head -n 1 "$(cast_of "$WORK/t8")")"
+# --- ssh -f: recssh goes to the background where ssh would, and records on ----------
+# `-fN -L`, the tunnel idiom: recssh returns 0 once the forward is up (as ssh -f does),
+# the forward works, and its connection is relayed and captured by the recssh left in
+# the background, until that is stopped.
+P9=$(port); touch "$WORK/t9"; sleep 1
+"$RECSSH" --dir "$R" -F "$SSH_CONFIG" -fN -L "$P9:127.0.0.1:$HP" testhost </dev/null >"$WORK/f.out" 2>&1 ||
+  fail "-fN: recssh exited $?: $(cat "$WORK/f.out")"
+BG=$(pgrep -f -- "-fN -L $P9:") || fail "-fN: no recssh left in the background"
+at_exit "kill $BG"
+curl -s --max-time 30 -o "$WORK/body9" "http://127.0.0.1:$P9/blob" || fail "-fN: curl through the forward failed"
+cmp -s "$WORK/body9" "$WORK/www/blob" || fail "-fN: curl got other bytes"
+kill -TERM $BG
+for i in $(seq 100); do kill -0 $BG 2>/dev/null || break; sleep 0.1; done
+cast=$(cast_of "$WORK/t9")
+head -n 1 "$cast" | matches "\"L $P9 -> 127.0.0.1:$HP (pcap)\"" || fail "-fN: header: $(head -n 1 "$cast")"
+head -n 1 "$cast" | matches '"-fN"' || fail "-fN: the header's argv is not as given: $(head -n 1 "$cast")"
+matches "forward close conn=1 up=[0-9]* down=[0-9]* bytes" "$cast" || fail "-fN: no connection in $cast"
+follow "${cast%.cast}_127.0.0.1_$HP.pcap" 0
+tail -c 150000 "$WORK/down" | cmp -s - "$WORK/www/blob" || fail "-fN: the capture does not hold the reply"
+# The same spelled -o ForkAfterAuthentication=yes (ssh's name for -f).
+P11=$(port); touch "$WORK/t11"; sleep 1
+"$RECSSH" --dir "$R" -F "$SSH_CONFIG" -o ForkAfterAuthentication=yes -N -L "$P11:127.0.0.1:$HP" testhost \
+  </dev/null >"$WORK/f11.out" 2>&1 || fail "ForkAfterAuthentication: recssh exited $?: $(cat "$WORK/f11.out")"
+BG=$(pgrep -f -- "-N -L $P11:") || fail "ForkAfterAuthentication: no recssh left in the background"
+at_exit "kill $BG"
+curl -s --max-time 30 -o "$WORK/body11" "http://127.0.0.1:$P11/blob" || fail "ForkAfterAuthentication: curl failed"
+kill -TERM $BG
+for i in $(seq 100); do kill -0 $BG 2>/dev/null || break; sleep 0.1; done
+matches "forward close conn=1 up=[0-9]* down=150[0-9]* bytes" "$(cast_of "$WORK/t11")" ||
+  fail "ForkAfterAuthentication: the connection is not in the cast"
+# From a terminal that then goes away (script(1)'s shell exits, as an `ssh -t` login's
+# would, and the kernel hangs up its process group): the session stays, as ssh -f's.
+P12=$(port)
+script -qfc "'$RECSSH' --dir '$R' -F '$SSH_CONFIG' -fN -L $P12:127.0.0.1:$HP testhost" /dev/null </dev/null >/dev/null 2>&1
+sleep 0.5
+BG=$(pgrep -f -- "-fN -L $P12:") || fail "-fN from a terminal: the session did not outlive the terminal"
+at_exit "kill $BG"
+curl -s --max-time 30 -o /dev/null "http://127.0.0.1:$P12/blob" || fail "-fN from a terminal: curl failed"
+kill -TERM $BG
+# ^C while ssh is still logging in ends the session, and recssh exits with its status.
+"$RECSSH" --dir "$R" -F "$SSH_CONFIG" -o "ProxyCommand=sleep 59" -fN -L "$(port):127.0.0.1:$HP" testhost \
+  </dev/null 2>/dev/null &
+W=$!
+sleep 1; kill -INT $W
+rc=0; wait $W || rc=$?
+[ "$rc" != 0 ] || fail "-fN interrupted while logging in: recssh exited 0"
+for i in $(seq 50); do pgrep -f "ProxyCommand=sleep 59" >/dev/null || break; sleep 0.1; done
+! pgrep -f "ProxyCommand=sleep 59" >/dev/null || fail "-fN interrupted while logging in: left running"
+# -f with a command: its output, which comes after recssh returned, is recorded.
+touch "$WORK/t10"; sleep 1
+"$RECSSH" --dir "$R" -F "$SSH_CONFIG" -f testhost 'sleep 1; echo later' </dev/null >"$WORK/f10.out" 2>&1 ||
+  fail "-f: recssh exited $?"
+[ ! -s "$WORK/f10.out" ] || fail "-f: recssh waited for the command: $(cat "$WORK/f10.out")"
+for i in $(seq 100); do grep -q later "$WORK/f10.out" && break; sleep 0.1; done
+[ "$(cat "$WORK/f10.out")" = later ] || fail "-f: the command's output: $(cat "$WORK/f10.out")"
+for i in $(seq 100); do matches "end: status=0" "$(cast_of "$WORK/t10")" && break; sleep 0.1; done
+grep -q '^\[[0-9.]*, "o", "later' "$(cast_of "$WORK/t10")" || fail "-f: the output is not in the cast"
+# ssh refuses -f without a command, and with a login that fails: its message and status.
+rc=0; ssh -F "$SSH_CONFIG" -f testhost </dev/null 2>"$WORK/ssh.err" || rc=$?
+rrc=0; "$RECSSH" --dir "$R" -F "$SSH_CONFIG" -f testhost </dev/null 2>"$WORK/rec.err" || rrc=$?
+[ "$rc" = 255 ] && [ "$rrc" = "$rc" ] && cmp -s "$WORK/ssh.err" "$WORK/rec.err" ||
+  fail "-f without a command: recssh $rrc $(cat "$WORK/rec.err"), ssh $rc $(cat "$WORK/ssh.err")"
+rrc=0; "$RECSSH" --dir "$R" -F "$SSH_CONFIG" -o Port=1 -fN -L "$(port):127.0.0.1:$HP" testhost </dev/null 2>"$WORK/rec.err" || rrc=$?
+[ "$rrc" = 255 ] || fail "-fN to a closed port: recssh exited $rrc: $(cat "$WORK/rec.err")"
 echo "PASS"

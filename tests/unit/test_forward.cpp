@@ -256,6 +256,8 @@ TEST_CASE("config forwards: ssh -G only when a config file ssh reads, or one it 
   put(home + "/.ssh/conf.d/two.conf", "Host c\n  localforward=5432 db:5432\n");
   CHECK(recssh::forward::config_may_forward(home + "/.ssh/config", {home, home}));
   CHECK_FALSE(recssh::forward::config_may_forward("none", {home, home}));
+  put(home + "/.ssh/conf.d/two.conf", "Host c\n  ForkAfterAuthentication yes\n"); // ssh -f
+  CHECK(recssh::forward::config_may_forward(home + "/.ssh/config", {home, home}));
   // A pipe (-F <(...)) is ssh's to read, once: not looked into.
   REQUIRE(::mkfifo((home + "/fifo").c_str(), 0600) == 0);
   CHECK_FALSE(recssh::forward::config_may_forward(home + "/fifo", {home, home}));

@@ -93,6 +93,23 @@ TEST_CASE("ssh arguments are read as ssh reads them", "[record][ssh]") {
   CHECK(parse_ssh_args({"h", "-o", "GatewayPorts true"}).gateway_ports);
 }
 
+TEST_CASE("-f becomes -n where it stands, and nothing else changes", "[record][ssh]") {
+  using V = std::vector<std::string>;
+  CHECK(without_background({"-f", "h", "ls"}) == V{"-n", "h", "ls"});
+  CHECK(without_background({"-fNL", "1:h:2", "h"}) == V{"-nNL", "1:h:2", "h"});
+  // a value is not a flag: -F f, -L with an f in it, -lf (the user "f")
+  CHECK(without_background({"-F", "-f", "-lf", "-L", "f:1:f:2", "h"}) == V{"-F", "-f", "-lf", "-L", "f:1:f:2", "h"});
+  // after the destination too (ssh reads options there), not in the remote command
+  CHECK(without_background({"h", "-Nf", "-o", "x=-f"}) == V{"h", "-Nn", "-o", "x=-f"});
+  CHECK(without_background({"h", "ls", "-f"}) == V{"h", "ls", "-f"});
+  CHECK(without_background({"--", "h", "-f"}) == V{"--", "h", "-f"});
+  CHECK_FALSE(parse_ssh_args(without_background({"-f", "-N", "h"})).background);
+  // -o ForkAfterAuthentication is -f: the first -o counts, and -f wins over any
+  CHECK(parse_ssh_args({"-o", "ForkAfterAuthentication=yes", "-N", "h"}).background);
+  CHECK_FALSE(parse_ssh_args({"-oforkafterauthentication no", "-o", "ForkAfterAuthentication=yes", "h"}).background);
+  CHECK(parse_ssh_args({"-o", "ForkAfterAuthentication=no", "-f", "h", "ls"}).background);
+}
+
 TEST_CASE("secrets are scrubbed from argv", "[record][ssh]") {
   auto s = scrub_secrets({"db1", "mysql", "-uroot", "-pS3cret", "--password", "hunter2", "PGPASSWORD=x",
                           "--api-token=abc", "https://bob:pw@example.com/x", "-p", "2222"});
