@@ -131,7 +131,10 @@ int main(int argc, char** argv) {
     if (cl.background || forward::config_may_forward(cl.config_file, forward::SshHomes::of_this_user())) {
       std::string why;
       background = cli::SshBackground::prepare(ssh, ssh_args, why);
-      if (!why.empty()) warn(why);
+      if (!why.empty()) {
+        warn(why);
+        cl.background = true; // (ssh goes to the background: its forwards stay its own)
+      }
     }
     if (background) {
       ssh_args = background->ssh_args();
