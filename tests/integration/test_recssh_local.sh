@@ -121,10 +121,12 @@ expect_fail 255 'symlink: refusing to follow' "$RECSSH" --dir "$R/l" host true
 rm "$R/l/$(date +%Y-%m-%d)"
 mkdir -m 700 "$R/l/$(date +%Y-%m-%d)"
 # a symlink where the file will go (this second and the next 30: a loaded machine can
-# take seconds to start recssh)
+# take seconds to start recssh), counted from one reading of the clock: read at each
+# step, a second that began during the loop was skipped (the flaky failure of stop 27)
+now=$(date +%s)
 for d in $(seq 0 30); do
-  mkdir -p -m 700 "$R/l/$(date -d "+$d sec" +%Y-%m-%d)" # (past midnight: tomorrow's)
-  ln -s "$WORK/elsewhere/victim" "$R/l/$(date -d "+$d sec" +%Y-%m-%d)/$(date -d "+$d sec" +%H%M%S)-planted.cast"
+  mkdir -p -m 700 "$R/l/$(date -d "@$((now + d))" +%Y-%m-%d)" # (past midnight: tomorrow's)
+  ln -s "$WORK/elsewhere/victim" "$R/l/$(date -d "@$((now + d))" +%Y-%m-%d)/$(date -d "@$((now + d))" +%H%M%S)-planted.cast"
 done
 expect_fail 255 'symlink: refusing to follow' "$RECSSH" --dir "$R/l" planted
 [ ! -e "$WORK/elsewhere/victim" ] || fail "recssh followed a planted file symlink"
