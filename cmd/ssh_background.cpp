@@ -48,6 +48,12 @@ const std::vector<int>& SshBackground::ssh_ignores() {
   return signals;
 }
 
+namespace {
+// Those and SIGTERM (a script's `kill`, a supervisor's stop), which the waiting recssh
+// passes on to the session instead of dying alone and leaving it running.
+constexpr int k_waiting_passes[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+} // namespace
+
 struct SshBackground::Watcher {
   std::mutex mutex;
   std::condition_variable wake;
@@ -66,7 +72,17 @@ std::unique_ptr<SshBackground> SshBackground::prepare(const std::string& ssh, co
           "itself, and the recording ends there (forwards are not relayed)";
     return nullptr;
   }
+  // A persistent master forks itself after login whatever ForkAfterAuthentication
+  // says (ssh_session2 turns it back on): the ssh recssh waits for would be gone.
+  const auto master = dumped(dump->others, "controlmaster"), path = dumped(dump->others, "controlpath");
+  if (master && *master != "false" && dumped(dump->others, "controlpersist").value_or("no") != "no" && path &&
+      *path != "none") {
+    why = "with ControlPersist, ssh's master goes to the background itself: the recording ends there (forwards "
+          "are not relayed)";
+    return nullptr;
+  }
   std::unique_ptr<SshBackground> b(new SshBackground);
+  b->m_no_session = dumped(dump->others, "sessiontype") == "none";
   b->m_dir = std::make_unique<forward::PrivateDir>();
   b->m_ready = b->m_dir->socket("ready");
   // First on the command line, so that they win over the configuration's (ssh keeps
@@ -105,13 +121,16 @@ std::optional<int> SshBackground::fork() {
     struct sigaction sa {};
     sa.sa_handler = end_forked_session;
     ::sigemptyset(&sa.sa_mask);
-    for (int sig : ssh_ignores()) ::sigaction(sig, &sa, nullptr);
+    for (int sig : k_waiting_passes) ::sigaction(sig, &sa, nullptr);
     char c = 0;
     ssize_t n;
     do n = ::read(p[0], &c, 1);
     while (n < 0 && errno == EINTR);
     ::close(p[0]);
-    if (n == 1) return 0; // ssh -f's status once it has forked
+    if (n == 1) {
+      g_forked = 0; // in the background now: a ^C from here on is not the session's
+      return 0;     // ssh -f's status once it has forked
+    }
     int st = 0;
     while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
     }
@@ -131,8 +150,21 @@ void SshBackground::watch() {
     struct stat st {};
     if (::lstat(m_ready.c_str(), &st) != 0) continue;
     // Out of the terminal's session, as ssh -f's daemon() does: its hangup and ^C no
-    // longer reach this recssh (ssh ignores them).
+    // longer reach this recssh (ssh ignores them). And off the caller's descriptors as
+    // ssh -f's are (stdfd_devnull): no stdin; without a session (-N) no stdout and
+    // stderr either, or `$(recssh -fN ...)`, or an sshd running it, would wait for the
+    // session's end (ssh's later messages are still recorded, as "e" events). With a
+    // command, its output goes where it went, as ssh -f's does.
     ::setsid();
+    const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+      ::dup2(null, 0);
+      if (m_no_session) {
+        ::dup2(null, 1);
+        ::dup2(null, 2);
+      }
+      ::close(null);
+    }
     (void)!::write(m_tell, "r", 1);
     ::close(m_tell);
     m_tell = -1;

@@ -51,6 +51,7 @@ private:
   std::unique_ptr<forward::PrivateDir> m_dir;
   std::string m_ready; // the file LocalCommand makes
   int m_tell = -1;     // the forked recssh's end of the pipe to the waiting one
+  bool m_no_session = false; // -N (SessionType none): no command whose output goes on
   struct Watcher;
   std::unique_ptr<Watcher> m_watcher;
 };

@@ -302,8 +302,11 @@ SessionEnd record_pipes(const std::vector<std::string>& argv, const EnvList& env
         } else {
           if (!received) received = sig->signo; // the end marker names it
           // ^C at the terminal reached the child already (same process group); only
-          // signals sent to us alone are passed on.
-          if (!sig->from_terminal) child.signal(sig->signo);
+          // signals sent to us alone are passed on. One the child ignores (ssh -f's,
+          // child_ignores) would be lost: SIGTERM ends it instead.
+          const auto& ign = options.child_ignores;
+          const bool ignored = std::find(ign.begin(), ign.end(), sig->signo) != ign.end();
+          if (!sig->from_terminal) child.signal(ignored ? SIGTERM : sig->signo);
         }
       }
     }

@@ -20,7 +20,8 @@ struct RecorderOptions {
   OnError on_error = OnError::keep_going;
   SideEvents* side = nullptr;       // markers from other threads (forwards), if any
   // Signals the child starts with ignored (record_pipes): the ssh of a session recssh
-  // keeps in the background (ssh -f) must not take the terminal's ^C or hangup.
+  // keeps in the background (ssh -f) must not take the terminal's ^C or hangup. One of
+  // them sent to recssh itself is passed on as SIGTERM.
   std::vector<int> child_ignores;
 };
 

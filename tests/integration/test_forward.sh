@@ -285,15 +285,18 @@ head -n 1 "$(cast_of "$WORK/t8")" | matches "\"L $P7 -> 127.0.0.1:$SP (pcap)\"" 
 # `-fN -L`, the tunnel idiom: recssh returns 0 once the forward is up (as ssh -f does),
 # the forward works, and its connection is relayed and captured by the recssh left in
 # the background, until that is stopped.
+# (Its output read through $(...): the background session must not hold the caller's
+# descriptors, as ssh -f's does not. Ended with SIGINT, which ssh -f dies of too.)
 P9=$(port); touch "$WORK/t9"; sleep 1
-"$RECSSH" --dir "$R" -F "$SSH_CONFIG" -fN -L "$P9:127.0.0.1:$HP" testhost </dev/null >"$WORK/f.out" 2>&1 ||
-  fail "-fN: recssh exited $?: $(cat "$WORK/f.out")"
+out=$(timeout 30 "$RECSSH" --dir "$R" -F "$SSH_CONFIG" -fN -L "$P9:127.0.0.1:$HP" testhost </dev/null 2>&1) ||
+  fail "-fN: recssh exited $? (124: it held the caller's output open): $out"
 BG=$(pgrep -f -- "-fN -L $P9:") || fail "-fN: no recssh left in the background"
 at_exit "kill $BG"
 curl -s --max-time 30 -o "$WORK/body9" "http://127.0.0.1:$P9/blob" || fail "-fN: curl through the forward failed"
 cmp -s "$WORK/body9" "$WORK/www/blob" || fail "-fN: curl got other bytes"
-kill -TERM $BG
+kill -INT $BG
 for i in $(seq 100); do kill -0 $BG 2>/dev/null || break; sleep 0.1; done
+! kill -0 $BG 2>/dev/null || fail "-fN: SIGINT did not end the background session"
 cast=$(cast_of "$WORK/t9")
 head -n 1 "$cast" | matches "\"L $P9 -> 127.0.0.1:$HP (pcap)\"" || fail "-fN: header: $(head -n 1 "$cast")"
 head -n 1 "$cast" | matches '"-fN"' || fail "-fN: the header's argv is not as given: $(head -n 1 "$cast")"
@@ -320,15 +323,27 @@ BG=$(pgrep -f -- "-fN -L $P12:") || fail "-fN from a terminal: the session did n
 at_exit "kill $BG"
 curl -s --max-time 30 -o /dev/null "http://127.0.0.1:$P12/blob" || fail "-fN from a terminal: curl failed"
 kill -TERM $BG
-# ^C while ssh is still logging in ends the session, and recssh exits with its status.
-"$RECSSH" --dir "$R" -F "$SSH_CONFIG" -o "ProxyCommand=sleep 59" -fN -L "$(port):127.0.0.1:$HP" testhost \
-  </dev/null 2>/dev/null &
-W=$!
-sleep 1; kill -INT $W
-rc=0; wait $W || rc=$?
-[ "$rc" != 0 ] || fail "-fN interrupted while logging in: recssh exited 0"
-for i in $(seq 50); do pgrep -f "ProxyCommand=sleep 59" >/dev/null || break; sleep 0.1; done
-! pgrep -f "ProxyCommand=sleep 59" >/dev/null || fail "-fN interrupted while logging in: left running"
+# ^C (or a kill) while ssh is still logging in ends the session, and recssh exits with
+# its status.
+for sig in INT TERM; do
+  "$RECSSH" --dir "$R" -F "$SSH_CONFIG" -o "ProxyCommand=sleep 59" -fN -L "$(port):127.0.0.1:$HP" testhost \
+    </dev/null 2>/dev/null &
+  W=$!
+  sleep 1; kill -$sig $W
+  rc=0; wait $W || rc=$?
+  [ "$rc" != 0 ] || fail "-fN, SIG$sig while logging in: recssh exited 0"
+  for i in $(seq 50); do pgrep -f "ProxyCommand=sleep 59" >/dev/null || break; sleep 0.1; done
+  ! pgrep -f "ProxyCommand=sleep 59" >/dev/null || fail "-fN, SIG$sig while logging in: left running"
+done
+# A persistent master (ControlPersist) forks itself whatever it is told: left to ssh,
+# with a note, and the tunnel works as ssh's own.
+P13=$(port)
+"$RECSSH" --dir "$R" -F "$SSH_CONFIG" -o ControlMaster=auto -o "ControlPath=$WORK/cm-%C" -o ControlPersist=60 \
+  -fN -L "$P13:127.0.0.1:$HP" testhost </dev/null >/dev/null 2>"$WORK/cp.err" || fail "ControlPersist: $(cat "$WORK/cp.err")"
+at_exit "ssh -F '$SSH_CONFIG' -o 'ControlPath=$WORK/cm-%C' -O exit testhost"
+matches "with ControlPersist" "$WORK/cp.err" || fail "ControlPersist: no note: $(cat "$WORK/cp.err")"
+curl -s --max-time 30 -o /dev/null "http://127.0.0.1:$P13/blob" || fail "ControlPersist: the tunnel does not work"
+ssh -F "$SSH_CONFIG" -o "ControlPath=$WORK/cm-%C" -O exit testhost 2>/dev/null
 # -f with a command: its output, which comes after recssh returned, is recorded.
 touch "$WORK/t10"; sleep 1
 "$RECSSH" --dir "$R" -F "$SSH_CONFIG" -f testhost 'sleep 1; echo later' </dev/null >"$WORK/f10.out" 2>&1 ||
