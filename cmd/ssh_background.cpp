@@ -6,7 +6,6 @@
 #include "forward/config_forwards.hpp"
 #include "record/ssh_args.hpp"
 
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -41,18 +40,16 @@ extern "C" void end_forked_session(int) {
   if (g_forked > 0) ::kill(static_cast<pid_t>(g_forked), SIGTERM);
 }
 
+// ssh_ignores() and SIGTERM (a script's `kill`, a supervisor's stop), which the waiting
+// recssh passes on to the session instead of dying alone and leaving it running.
+constexpr int k_waiting_passes[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+
 } // namespace
 
 const std::vector<int>& SshBackground::ssh_ignores() {
   static const std::vector<int> signals{SIGHUP, SIGINT, SIGQUIT};
   return signals;
 }
-
-namespace {
-// Those and SIGTERM (a script's `kill`, a supervisor's stop), which the waiting recssh
-// passes on to the session instead of dying alone and leaving it running.
-constexpr int k_waiting_passes[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM};
-} // namespace
 
 struct SshBackground::Watcher {
   std::mutex mutex;
