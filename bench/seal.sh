@@ -13,7 +13,7 @@ data=bench/data/seal
 mkdir -p "$data"
 TIMEFORMAT='%3R %3U %3S'
 t=$(mktemp)
-trap 'rm -f "$t" "$t.err"' EXIT
+trap 'rm -f "$t" "$t.err" "$t.time"' EXIT
 
 # min of a list of seconds
 minimum() { tr ' ' '\n' <<<"$1" | grep . | sort -g | head -n 1; }
@@ -31,18 +31,21 @@ ticks=$(getconf CLK_TCK)
 own_cpu() { # seconds of CPU of process $1 (user + system, its threads, not its children)
   awk -v t="$ticks" '{ sub(/^.*\) /, ""); print ($12 + $13) / t }' "/proc/$1/stat" 2>/dev/null
 }
-declare -A CPU
+declare -A CPU TOTAL
 for ((i = 0; i < runs; i++)); do
   for mode in none seal; do
     rm -f "$data/rec.cast" "$data/rec.cast.seal"
-    RECSSH_SYSTEM_CONFIG="$PWD/$data/$mode.conf" "$recast" rec -q -c "cat $input; sleep 1" "$data/rec.cast" \
-      </dev/null >/dev/null 2>"$t.err" &
-    pid=$! last=0
+    RECSSH_SYSTEM_CONFIG="$PWD/$data/$mode.conf" /usr/bin/time -f "%U %S" -o "$t.time" \
+      "$recast" rec -q -c "cat $input; sleep 1" "$data/rec.cast" </dev/null >/dev/null 2>"$t.err" &
+    tpid=$! last=0
+    pid=
+    for ((w = 0; w < 100; w++)); do pid=$(pgrep -P $tpid) && break; sleep 0.01; done
     while c=$(own_cpu $pid) && [ -n "$c" ]; do last=$c; sleep 0.05; done
-    wait $pid
+    wait $tpid
     # A run that dropped output did less work: its time would flatter it.
     if [ -s "$t.err" ]; then echo "recast rec ($mode) complained:"; cat "$t.err"; exit 1; fi
     CPU[$mode]+="$last "
+    TOTAL[$mode]+="$(awk '{ print $1 + $2 }' "$t.time") "
   done
 done
 "$recast" verify --allow-unsigned "$data/rec.cast" >/dev/null || { echo "the bench's sealed recording does not verify"; exit 1; }
@@ -50,6 +53,15 @@ median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { pr
 a=$(minimum "${CPU[none]}") b=$(minimum "${CPU[seal]}")
 ma=$(median "${CPU[none]}") mb=$(median "${CPU[seal]}")
 echo "recast rec of $(($(stat -c %s "$input") / 1048576)) MiB, the recorder's own cpu over $runs runs:" \
+  "plain ${a} s (median ${ma}), sealing ${b} s (median ${mb}):" \
+  "$(awk "BEGIN{printf \"%+.1f\", ($b / $a - 1) * 100}")% by minimum," \
+  "$(awk "BEGIN{printf \"%+.1f\", ($mb / $ma - 1) * 100}")% by median"
+# The whole recording command, as bench/rec.sh counts `recast rec` (the recorded `cat`
+# and its pty writes included): the measure the target is set in. The line above is the
+# stricter one: the hash's share of the recorder process alone.
+a=$(minimum "${TOTAL[none]}") b=$(minimum "${TOTAL[seal]}")
+ma=$(median "${TOTAL[none]}") mb=$(median "${TOTAL[seal]}")
+echo "the same runs as bench/rec.sh counts them (recast rec -c cat, the command included):" \
   "plain ${a} s (median ${ma}), sealing ${b} s (median ${mb}):" \
   "$(awk "BEGIN{printf \"%+.1f\", ($b / $a - 1) * 100}")% by minimum," \
   "$(awk "BEGIN{printf \"%+.1f\", ($mb / $ma - 1) * 100}")% by median (target <= +10%)"
