@@ -8,7 +8,10 @@
 #   first frame      play --until 0 (open, header, first event): the cost of starting
 #   cat              recast cat, the parse speed the emulation is compared with
 #   asciinema cat    the same file through asciinema 2.2's cat
-#   at 90% cold      --at 90% with no index: the duration (a v2 file's tail) + emulation of 90%
+#   at 90% 1 CPU     --at 90% with no index, on one CPU (taskset): the duration (a v2
+#                    file's tail) + emulation of 90%, one emulation after the other
+#   at 90% cold      the same on every CPU: the second half emulated speculatively on
+#                    another one (play/speculation.hpp)
 #   at 90% index     the same with the index the previous line wrote
 #   back 10% index   --at 80% with the index (a jump back by a keyframe)
 # Each play line prints wall seconds, peak RSS and, for the emulating lines, MB/s of
@@ -43,6 +46,9 @@ timed "first frame" 0 "$recast" play --no-wait --no-index --until 0 "$cast"
 timed "cat" 1 "$recast" cat "$cast"
 if command -v asciinema >/dev/null; then
   timed "asciinema cat" 1 setsid script -qec "asciinema cat '$cast' > /dev/null" /dev/null
+fi
+if command -v taskset >/dev/null; then
+  timed "at 90% 1 CPU" 0.9 taskset -c 0 "$recast" play --no-wait --no-index --at 90% --until 90% "$cast"
 fi
 timed "at 90% cold" 0.9 "$recast" play --no-wait --at 90% --until 90% "$cast"
 timed "at 90% index" 0 "$recast" play --no-wait --at 90% --until 90% "$cast"

@@ -16,11 +16,19 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <sched.h>
 
 namespace recssh::play {
 
 namespace {
 constexpr Micros k_poll_every{20'000};
+
+// The CPUs this process may run on (taskset, a cgroup's cpuset), not the machine's.
+int usable_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  return ::sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+}
 constexpr Micros k_step{5'000'000};
 } // namespace
 
@@ -209,6 +217,77 @@ void Player::forward_while(const std::function<bool(const Event&)>& take) {
   while (fetch() && take(m_ev)) apply(m_ev, false);
 }
 
+void Player::forward_speculating(Micros t, std::uint64_t from, std::uint64_t from_line) {
+  if (m_opts.speculate_bytes == 0 || !m_src->plain_v2() || !m_src->restartable() ||
+      usable_cpus() < 2)
+    return;
+  const std::optional<std::uint64_t> to = Speculation::offset_after(m_opts.path, from, t);
+  if (!to || *to < from + m_opts.speculate_bytes) return;
+  SpeculationOptions so;
+  so.path = m_opts.path;
+  so.stream = m_opts.stream;
+  so.size = m_src->header().size;
+  so.idle_limit = m_opts.idle_limit;
+  so.interval = m_keyframes.interval();
+  so.from = from;
+  so.from_line = from_line;
+  so.to = *to;
+  so.until = t;
+  Speculation spec(std::move(so));
+  std::optional<Keyframe> base; // the player's counts after the second emulation's first event
+  while (fetch() && m_ev.time <= t) {
+    apply(m_ev, false);
+    const std::uint64_t line = m_src->line();
+    if (!base) {
+      const std::uint64_t start = spec.start_line(line);
+      if (start == 0 || line > start) return; // (it failed: alone from here)
+      if (line == start) base = Keyframe{m_src->consumed(), m_raw, m_play, m_out_bytes, line, 0, {}, {}};
+      continue;
+    }
+    if (const Snapshot* s = spec.at(line)) {
+      if (s->size == m_screen->size() && s->paint == m_screen->paint()) {
+        if (auto r = spec.finish(line)) {
+          m_speculation_met = line;
+          adopt(std::move(*r), *base);
+        }
+        return;
+      }
+    } else if (spec.exhausted()) {
+      return;
+    }
+  }
+}
+
+// The second emulation's snapshots from the one that met the player's screen on, as
+// the player's own keyframes (its counts added), and a restart from the last, at the
+// target.
+void Player::adopt(Speculation::Result r, const Keyframe& base) {
+  const std::uint64_t matched = r.snapshots.front().events;
+  Keyframe last;
+  for (Snapshot& s : r.snapshots) {
+    Keyframe k;
+    k.consumed = base.consumed + s.events;
+    k.time = s.time;
+    k.play = base.play + s.play;
+    k.out_bytes = base.out_bytes + s.out_bytes;
+    k.line = s.line;
+    k.offset = s.offset;
+    k.size = s.size;
+    k.paint = std::move(s.paint);
+    last = k;
+    if (s.events > matched) m_keyframes.add(std::move(k));
+  }
+  for (SeenMarker& m : r.markers) {
+    const std::uint64_t n = base.consumed + m.events;
+    auto it = std::lower_bound(m_markers.begin(), m_markers.end(), n,
+                               [](const Marker& x, std::uint64_t c) { return x.consumed < c; });
+    if (it == m_markers.end() || it->consumed != n) m_markers.insert(it, Marker{n, m.time, m.label});
+    m_marker_label = std::move(m.label);
+  }
+  m_index_dirty = true;
+  restart_from(&last);
+}
+
 Micros Player::duration() {
   if (m_duration) return *m_duration;
   if (!m_src->restartable())
@@ -237,15 +316,23 @@ Micros Player::duration() {
 void Player::seek_to_time(Micros t) {
   std::uint64_t applied = m_src->consumed() - (m_have_ev ? 1 : 0);
   const Keyframe* k = m_keyframes.before_time(t);
+  bool restarted = false;
   if (t < m_raw) {
     if (!m_src->restartable()) {
       m_io.notice("can't jump back in " + printable(m_opts.path) + ": it is read only once");
       return;
     }
     restart_from(k);
+    restarted = true;
   } else if (k && k->consumed > applied) {
     restart_from(k);
+    restarted = true;
   }
+  // Where the file's next line starts is known at its start and after a keyframe
+  // that has its offset: from there, a long way forward is emulated on two cores.
+  m_speculation_met = 0;
+  if (m_src->consumed() == 0 && !m_have_ev) forward_speculating(t, 0, 1);
+  else if (restarted && k && k->offset > 0 && k->line > 1) forward_speculating(t, k->offset, k->line + 1);
   forward_while([t](const Event& e) { return e.time <= t; });
   m_filter = SafeFilter{};
   paint();

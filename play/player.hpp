@@ -10,6 +10,7 @@
 #include "play/safe_filter.hpp"
 #include "play/screen.hpp"
 #include "play/source.hpp"
+#include "play/speculation.hpp"
 #include "play/time_spec.hpp"
 
 #include <functional>
@@ -35,6 +36,9 @@ struct PlayOptions {
   std::optional<std::string> at_marker; // a number (1 = first) or text in a label
   std::uint64_t keyframe_bytes = std::uint64_t(4) << 20;
   std::size_t max_keyframes = 1024;     // and at most 16 MiB of them (KeyframeSet)
+  // A seek forward over more than this many bytes of a plain v2 file also emulates
+  // its second half on another CPU, where it may use two (play/speculation.hpp); 0: never.
+  std::uint64_t speculate_bytes = std::uint64_t(32) << 20;
   std::string index_dir;            // empty: no index
   int viewer_rows = 0;              // for the status line; 0: the recording's
   std::optional<TermSize> viewer;   // the viewer's terminal, when playing to one
@@ -83,6 +87,8 @@ public:
   // Seeks as --at does and paints the screen there.
   void seek_to_time(Micros t);
   bool index_loaded() const { return m_index_loaded; }
+  // The line where the last seek's second emulation met the player's (0: none did).
+  std::uint64_t speculation_met() const { return m_speculation_met; }
 
 private:
   void open();
@@ -94,6 +100,8 @@ private:
   void maybe_keyframe();
   void restart_from(const Keyframe* k);
   void forward_while(const std::function<bool(const Event&)>& take);
+  void forward_speculating(Micros t, std::uint64_t from, std::uint64_t from_line);
+  void adopt(Speculation::Result r, const Keyframe& base);
   void seek_to_event(std::uint64_t consumed);
   void seek_to_marker(const std::string& which);
   bool at_end();
@@ -143,6 +151,7 @@ private:
   bool m_seek_live_edge = false; // --follow --at end: paint once the live edge is reached
   bool m_viewer_small = false;   // the viewer's terminal is smaller than the recording (said once)
   std::string m_note;            // that, on the last row until the next key
+  std::uint64_t m_speculation_met = 0;
 };
 
 } // namespace recssh::play

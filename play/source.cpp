@@ -73,7 +73,11 @@ std::string first_line(const std::string& path) {
 
 } // namespace
 
-Source::Source(SourceOptions o) : m_opts(std::move(o)) { open_from(0, Micros(0)); }
+Source::Source(SourceOptions o) : m_opts(std::move(o)) {
+  open_from(m_opts.offset, Micros(0));
+  // (the reader's line 2, after the header, is line `line`)
+  if (m_opts.offset > 0) m_line_base = m_opts.line - 2;
+}
 Source::~Source() = default;
 
 void Source::open_from(std::uint64_t offset, Micros shift) {
@@ -155,11 +159,21 @@ void Source::restart_at(const Keyframe& k) {
 }
 
 std::vector<std::uint64_t> Source::offsets_after_lines(const std::vector<std::uint64_t>& lines) const {
+  return play::offsets_after_lines(m_opts.path, 0, 1, lines);
+}
+
+std::vector<std::uint64_t> offsets_after_lines(const std::string& path, std::uint64_t offset, std::uint64_t line,
+                                               const std::vector<std::uint64_t>& lines) {
   std::vector<std::uint64_t> out;
   if (lines.empty()) return out;
-  Fd fd = open_file(m_opts.path);
-  std::uint64_t line = 1, pos = 0;
+  Fd fd = open_file(path);
+  if (offset > 0 && ::lseek(fd.get(), off_t(offset), SEEK_SET) < 0) throw_errno("can't seek in " + path);
+  std::uint64_t pos = offset;
   std::size_t want = 0;
+  while (want < lines.size() && lines[want] < line) { // (before the place counted from: unknown)
+    out.push_back(0);
+    ++want;
+  }
   std::string buf(1 << 20, '\0');
   while (want < lines.size()) {
     ssize_t r = ::read(fd.get(), buf.data(), buf.size());

@@ -22,6 +22,9 @@ struct SourceOptions {
   // throw to stop (the player's quit key).
   std::function<void()> on_follow_wait;
   Diagnostics* diag = nullptr;
+  // Start at this byte offset (the start of line `line`, 2 or more, of a plain
+  // asciicast v2 file) instead of the first event: the header, then the file from there.
+  std::uint64_t offset = 0, line = 0;
 };
 
 class Source {
@@ -60,5 +63,9 @@ private:
   int m_version = 0;
   bool m_live_edge = false;
 };
+
+// The same for the file at `path`, counting from byte `offset`, where line `line` starts.
+std::vector<std::uint64_t> offsets_after_lines(const std::string& path, std::uint64_t offset, std::uint64_t line,
+                                               const std::vector<std::uint64_t>& lines);
 
 } // namespace recssh::play

@@ -741,6 +741,119 @@ TEST_CASE("player: --at shows the screen of the whole output up to there, with a
   std::system(("rm -rf " + dir).c_str());
 }
 
+namespace {
+std::string json_string(const std::string& o) {
+  std::string json;
+  for (unsigned char c : o) {
+    char buf[8];
+    if (c < 0x20 || c == '"' || c == '\\') {
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      json += buf;
+    } else {
+      json += char(c);
+    }
+  }
+  return json;
+}
+} // namespace
+
+TEST_CASE("player: a long seek emulated on two cores shows the same screen, keyframes and markers") {
+  // Random output, redrawn from a clear screen now and then (as a shell's output
+  // scrolls and full-screen programs redraw): a second emulation started halfway meets
+  // the player's screen; a title set only once at the start keeps them apart.
+  for (bool title_once : {false, true}) {
+    std::mt19937 rng(11);
+    std::vector<std::string> outputs;
+    std::vector<Micros> times;      // of every event, markers too
+    std::vector<int> output_after;  // outputs[0, n) are on the screen after event i
+    std::string events;
+    const std::string redraw = "\x1b[?1049l\x1b[r\x1b[0m\x1b[?25h\x1b[?7h\x1b[?5l\x1b]2;t\x07\x1b[H\x1b[2J\x1b" "7";
+    for (int i = 0; i < 400; ++i) {
+      std::string o = (i == 0 && title_once) ? "\x1b]2;once\x07" : "";
+      o += i % 10 == 0 ? redraw + "hello" : random_output(rng, 8);
+      if (title_once) {
+        std::string::size_type at;
+        while ((at = o.find("\x1b]2;")) != std::string::npos && i > 0) o.erase(at, o.find('\x07', at) + 1 - at);
+      }
+      outputs.push_back(o);
+      events += "[" + std::to_string(i) + ".5, \"o\", \"" + json_string(o) + "\"]\n";
+      times.push_back(Micros(i * 1'000'000 + 500'000));
+      output_after.push_back(i + 1);
+      if (i % 50 == 25) {
+        events += "[" + std::to_string(i) + ".6, \"m\", \"mark " + std::to_string(i) + "\"]\n";
+        times.push_back(Micros(i * 1'000'000 + 600'000));
+        output_after.push_back(i + 1);
+      }
+    }
+    test::TempPath f(".cast");
+    test::write_file(f.path, "{\"version\": 2, \"width\": 30, \"height\": 8}\n" + events);
+    const Micros idle(250'000);
+    auto play_after = [&](std::uint64_t consumed) { // the player's clock, idle capped
+      Micros play(0), raw(0);
+      for (std::uint64_t i = 0; i < consumed; ++i) {
+        play += std::min(times[i] - raw, idle);
+        raw = times[i];
+      }
+      return play;
+    };
+    for (int t : {10, 233, 390}) {
+      INFO("title once " << title_once << ", t=" << t);
+      Screen expected({30, 8});
+      for (int i = 0; i <= t; ++i) expected.feed(outputs[std::size_t(i)]);
+      for (std::uint64_t speculate : {0, 256}) {
+        ManualIo io;
+        PlayOptions o;
+        o.path = f.path;
+        o.no_wait = true;
+        o.at = parse_time_spec(std::to_string(t) + ".7");
+        o.until = o.at;
+        o.keyframe_bytes = 512;
+        o.idle_limit = idle;
+        o.speculate_bytes = speculate;
+        Player p(o, io);
+        p.run();
+        INFO("speculate " << speculate);
+        CHECK(p.screen().dump() == expected.dump());
+        Screen painted({30, 8});
+        painted.feed(io.all());
+        CHECK(painted.dump() == expected.dump());
+        // Every keyframe, the second emulation's too, is the screen after its events.
+        for (const Keyframe& k : p.keyframes().frames()) {
+          INFO("keyframe after " << k.consumed << " events");
+          REQUIRE(k.consumed <= times.size());
+          Screen at({30, 8});
+          for (int i = 0; i < output_after[k.consumed - 1]; ++i) at.feed(outputs[std::size_t(i)]);
+          Screen restored(k.size);
+          restored.feed(k.paint);
+          CHECK(restored.dump() == at.dump());
+          CHECK(k.time == times[k.consumed - 1]);
+          CHECK(k.play == play_after(k.consumed));
+          CHECK(k.line == k.consumed + 1);
+        }
+        const bool met = p.speculation_met() != 0;
+        if (speculate == 0 || t == 10 || title_once) CHECK_FALSE(met);
+        else CHECK(met);
+        // The markers it passed are known: back to the last one before t.
+        if (t > 25) {
+          ManualIo io2;
+          io2.keys = {{Micros(2'000'000), Key::prev_marker}, {Micros(2'000'001), Key::quit}};
+          PlayOptions o2 = o;
+          o2.until.reset();
+          o2.no_wait = false;
+          o2.interactive = true;
+          o2.speed = 1e-6;
+          Player p2(o2, io2);
+          p2.run();
+          const int last_mark = (t - 26) / 50 * 50 + 25;
+          Screen at_mark({30, 8});
+          for (int i = 0; i <= last_mark; ++i) at_mark.feed(outputs[std::size_t(i)]);
+          CHECK(p2.screen().dump() == at_mark.dump());
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("ascii_run_end stops at the first byte that is not printable ASCII", "[play][lane]") {
   // Against the byte-by-byte definition, at every start, on strings mixing printable
   // ASCII, C0 controls, DEL and bytes from 0x80: the word-at-a-time scan takes the

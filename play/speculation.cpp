@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+#include "play/speculation.hpp"
+
+#include "core/errors.hpp"
+#include "core/fd.hpp"
+#include "core/time.hpp"
+#include "play/screen.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace recssh::play {
+
+namespace {
+
+// Snapshots waiting for the player are bounded (a player that never meets them would
+// otherwise keep them all): past this, the second emulation gives up.
+constexpr std::size_t k_max_waiting_bytes = std::size_t(64) << 20;
+
+Fd open_read(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw_errno("can't open " + path);
+  return Fd(fd);
+}
+
+// Up to `n` bytes at `offset` (fewer at the end of the file).
+std::string read_at(int fd, std::uint64_t offset, std::size_t n) {
+  std::string buf(n, '\0');
+  std::size_t got = 0;
+  while (got < n) {
+    ssize_t r = ::pread(fd, buf.data() + got, n - got, off_t(offset + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += std::size_t(r);
+  }
+  buf.resize(got);
+  return buf;
+}
+
+} // namespace
+
+Speculation::Speculation(SpeculationOptions o) : m_opts(std::move(o)) {
+  m_thread = std::thread([this] { run(); });
+}
+
+Speculation::~Speculation() {
+  m_stop = true;
+  if (m_thread.joinable()) m_thread.join();
+}
+
+std::optional<std::uint64_t> Speculation::offset_after(const std::string& path, std::uint64_t from, Micros until) {
+  Fd fd = open_read(path);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return std::nullopt;
+  std::uint64_t lo = from, hi = std::uint64_t(st.st_size);
+  constexpr std::size_t k_window = 64 << 10;
+  // Invariant: the target's line ends at or before hi. A line that starts after lo
+  // and is later than `until` moves hi to its start.
+  while (hi > lo && hi - lo > k_window) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    const std::string w = read_at(fd.get(), mid, k_window);
+    const std::size_t nl = w.find('\n');
+    if (nl == std::string::npos || nl + 2 >= w.size() || w[nl + 1] != '[') return std::nullopt;
+    const std::size_t comma = w.find(',', nl + 2);
+    if (comma == std::string::npos) return std::nullopt;
+    const auto t = parse_seconds(std::string_view(w).substr(nl + 2, comma - nl - 2));
+    if (!t) return std::nullopt;
+    const std::uint64_t start = mid + nl + 1;
+    if (*t <= until) lo = start;
+    else if (start < hi) hi = start;
+    else break;
+  }
+  return hi;
+}
+
+// The first line that starts at or after `offset` (moved there), counting lines from
+// the player's; 0 if there is none.
+std::uint64_t Speculation::first_line_after(std::uint64_t& offset) {
+  Fd fd = open_read(m_opts.path);
+  std::uint64_t line = m_opts.from_line, pos = m_opts.from;
+  if (pos >= offset) {
+    offset = pos;
+    return line;
+  }
+  constexpr std::size_t k_chunk = 1 << 20;
+  for (;;) {
+    if (m_stop) return 0;
+    const std::string buf = read_at(fd.get(), pos, k_chunk);
+    if (buf.empty()) return 0;
+    for (const char* p = buf.data(); const char* nl = static_cast<const char*>(std::memchr(p, '\n', std::size_t(buf.data() + buf.size() - p)));
+         p = nl + 1) {
+      ++line;
+      const std::uint64_t next = pos + std::uint64_t(nl + 1 - buf.data());
+      if (next >= offset) {
+        offset = next;
+        return next < m_opts.to ? line : 0;
+      }
+    }
+    pos += buf.size();
+    m_counted = line + 1; // (the line under way may still be the one)
+  }
+}
+
+void Speculation::publish(Snapshot s) {
+  std::lock_guard lock(m_mutex);
+  m_snapshot_bytes += s.paint.size();
+  m_snapshots.push_back(std::move(s));
+  if (m_snapshot_bytes > k_max_waiting_bytes) {
+    m_failed = true;
+    m_stop = true;
+  }
+}
+
+void Speculation::run() {
+  try {
+    // A little past halfway: this side also reads the lines up to its start first, and
+    // the player is a little faster per byte (measured on bench/play.sh's profile).
+    std::uint64_t offset = m_opts.from + (m_opts.to - m_opts.from) / 20 * 11;
+    const std::uint64_t line = first_line_after(offset);
+    if (line <= 1) throw Error("no line to start at");
+    {
+      std::lock_guard lock(m_mutex);
+      m_start_offset = offset;
+      m_start_line = line;
+    }
+    m_known.notify_all();
+    SourceOptions so;
+    so.path = m_opts.path;
+    so.offset = offset;
+    so.line = line;
+    Source src(std::move(so));
+    Screen screen(m_opts.size);
+    Event e;
+    bool first = true;
+    Micros raw{0}, play{0};
+    std::uint64_t events = 0, out = 0, next = m_opts.interval, last_line = 0, snapped = 0;
+    auto snapshot = [&] {
+      publish(Snapshot{last_line, events, raw, play, out, 0, screen.size(), screen.paint()});
+      snapped = last_line;
+    };
+    while (!m_stop && src.next(e) && e.time <= m_opts.until) {
+      // As Player::apply, counted after the first event.
+      if (!first) {
+        Micros gap = e.time - raw;
+        if (m_opts.idle_limit && gap > *m_opts.idle_limit) gap = *m_opts.idle_limit;
+        play += gap;
+        ++events;
+      }
+      raw = e.time;
+      if (e.code == m_opts.stream) {
+        screen.feed(e.data);
+        if (!first) out += e.data.size();
+      } else if (e.is(code::resize)) {
+        if (auto s = parse_size(e.data)) screen.resize(*s);
+      } else if (e.is(code::marker) && !first) {
+        m_markers.push_back(SeenMarker{events, e.time, e.data});
+      }
+      last_line = src.line();
+      if (first && last_line != line) throw Error("the first event read is not on the line started at");
+      first = false;
+      if (out >= next) {
+        snapshot();
+        next = out + m_opts.interval;
+      }
+      m_progress = last_line;
+    }
+    if (!m_stop && !first && last_line != snapped) snapshot(); // at the target
+  } catch (const std::exception&) {
+    // (the player reads the same lines itself, and says what is wrong with them)
+    std::lock_guard lock(m_mutex);
+    m_failed = true;
+  }
+  {
+    std::lock_guard lock(m_mutex);
+    m_done = true;
+  }
+  m_known.notify_all();
+}
+
+std::uint64_t Speculation::start_line(std::uint64_t passing) {
+  std::unique_lock lock(m_mutex);
+  for (;;) {
+    if (m_failed) return 0;
+    if (const std::uint64_t s = m_start_line.load()) return s;
+    if (m_done) return 0;
+    if (const std::uint64_t c = m_counted.load(); c > passing) return c;
+    m_known.wait_for(lock, std::chrono::milliseconds(1)); // (m_counted moves without a notice)
+  }
+}
+
+const Snapshot* Speculation::at(std::uint64_t line) {
+  std::unique_lock lock(m_mutex);
+  while (m_progress.load() < line && !m_done) m_known.wait_for(lock, std::chrono::milliseconds(1));
+  while (!m_snapshots.empty() && m_snapshots.front().line < line) {
+    m_snapshot_bytes -= m_snapshots.front().paint.size();
+    m_snapshots.pop_front();
+  }
+  return !m_snapshots.empty() && m_snapshots.front().line == line ? &m_snapshots.front() : nullptr;
+}
+
+bool Speculation::exhausted() {
+  std::lock_guard lock(m_mutex);
+  return m_failed || (m_done && m_snapshots.empty());
+}
+
+std::optional<Speculation::Result> Speculation::finish(std::uint64_t matched_line) {
+  if (m_thread.joinable()) m_thread.join();
+  if (m_failed || m_snapshots.empty() || m_snapshots.front().line != matched_line) return std::nullopt;
+  Result r;
+  const std::uint64_t matched_events = m_snapshots.front().events;
+  r.snapshots.assign(std::make_move_iterator(m_snapshots.begin()), std::make_move_iterator(m_snapshots.end()));
+  m_snapshots.clear();
+  m_snapshot_bytes = 0;
+  // Where each snapshot's next line starts, for the player's restart (and the index).
+  std::vector<std::uint64_t> lines;
+  for (const Snapshot& s : r.snapshots) lines.push_back(s.line);
+  const std::vector<std::uint64_t> offsets = offsets_after_lines(m_opts.path, m_start_offset, m_start_line.load(), lines);
+  for (std::size_t i = 0; i < r.snapshots.size(); ++i) r.snapshots[i].offset = offsets[i];
+  for (SeenMarker& m : m_markers)
+    if (m.events > matched_events) r.markers.push_back(std::move(m));
+  return r;
+}
+
+} // namespace recssh::play
