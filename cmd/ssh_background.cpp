@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <mutex>
-#include <sstream>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
@@ -22,16 +21,6 @@
 namespace recssh::cli {
 
 namespace {
-
-// A value of `ssh -G`'s dump (the lines it prints besides the forwards).
-std::optional<std::string> dumped(const std::string& lines, const std::string& key) {
-  std::istringstream in(lines);
-  std::string line;
-  while (std::getline(in, line))
-    if (line.size() > key.size() && line.compare(0, key.size(), key) == 0 && line[key.size()] == ' ')
-      return line.substr(key.size() + 1);
-  return std::nullopt;
-}
 
 // The forked recssh, for the waiting one's signal handler.
 volatile sig_atomic_t g_forked = 0;
@@ -63,23 +52,23 @@ std::unique_ptr<SshBackground> SshBackground::prepare(const std::string& ssh, co
   // (`ssh -G` refuses -f without a command to run, or -N, as ssh does before it
   // connects: ssh is then left to say so)
   const auto dump = forward::query_config(ssh, ssh_args, std::chrono::seconds(3));
-  if (!dump || dumped(dump->others, "forkafterauthentication") != "yes") return nullptr;
-  if (dumped(dump->others, "permitlocalcommand") == "yes" && dumped(dump->others, "localcommand")) {
+  if (!dump || dump->value("forkafterauthentication") != "yes") return nullptr;
+  if (dump->value("permitlocalcommand") == "yes" && dump->value("localcommand")) {
     why = "ssh's configuration runs a LocalCommand, which recssh -f would replace: ssh goes to the background "
           "itself, and the recording ends there (forwards are not relayed)";
     return nullptr;
   }
   // A persistent master forks itself after login whatever ForkAfterAuthentication
   // says (ssh_session2 turns it back on): the ssh recssh waits for would be gone.
-  const auto master = dumped(dump->others, "controlmaster"), path = dumped(dump->others, "controlpath");
-  if (master && *master != "false" && dumped(dump->others, "controlpersist").value_or("no") != "no" && path &&
+  const auto master = dump->value("controlmaster"), path = dump->value("controlpath");
+  if (master && *master != "false" && dump->value("controlpersist").value_or("no") != "no" && path &&
       *path != "none") {
     why = "with ControlPersist, ssh's master goes to the background itself: the recording ends there (forwards "
           "are not relayed)";
     return nullptr;
   }
   std::unique_ptr<SshBackground> b(new SshBackground);
-  b->m_no_session = dumped(dump->others, "sessiontype") == "none";
+  b->m_no_session = dump->value("sessiontype") == "none";
   b->m_dir = std::make_unique<forward::PrivateDir>();
   b->m_ready = b->m_dir->socket("ready");
   // First on the command line, so that they win over the configuration's (ssh keeps

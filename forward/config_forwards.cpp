@@ -91,6 +91,18 @@ bool config_may_forward(const std::string& config_file, const SshHomes& homes) {
          mentions_forward("/etc/ssh/ssh_config", "/etc/ssh", homes.tilde);
 }
 
+std::optional<std::string> ConfigDump::value(std::string_view key) const {
+  for (std::size_t at = 0; at < others.size();) {
+    std::size_t end = others.find('\n', at);
+    if (end == std::string::npos) end = others.size();
+    const std::string_view line = std::string_view(others).substr(at, end - at);
+    if (line.size() > key.size() && line.substr(0, key.size()) == key && line[key.size()] == ' ')
+      return std::string(line.substr(key.size() + 1));
+    at = end + 1;
+  }
+  return std::nullopt;
+}
+
 ConfigDump parse_config_dump(std::string_view dump) {
   ConfigDump out;
   std::istringstream lines{std::string(dump)};

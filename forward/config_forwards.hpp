@@ -41,6 +41,8 @@ struct ConfigDump {
   std::size_t unread = 0;     // forward lines not understood (a path with a space...)
   bool gateway_ports = false;
   std::string others;         // every other line: what two configurations must share
+  // The value of one of those lines ("controlpath /x" for "controlpath"), if there.
+  std::optional<std::string> value(std::string_view key) const;
 };
 ConfigDump parse_config_dump(std::string_view dump);
 

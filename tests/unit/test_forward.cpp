@@ -230,6 +230,11 @@ TEST_CASE("config forwards: ssh -G's arguments without the forwards, and its dum
   CHECK(spaced.forwards.empty());
   CHECK(spaced.unread == 1);
   CHECK(spaced.others == "user op\nport 22\n");
+  CHECK(spaced.value("port") == "22");
+  CHECK(spaced.value("user") == "op");
+  CHECK_FALSE(spaced.value("use"));      // a whole key, not a prefix
+  CHECK_FALSE(spaced.value("localforward")); // (not among the others)
+  CHECK(recssh::forward::parse_config_dump("controlpath /tmp/a b\nsessiontype none").value("sessiontype") == "none");
   CHECK_FALSE(recssh::forward::parse_config_dump("gatewayports no\n").gateway_ports);
   CHECK(got[0].describe() == "L 127.0.0.1:3456 -> c:80");
   CHECK(got[1].listen.host == "::1");
