@@ -194,11 +194,15 @@ void Player::maybe_keyframe() {
   m_index_dirty = true;
 }
 
-void Player::restart_from(const Keyframe* k) {
+void Player::restart_from(const Keyframe* k, std::unique_ptr<Screen> screen) {
   if (k) {
     m_src->restart_at(*k);
-    m_screen = std::make_unique<Screen>(k->size);
-    m_screen->feed(k->paint);
+    if (screen) {
+      m_screen = std::move(screen); // (its screen itself, exact where a paint may not be)
+    } else {
+      m_screen = std::make_unique<Screen>(k->size);
+      m_screen->feed(k->paint);
+    }
     m_raw = k->time;
     m_play = k->play;
     m_out_bytes = k->out_bytes;
@@ -218,53 +222,64 @@ void Player::forward_while(const std::function<bool(const Event&)>& take) {
 }
 
 void Player::forward_speculating(Micros t, std::uint64_t from, std::uint64_t from_line) {
-  if (m_opts.speculate_bytes == 0 || !m_src->plain_v2() || !m_src->restartable() ||
-      usable_cpus() < 2)
-    return;
-  const std::optional<std::uint64_t> to = Speculation::offset_after(m_opts.path, from, t);
-  if (!to || *to < from + m_opts.speculate_bytes) return;
-  SpeculationOptions so;
-  so.path = m_opts.path;
-  so.stream = m_opts.stream;
-  so.size = m_src->header().size;
-  so.idle_limit = m_opts.idle_limit;
-  so.interval = m_keyframes.interval();
-  so.from = from;
-  so.from_line = from_line;
-  so.to = *to;
-  so.until = t;
-  Speculation spec(std::move(so));
+  if (m_opts.speculate_bytes == 0 || !m_src->plain_v2() || !m_src->restartable() || usable_cpus() < 2) return;
+  std::optional<Speculation> spec;
+  try {
+    const std::optional<std::uint64_t> to = Speculation::offset_after(m_opts.path, from, t);
+    if (!to || *to < from + m_opts.speculate_bytes) return;
+    SpeculationOptions so;
+    so.path = m_opts.path;
+    so.stream = m_opts.stream;
+    so.size = m_src->header().size;
+    so.idle_limit = m_opts.idle_limit;
+    so.interval = m_keyframes.interval();
+    so.from = from;
+    so.from_line = from_line;
+    so.to = *to;
+    so.until = t;
+    spec.emplace(std::move(so));
+  } catch (const std::exception&) {
+    return; // (no thread, or the file went away: the player alone, as on one CPU)
+  }
   std::optional<Keyframe> base; // the player's counts after the second emulation's first event
+  // Where to look next, and the lines passed so far that held no event (blank lines):
+  // the player's line is asked of the reader only where it may be that one.
+  std::uint64_t want = 0, skipped = 0;
   while (fetch() && m_ev.time <= t) {
     apply(m_ev, false);
+    if (want != 0 && m_src->consumed() + 1 + skipped < want) continue;
     const std::uint64_t line = m_src->line();
+    if (line < m_src->consumed() + 1) return; // (lines not one event each: not for this)
+    skipped = line - m_src->consumed() - 1;
     if (!base) {
-      const std::uint64_t start = spec.start_line(line);
+      const std::uint64_t start = spec->start_line(line);
       if (start == 0 || line > start) return; // (it failed: alone from here)
-      if (line == start) base = Keyframe{m_src->consumed(), m_raw, m_play, m_out_bytes, line, 0, {}, {}};
+      want = start;
+      if (line < start) continue;
+      base = Keyframe{m_src->consumed(), m_raw, m_play, m_out_bytes, line, 0, {}, {}};
+      want = line + 1;
       continue;
     }
-    if (const Snapshot* s = spec.at(line)) {
-      if (s->size == m_screen->size() && s->paint == m_screen->paint()) {
-        if (auto r = spec.finish(line)) {
-          m_speculation_met = line;
-          adopt(std::move(*r), *base);
-        }
-        return;
-      }
-    } else if (spec.exhausted()) {
-      return;
+    if (line < want) continue;
+    want = spec->next_line(line);
+    if (want == 0) return;
+    if (want != line || !spec->same(line, *m_screen)) continue;
+    if (auto r = spec->finish(line)) {
+      m_speculation_met = line;
+      adopt(std::move(*r), *base);
     }
+    return;
   }
 }
 
-// The second emulation's snapshots from the one that met the player's screen on, as
-// the player's own keyframes (its counts added), and a restart from the last, at the
-// target.
+// The second emulation's snapshots after the one that met the player's screen, as the
+// player's own keyframes (its counts added), and its screen at the target.
 void Player::adopt(Speculation::Result r, const Keyframe& base) {
-  const std::uint64_t matched = r.snapshots.front().events;
+  if (r.snapshots.size() < 2) return; // (met at the target: the player's screen is there)
   Keyframe last;
-  for (Snapshot& s : r.snapshots) {
+  std::uint64_t kept = r.snapshots.front().out_bytes;
+  for (std::size_t i = 1; i < r.snapshots.size(); ++i) {
+    Snapshot& s = r.snapshots[i];
     Keyframe k;
     k.consumed = base.consumed + s.events;
     k.time = s.time;
@@ -274,8 +289,12 @@ void Player::adopt(Speculation::Result r, const Keyframe& base) {
     k.offset = s.offset;
     k.size = s.size;
     k.paint = std::move(s.paint);
-    last = k;
-    if (s.events > matched) m_keyframes.add(std::move(k));
+    // (its first snapshots are closer together than keyframes need to be)
+    if (i + 1 == r.snapshots.size()) last = k;
+    if (s.out_bytes >= kept + m_keyframes.interval()) {
+      kept = s.out_bytes;
+      m_keyframes.add(std::move(k));
+    }
   }
   for (SeenMarker& m : r.markers) {
     const std::uint64_t n = base.consumed + m.events;
@@ -285,7 +304,7 @@ void Player::adopt(Speculation::Result r, const Keyframe& base) {
     m_marker_label = std::move(m.label);
   }
   m_index_dirty = true;
-  restart_from(&last);
+  restart_from(&last, std::move(r.screen));
 }
 
 Micros Player::duration() {

@@ -98,7 +98,8 @@ private:
   Micros play_time_of(const Event& e) const;
   void apply(const Event& e, bool draw);
   void maybe_keyframe();
-  void restart_from(const Keyframe* k);
+  // From the keyframe (its paint, or `screen` when given: the screen there) or the start.
+  void restart_from(const Keyframe* k, std::unique_ptr<Screen> screen = nullptr);
   void forward_while(const std::function<bool(const Event&)>& take);
   void forward_speculating(Micros t, std::uint64_t from, std::uint64_t from_line);
   void adopt(Speculation::Result r, const Keyframe& base);

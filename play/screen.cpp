@@ -572,6 +572,13 @@ Screen::~Screen() { vterm_free(m->vt); }
 
 void Screen::feed(std::string_view bytes) { m->feed(bytes); }
 
+std::optional<std::string> Screen::unpainted() const {
+  if (!m->lane) return std::nullopt;
+  auto lane = m->lane->unpainted();
+  if (!lane) return std::nullopt;
+  return *lane + "|" + m->guard.state() + "|" + char('0' + int(m->scan)) + m->params;
+}
+
 void Screen::resize(TermSize size) {
   size = emulable(size);
   if (size == m_size) return;

@@ -7,6 +7,7 @@
 #include "core/event.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,11 @@ public:
   // A comparable text form of everything paint() reproduces (tests, --dump): one line
   // per row with its cells and their attributes, then cursor, modes and title.
   std::string dump() const;
+
+  // The emulator's state that paint() does not reproduce (character sets, a sequence
+  // under way...): two screens whose paint() and unpainted() are equal draw any later
+  // output alike. nullopt where it cannot be told (tab stops set, Emulation::reference).
+  std::optional<std::string> unpainted() const;
 
   bool alternate() const;
   const std::string& title() const;

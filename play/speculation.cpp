@@ -4,8 +4,8 @@
 #include "core/errors.hpp"
 #include "core/fd.hpp"
 #include "core/time.hpp"
-#include "play/screen.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -128,21 +128,31 @@ void Speculation::run() {
       m_start_line = line;
     }
     m_known.notify_all();
+    Diagnostics quiet; // (the player reads the same lines, and warns of them once, rightly numbered)
+    quiet.on_warning = [](const std::string&, const std::string&) {};
     SourceOptions so;
     so.path = m_opts.path;
     so.offset = offset;
     so.line = line;
+    so.diag = &quiet;
     Source src(std::move(so));
-    Screen screen(m_opts.size);
+    m_screen = std::make_unique<Screen>(m_opts.size);
+    Screen& screen = *m_screen;
     Event e;
     bool first = true;
     Micros raw{0}, play{0};
-    std::uint64_t events = 0, out = 0, next = m_opts.interval, last_line = 0, snapped = 0;
+    // The first snapshots come sooner (the earlier they meet the player's screen, the
+    // less it emulates), then one every interval.
+    std::uint64_t events = 0, out = 0, next = std::min<std::uint64_t>(m_opts.interval, 64 << 10), last_line = 0,
+                  snapped = 0;
     auto snapshot = [&] {
-      publish(Snapshot{last_line, events, raw, play, out, 0, screen.size(), screen.paint()});
+      publish(Snapshot{last_line, events, raw, play, out, 0, screen.size(), screen.paint(), screen.unpainted()});
       snapped = last_line;
     };
     while (!m_stop && src.next(e) && e.time <= m_opts.until) {
+      // Everything up to the last line is done, its snapshot too (the one at the
+      // target is published at the end, before m_done).
+      m_progress.store(last_line, std::memory_order_release);
       // As Player::apply, counted after the first event.
       if (!first) {
         Micros gap = e.time - raw;
@@ -164,9 +174,8 @@ void Speculation::run() {
       first = false;
       if (out >= next) {
         snapshot();
-        next = out + m_opts.interval;
+        next = out + std::min(m_opts.interval, std::max<std::uint64_t>(out, 64 << 10));
       }
-      m_progress = last_line;
     }
     if (!m_stop && !first && last_line != snapped) snapshot(); // at the target
   } catch (const std::exception&) {
@@ -192,24 +201,35 @@ std::uint64_t Speculation::start_line(std::uint64_t passing) {
   }
 }
 
-const Snapshot* Speculation::at(std::uint64_t line) {
+std::uint64_t Speculation::next_line(std::uint64_t line) {
   std::unique_lock lock(m_mutex);
-  while (m_progress.load() < line && !m_done) m_known.wait_for(lock, std::chrono::milliseconds(1));
+  while (m_progress.load(std::memory_order_acquire) < line && !m_done)
+    m_known.wait_for(lock, std::chrono::milliseconds(1)); // (progress moves without a notice)
   while (!m_snapshots.empty() && m_snapshots.front().line < line) {
     m_snapshot_bytes -= m_snapshots.front().paint.size();
     m_snapshots.pop_front();
   }
-  return !m_snapshots.empty() && m_snapshots.front().line == line ? &m_snapshots.front() : nullptr;
+  if (!m_snapshots.empty()) return m_snapshots.front().line;
+  if (m_failed || m_done) return 0;
+  return m_progress.load(std::memory_order_acquire) + 1;
 }
 
-bool Speculation::exhausted() {
-  std::lock_guard lock(m_mutex);
-  return m_failed || (m_done && m_snapshots.empty());
+bool Speculation::same(std::uint64_t line, const Screen& screen) {
+  const Snapshot* s = nullptr;
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_snapshots.empty() || m_snapshots.front().line != line) return false;
+    s = &m_snapshots.front(); // (the thread only appends: it stays where it is)
+  }
+  // Equal paints, and equal state that paints leave out: what follows draws alike.
+  if (!s->unpainted || s->size != screen.size()) return false;
+  const auto unpainted = screen.unpainted();
+  return unpainted == s->unpainted && s->paint == screen.paint();
 }
 
 std::optional<Speculation::Result> Speculation::finish(std::uint64_t matched_line) {
   if (m_thread.joinable()) m_thread.join();
-  if (m_failed || m_snapshots.empty() || m_snapshots.front().line != matched_line) return std::nullopt;
+  if (m_failed || !m_screen || m_snapshots.empty() || m_snapshots.front().line != matched_line) return std::nullopt;
   Result r;
   const std::uint64_t matched_events = m_snapshots.front().events;
   r.snapshots.assign(std::make_move_iterator(m_snapshots.begin()), std::make_move_iterator(m_snapshots.end()));
@@ -218,8 +238,14 @@ std::optional<Speculation::Result> Speculation::finish(std::uint64_t matched_lin
   // Where each snapshot's next line starts, for the player's restart (and the index).
   std::vector<std::uint64_t> lines;
   for (const Snapshot& s : r.snapshots) lines.push_back(s.line);
-  const std::vector<std::uint64_t> offsets = offsets_after_lines(m_opts.path, m_start_offset, m_start_line.load(), lines);
-  for (std::size_t i = 0; i < r.snapshots.size(); ++i) r.snapshots[i].offset = offsets[i];
+  try {
+    const std::vector<std::uint64_t> offsets =
+        offsets_after_lines(m_opts.path, m_start_offset, m_start_line.load(), lines);
+    for (std::size_t i = 0; i < r.snapshots.size(); ++i) r.snapshots[i].offset = offsets[i];
+  } catch (const std::exception&) {
+    return std::nullopt; // (the file went away under it: the player goes on alone)
+  }
+  r.screen = std::move(m_screen);
   for (SeenMarker& m : m_markers)
     if (m.events > matched_events) r.markers.push_back(std::move(m));
   return r;

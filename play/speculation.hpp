@@ -14,12 +14,14 @@
 // at the target, instead of emulating the second half. Where they never meet (a title
 // set once at the start, a resize before the halfway line...), the player carries on
 // alone, at the cost of the other core's time only.
+#include "play/screen.hpp"
 #include "play/source.hpp"
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -51,6 +53,7 @@ struct Snapshot {
   std::uint64_t offset = 0;    // where the line after `line` starts (finish() sets it)
   TermSize size;
   std::string paint;
+  std::optional<std::string> unpainted; // Screen::unpainted()
 };
 
 struct SeenMarker {
@@ -72,18 +75,18 @@ public:
   // all it knows yet (it counts lines from the player's much faster than the player
   // emulates them); 0 if it failed.
   std::uint64_t start_line(std::uint64_t passing);
-  // Its snapshot at `line`, if it takes one there (nullptr otherwise), waiting for it
-  // to get that far (it is ahead of the player but for the first lines). Snapshots
-  // before `line` are dropped: the player only moves forward. The snapshot stays
-  // valid until the next call (the thread only appends).
-  const Snapshot* at(std::uint64_t line);
-  // Whether it can still give a snapshot (false: it ended and every one was passed,
-  // or it failed): no use comparing any more.
-  bool exhausted();
+  // The line of its next snapshot at or after `line`, waiting for it to get that far
+  // (it is ahead of the player but for its first lines); a line it has not reached
+  // yet where it has none so far (ask again there); 0 when there will be none (it
+  // ended or failed). Snapshots before `line` are dropped: the player only moves on.
+  std::uint64_t next_line(std::uint64_t line);
+  // Whether its snapshot at `line` (next_line's) is this screen.
+  bool same(std::uint64_t line, const Screen& screen);
 
   struct Result {
     std::vector<Snapshot> snapshots; // from the one at the line matched, the last at the target
     std::vector<SeenMarker> markers; // after the one matched
+    std::unique_ptr<Screen> screen;  // its screen at the target, every state of it
   };
   // Waits for the second emulation to reach the target, after the player's screen
   // matched at(matched_line); nullopt if it failed.
@@ -102,13 +105,14 @@ private:
   std::atomic<std::uint64_t> m_start_line{0};
   std::uint64_t m_start_offset = 0;      // (set by the thread before m_start_line)
   std::atomic<std::uint64_t> m_counted{0}; // lines before this one are not the start
-  std::atomic<std::uint64_t> m_progress{0}; // the last line emulated (and snapshot)
+  std::atomic<std::uint64_t> m_progress{0}; // lines up to this one are done (their snapshots too)
   std::condition_variable m_known;       // the start line, or a failure
   std::atomic<bool> m_stop{false};
   std::mutex m_mutex;
   std::deque<Snapshot> m_snapshots;  // not yet passed by the player
   std::size_t m_snapshot_bytes = 0;  // of their paints
   std::vector<SeenMarker> m_markers; // (the thread's until it ends)
+  std::unique_ptr<Screen> m_screen;  // (the same)
   bool m_done = false, m_failed = false;
   std::thread m_thread;
 };

@@ -70,6 +70,17 @@ void TextLane::write(std::string_view s) {
   feed(s.substr(fed));
 }
 
+std::optional<std::string> TextLane::unpainted() const {
+  if (!m_default_tabs || m_sticky_off) return std::nullopt;
+  std::string s;
+  s += char('0' + int(m_ps));
+  s += char('0' + m_gl);
+  s += m_g0_final ? m_g0_final : '-';
+  for (char g : m_g123) s += g ? g : '-';
+  s += m_single_shift ? 's' : '-';
+  return s;
+}
+
 // With G0 designated ASCII (ESC ( B, which ncurses and `tput sgr0` write), libvterm
 // decodes a run of text that starts with an ASCII byte only up to the first byte that
 // is not: the rest is a run of its own, whose combining marks it joins to the
@@ -247,6 +258,8 @@ void TextLane::step(unsigned char c) {
         if (c == 'c') { // RIS
           m_gl = 0;
           m_g0 = G0::utf8;
+          m_g0_final = 0;
+          m_g123[0] = m_g123[1] = m_g123[2] = 0;
           m_single_shift = m_insert = m_origin = false;
           m_newline = m_region = m_lr_margins = false;
           m_default_tabs = true;
@@ -255,6 +268,9 @@ void TextLane::step(unsigned char c) {
         if (c == 'o') m_gl = 3; // LS3
       } else if (m_intermeds == 1 && m_intermed == '(') {
         m_g0 = c == 'B' ? G0::ascii : G0::other;
+        m_g0_final = char(c);
+      } else if (m_intermeds == 1 && std::string_view(")*+-./").find(m_intermed) != std::string_view::npos) {
+        m_g123[(m_intermed == ')' || m_intermed == '-') ? 0 : (m_intermed == '*' || m_intermed == '.') ? 1 : 2] = char(c);
       } else if (m_intermeds == 1 && m_intermed == '#' && (c == '3' || c == '4' || c == '6')) {
         m_sticky_off = true;
       }

@@ -23,6 +23,8 @@
 // never different. Where libvterm's text may be cut matters too (see cuts_alike).
 // The unit tests compare the cells with libvterm's own screen on random output.
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vterm.h>
 
@@ -36,6 +38,11 @@ public:
   // Gives libvterm `bytes` (whole UTF-8 characters where a write ends: the guard's
   // output), drawing what it can itself.
   void write(std::string_view bytes);
+  // The state libvterm's parser keeps that a paint does not reproduce, as far as the
+  // lane follows it (the character sets and which is in GL, a single shift, whether
+  // a sequence is under way), for comparing two emulations; nullopt where what it
+  // follows cannot tell (tab stops set, DECSCA or a double-width line seen).
+  std::optional<std::string> unpainted() const;
 
 private:
   struct Anchor {
@@ -66,6 +73,8 @@ private:
   // State that changes how libvterm draws text.
   int m_gl = 0;               // the set in GL (SO, SI, LS2, LS3)
   enum class G0 { utf8, ascii, other } m_g0 = G0::utf8; // UTF-8: the reset's
+  char m_g0_final = 0;        // the final byte G0 was designated with (0: reset)
+  char m_g123[3] = {};        // those of G1, G2, G3 (0: reset)
   std::size_t m_not_before = 0; // (cuts_alike: a run where the lane does not cut)
   bool m_single_shift = false; // SS2 or SS3 waits for a character
   bool m_insert = false;      // IRM

@@ -142,6 +142,15 @@ std::size_t VtermGuard::plain_csi(std::string_view in, std::size_t i) const {
   return 0;
 }
 
+std::string VtermGuard::state() const {
+  std::string s;
+  s += char('0' + int(m_state));
+  s += m_rep_ok ? 'r' : '-';
+  s += std::to_string(m_need) + ":" + m_held + ":";
+  s.append(m_tail, m_tail_len);
+  return s;
+}
+
 void VtermGuard::pass(std::string_view in, std::string& out) {
   out.reserve(out.size() + in.size() + m_held.size());
   m_run = out.size();

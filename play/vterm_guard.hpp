@@ -49,6 +49,9 @@ public:
   // Where to end a piece of at most `max` bytes of `out` from `from`: not inside a
   // UTF-8 sequence.
   static std::size_t split_point(std::string_view out, std::size_t from, std::size_t max);
+  // What it holds between passes, for comparing two emulations: its state, an
+  // unfinished UTF-8 sequence, and what a REP would repeat.
+  std::string state() const;
 
 private:
   enum class State { normal, esc, csi_args, csi_intermed, string, esc_in_string };
