@@ -645,6 +645,9 @@ std::string Screen::paint(Title title) const {
   out += m->cursor_visible ? "\x1b[?25h" : "\x1b[?25l";
   // The pen the recording left set, for the next output to draw with.
   out += pen_sgr(m->state);
+  // Last: the character sets change how later text is drawn, not what is there now
+  // (a recording that designated line drawing once and shifts to it with SO).
+  if (m->lane) out += m->lane->charsets();
   return out;
 }
 

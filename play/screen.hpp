@@ -48,7 +48,9 @@ public:
 
   enum class Title { keep, drop };
   // Escape sequences that turn a freshly reset terminal of size() into this screen.
-  // Title::drop leaves the title out (--safe).
+  // Title::drop leaves the title out (--safe). Emulation::fast's ends with the
+  // character sets as designated (its text lane follows them; the reference's does
+  // not).
   std::string paint(Title title = Title::keep) const;
   // A comparable text form of everything paint() reproduces (tests, --dump): one line
   // per row with its cells and their attributes, then cursor, modes and title.

@@ -81,6 +81,16 @@ std::optional<std::string> TextLane::unpainted() const {
   return s;
 }
 
+std::string TextLane::charsets() const {
+  std::string s;
+  if (m_g0_final) s += std::string("\x1b(") + m_g0_final;
+  for (int i = 0; i < 3; ++i)
+    if (m_g123[i]) s += std::string("\x1b") + m_g123_with[i] + m_g123[i];
+  if (m_gl == 1) s += '\x0e';                         // SO
+  else if (m_gl == 2 || m_gl == 3) s += m_gl == 2 ? "\x1bn" : "\x1bo"; // LS2, LS3
+  return s;
+}
+
 // With G0 designated ASCII (ESC ( B, which ncurses and `tput sgr0` write), libvterm
 // decodes a run of text that starts with an ASCII byte only up to the first byte that
 // is not: the rest is a run of its own, whose combining marks it joins to the
@@ -260,6 +270,7 @@ void TextLane::step(unsigned char c) {
           m_g0 = G0::utf8;
           m_g0_final = 0;
           m_g123[0] = m_g123[1] = m_g123[2] = 0;
+          m_g123_with[0] = m_g123_with[1] = m_g123_with[2] = 0;
           m_single_shift = m_insert = m_origin = false;
           m_newline = m_region = m_lr_margins = false;
           m_default_tabs = true;
@@ -270,7 +281,9 @@ void TextLane::step(unsigned char c) {
         m_g0 = c == 'B' ? G0::ascii : G0::other;
         m_g0_final = char(c);
       } else if (m_intermeds == 1 && std::string_view(")*+-./").find(m_intermed) != std::string_view::npos) {
-        m_g123[(m_intermed == ')' || m_intermed == '-') ? 0 : (m_intermed == '*' || m_intermed == '.') ? 1 : 2] = char(c);
+        const int set = (m_intermed == ')' || m_intermed == '-') ? 0 : (m_intermed == '*' || m_intermed == '.') ? 1 : 2;
+        m_g123[set] = char(c);
+        m_g123_with[set] = m_intermed;
       } else if (m_intermeds == 1 && m_intermed == '#' && (c == '3' || c == '4' || c == '6')) {
         m_sticky_off = true;
       }

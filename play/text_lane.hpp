@@ -43,6 +43,9 @@ public:
   // a sequence is under way), for comparing two emulations; nullopt where what it
   // follows cannot tell (tab stops set, DECSCA or a double-width line seen).
   std::optional<std::string> unpainted() const;
+  // What designates the character sets as they are and puts the one in GL there
+  // (nothing when they are as reset): for a paint, which cells alone do not carry.
+  std::string charsets() const;
 
 private:
   struct Anchor {
@@ -75,6 +78,7 @@ private:
   enum class G0 { utf8, ascii, other } m_g0 = G0::utf8; // UTF-8: the reset's
   char m_g0_final = 0;        // the final byte G0 was designated with (0: reset)
   char m_g123[3] = {};        // those of G1, G2, G3 (0: reset)
+  char m_g123_with[3] = {};   // and the intermediate byte that did it (94 or 96 characters)
   std::size_t m_not_before = 0; // (cuts_alike: a run where the lane does not cut)
   bool m_single_shift = false; // SS2 or SS3 waits for a character
   bool m_insert = false;      // IRM
