@@ -668,8 +668,9 @@ std::string Screen::dump() const {
 
 std::string_view terminal_cleanup() {
   // SGR reset, primary screen, cursor shown, no mouse reporting, no bracketed paste,
-  // normal cursor and keypad keys, normal video, no scroll region, then a new line.
-  return "\x1b[0m\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l"
+  // normal cursor and keypad keys, normal video, no scroll region, the character set
+  // shifted back and G0 as reset (a recording left in line drawing), then a new line.
+  return "\x0f\x1b(B\x1b[0m\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l"
          "\x1b[?1l\x1b>\x1b[?5l\x1b" "7\x1b[r\x1b" "8\r\n";
 }
 
