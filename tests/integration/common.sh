@@ -1,5 +1,9 @@
 # Shared by the integration tests: strict mode, a scratch directory, and helpers.
 set -euo pipefail
+# A command that fails under -e ends the test: say which, where (else the log of a
+# failure that happens only under load says nothing).
+set -E
+trap 'echo "FAIL: ${BASH_SOURCE[0]##*/}:$LINENO: exited $?: $BASH_COMMAND" >&2' ERR
 : "${RECAST:?RECAST must point at the recast binary}"
 WORK=$(mktemp -d /tmp/recssh-it.XXXXXX)
 # Helpers register teardown commands (stop sshd, tmux) with at_exit; they all run, even
@@ -8,6 +12,7 @@ AT_EXIT=()
 at_exit() { AT_EXIT+=("$1"); }
 run_at_exit() {
   set +e
+  trap - ERR # (teardown commands may fail: a session already gone)
   local c
   for c in "${AT_EXIT[@]}"; do eval "$c" >/dev/null 2>&1; done
   rm -rf "$WORK"

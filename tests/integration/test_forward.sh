@@ -294,7 +294,7 @@ BG=$(pgrep -f -- "-fN -L $P9:") || fail "-fN: no recssh left in the background"
 at_exit "kill $BG"
 curl -s --max-time 30 -o "$WORK/body9" "http://127.0.0.1:$P9/blob" || fail "-fN: curl through the forward failed"
 cmp -s "$WORK/body9" "$WORK/www/blob" || fail "-fN: curl got other bytes"
-kill -INT $BG
+kill -INT $BG || fail "-fN: the background session ended before it was sent SIGINT"
 for i in $(seq 100); do kill -0 $BG 2>/dev/null || break; sleep 0.1; done
 ! kill -0 $BG 2>/dev/null || fail "-fN: SIGINT did not end the background session"
 cast=$(cast_of "$WORK/t9")
@@ -310,7 +310,7 @@ P11=$(port); touch "$WORK/t11"; sleep 1
 BG=$(pgrep -f -- "-N -L $P11:") || fail "ForkAfterAuthentication: no recssh left in the background"
 at_exit "kill $BG"
 curl -s --max-time 30 -o "$WORK/body11" "http://127.0.0.1:$P11/blob" || fail "ForkAfterAuthentication: curl failed"
-kill -TERM $BG
+kill -TERM $BG || fail "ForkAfterAuthentication: the background session ended before it was sent SIGTERM"
 for i in $(seq 100); do kill -0 $BG 2>/dev/null || break; sleep 0.1; done
 matches "forward close conn=1 up=[0-9]* down=150[0-9]* bytes" "$(cast_of "$WORK/t11")" ||
   fail "ForkAfterAuthentication: the connection is not in the cast"
@@ -322,7 +322,7 @@ sleep 0.5
 BG=$(pgrep -f -- "-fN -L $P12:") || fail "-fN from a terminal: the session did not outlive the terminal"
 at_exit "kill $BG"
 curl -s --max-time 30 -o /dev/null "http://127.0.0.1:$P12/blob" || fail "-fN from a terminal: curl failed"
-kill -TERM $BG
+kill -TERM $BG || fail "-fN from a terminal: the background session ended before it was sent SIGTERM"
 # ^C (or a kill) while ssh is still logging in ends the session, and recssh exits with
 # its status.
 for sig in INT TERM; do
@@ -343,7 +343,7 @@ P13=$(port)
 at_exit "ssh -F '$SSH_CONFIG' -o 'ControlPath=$WORK/cm-%C' -O exit testhost"
 matches "with ControlPersist" "$WORK/cp.err" || fail "ControlPersist: no note: $(cat "$WORK/cp.err")"
 curl -s --max-time 30 -o /dev/null "http://127.0.0.1:$P13/blob" || fail "ControlPersist: the tunnel does not work"
-ssh -F "$SSH_CONFIG" -o "ControlPath=$WORK/cm-%C" -O exit testhost 2>/dev/null
+ssh -F "$SSH_CONFIG" -o "ControlPath=$WORK/cm-%C" -O exit testhost 2>/dev/null || true # (at_exit's too)
 # -f with a command: its output, which comes after recssh returned, is recorded.
 touch "$WORK/t10"; sleep 1
 "$RECSSH" --dir "$R" -F "$SSH_CONFIG" -f testhost 'sleep 1; echo later' </dev/null >"$WORK/f10.out" 2>&1 ||
