@@ -702,6 +702,23 @@ TEST_CASE("player: timing with speed and idle cap, from a manual clock") {
   }
 }
 
+namespace {
+// `o` as the text of a JSON string (controls, quotes and backslashes escaped).
+std::string json_string(const std::string& o) {
+  std::string json;
+  for (unsigned char c : o) {
+    char buf[8];
+    if (c < 0x20 || c == '"' || c == '\\') {
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      json += buf;
+    } else {
+      json += char(c);
+    }
+  }
+  return json;
+}
+} // namespace
+
 TEST_CASE("player: --at shows the screen of the whole output up to there, with and without keyframes") {
   std::mt19937 rng(7);
   std::string events;
@@ -710,17 +727,7 @@ TEST_CASE("player: --at shows the screen of the whole output up to there, with a
   for (int i = 0; i < 300; ++i) {
     std::string o = random_output(rng, 8);
     outputs.push_back(o);
-    std::string json;
-    for (unsigned char c : o) {
-      char buf[8];
-      if (c < 0x20 || c == '"' || c == '\\') {
-        std::snprintf(buf, sizeof buf, "\\u%04x", c);
-        json += buf;
-      } else {
-        json += char(c);
-      }
-    }
-    events += "[" + std::to_string(i) + ".5, \"o\", \"" + json + "\"]\n";
+    events += "[" + std::to_string(i) + ".5, \"o\", \"" + json_string(o) + "\"]\n";
     if (i % 50 == 0) events += "[" + std::to_string(i) + ".6, \"m\", \"mark " + std::to_string(i) + "\"]\n";
   }
   test::TempPath f(".cast");
@@ -771,22 +778,6 @@ TEST_CASE("player: --at shows the screen of the whole output up to there, with a
   CHECK(painted.dump() == expected.dump());
   std::system(("rm -rf " + dir).c_str());
 }
-
-namespace {
-std::string json_string(const std::string& o) {
-  std::string json;
-  for (unsigned char c : o) {
-    char buf[8];
-    if (c < 0x20 || c == '"' || c == '\\') {
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      json += buf;
-    } else {
-      json += char(c);
-    }
-  }
-  return json;
-}
-} // namespace
 
 TEST_CASE("player: a long seek emulated on two cores shows the same screen, keyframes and markers") {
   // Random output, redrawn from a clear screen now and then (as a shell's output
