@@ -47,12 +47,6 @@ private:
   bool* m_live_edge;
 };
 
-Fd open_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw_errno("can't open " + path);
-  return Fd(fd);
-}
-
 // The first line of a file (an asciicast header), with its newline.
 std::string first_line(const std::string& path) {
   Fd fd = open_file(path);
@@ -72,6 +66,12 @@ std::string first_line(const std::string& path) {
 }
 
 } // namespace
+
+Fd open_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw_errno("can't open " + path);
+  return Fd(fd);
+}
 
 Source::Source(SourceOptions o) : m_opts(std::move(o)) {
   open_from(m_opts.offset, Micros(0));

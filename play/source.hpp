@@ -6,6 +6,7 @@
 // and, with follow, a recording still being written read like `tail -f` until its
 // recorder lets go of the lock.
 #include "core/event_reader.hpp"
+#include "core/fd.hpp"
 #include "play/keyframes.hpp"
 
 #include <functional>
@@ -63,6 +64,9 @@ private:
   int m_version = 0;
   bool m_live_edge = false;
 };
+
+// The file at `path`, opened to read (Error naming it if it cannot be).
+Fd open_file(const std::string& path);
 
 // The same for the file at `path`, counting from byte `offset`, where line `line` starts.
 std::vector<std::uint64_t> offsets_after_lines(const std::string& path, std::uint64_t offset, std::uint64_t line,

@@ -21,12 +21,6 @@ namespace {
 // otherwise keep them all): past this, the second emulation gives up.
 constexpr std::size_t k_max_waiting_bytes = std::size_t(64) << 20;
 
-Fd open_read(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw_errno("can't open " + path);
-  return Fd(fd);
-}
-
 // Up to `n` bytes at `offset` (fewer at the end of the file).
 std::string read_at(int fd, std::uint64_t offset, std::size_t n) {
   std::string buf(n, '\0');
@@ -53,7 +47,7 @@ Speculation::~Speculation() {
 }
 
 std::optional<std::uint64_t> Speculation::offset_after(const std::string& path, std::uint64_t from, Micros until) {
-  Fd fd = open_read(path);
+  Fd fd = open_file(path);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return std::nullopt;
   std::uint64_t lo = from, hi = std::uint64_t(st.st_size);
@@ -80,7 +74,7 @@ std::optional<std::uint64_t> Speculation::offset_after(const std::string& path, 
 // The first line that starts at or after `offset` (moved there), counting lines from
 // the player's; 0 if there is none.
 std::uint64_t Speculation::first_line_after(std::uint64_t& offset) {
-  Fd fd = open_read(m_opts.path);
+  Fd fd = open_file(m_opts.path);
   std::uint64_t line = m_opts.from_line, pos = m_opts.from;
   if (pos >= offset) {
     offset = pos;
