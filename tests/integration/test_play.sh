@@ -27,6 +27,19 @@ shows_cast_at() {
 dur=$(tail -n 1 big.cast | sed -E 's/^\[([0-9.]+),.*/\1/')
 grep -q '"r", "' big.cast || fail "the generated recording has no resizes to test with"
 
+# A long seek (32 MiB or more of a plain v2 file) also emulates its second half on
+# another CPU where the process has two (play/speculation): the screen is the one the
+# whole output gives (libvterm's own screen layer, through screen_dump), and the same
+# as on one CPU, where it does not start.
+"$GEN_CAST" long.cast 40 13 >/dev/null
+play --no-wait --no-index --at 90% --until 90% long.cast >long.out
+shows_cast_at long.out long.cast 90%
+if command -v taskset >/dev/null; then
+  taskset -c 0 "$RECAST" play --no-wait --no-index --at 90% --until 90% long.cast >long1.out
+  cmp -s long.out long1.out || fail "a long seek on two CPUs painted other bytes than on one"
+fi
+rm -f long.cast long.out long1.out long.out.want long.out.screen
+
 # --at shows the screen of the recording at that point, at several points (times and
 # percentages), cold and with the index; the keyframe interval is small so that
 # keyframes are made and used.
