@@ -36,7 +36,8 @@ void PlayTerminal::enter() {
 }
 
 void PlayTerminal::leave() {
-  std::string_view reset = play::terminal_cleanup();
+  const std::optional<TermSize> size = terminal_size(1);
+  const std::string reset = play::terminal_cleanup(size ? size->cols : 0);
   m_out.write(reset.data(), reset.size());
   m_out.flush();
   m_raw.reset();

@@ -15,7 +15,9 @@
 namespace recssh::play {
 
 namespace {
-constexpr std::string_view k_magic = "recssh-play-index 1";
+// 2: a keyframe's paint carries the tab stops and character sets (an index of 1 holds
+// paints without them, and is made again).
+constexpr std::string_view k_magic = "recssh-play-index 2";
 
 void make_dirs(const std::string& dir) {
   // Each component 0700 when we create it; existing ones are left as they are.
@@ -139,8 +141,10 @@ std::optional<Index> load_index(const std::string& file, const FileIdentity& id,
   Parser p{text};
   Index ix;
   std::string magic = p.word();
+  if (magic == k_magic.substr(0, k_magic.find(' '))) state = IndexState::older;
   magic += " " + p.word();
   if (magic != k_magic) return std::nullopt;
+  state = IndexState::stale;
   p.expect("file");
   ix.file.size = p.count();
   ix.file.mtime_ns = p.number();

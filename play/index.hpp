@@ -38,9 +38,9 @@ std::string index_path(const std::string& cache_dir, const std::string& path, co
 // $XDG_CACHE_HOME/recssh/play, else $HOME/.cache/recssh/play; empty when neither is set.
 std::string default_cache_dir();
 
-enum class IndexState { missing, stale, fresh };
+enum class IndexState { missing, stale, older, fresh };
 // Reads the index at `file`; `state` says why nothing was returned. A damaged index
-// counts as stale.
+// counts as stale; one an earlier recast wrote in another form is older.
 std::optional<Index> load_index(const std::string& file, const FileIdentity& id, IndexState& state);
 // Writes it atomically (temp + rename), creating the directories. Throws Error.
 void save_index(const std::string& file, const Index& index);

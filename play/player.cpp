@@ -93,6 +93,8 @@ void Player::load_index() {
   std::optional<Index> ix = play::load_index(m_index_file, *m_identity, state);
   if (state == IndexState::stale)
     m_io.notice("the index of " + printable(m_opts.path) + " is stale (the file changed): building it again");
+  if (state == IndexState::older)
+    m_io.notice("the index of " + printable(m_opts.path) + " was made by an earlier recast: building it again");
   if (!ix) return;
   m_index_loaded = true;
   m_duration = ix->duration;

@@ -586,6 +586,7 @@ void Screen::resize(TermSize size) {
   m->keep_cursor_on_screen(m_size, size);
   m_size = size;
   vterm_set_size(m->vt, size.rows, size.cols);
+  if (m->lane) m->lane->resized(size.cols);
   m->have_primary = false; // libvterm reflows it; our copy would be the old size
 }
 
@@ -645,9 +646,10 @@ std::string Screen::paint(Title title) const {
   out += m->cursor_visible ? "\x1b[?25h" : "\x1b[?25l";
   // The pen the recording left set, for the next output to draw with.
   out += pen_sgr(m->state);
-  // Last: the character sets change how later text is drawn, not what is there now
-  // (a recording that designated line drawing once and shifts to it with SO).
-  if (m->lane) out += m->lane->charsets();
+  // Last: the tab stops and the character sets change how later text is drawn, not
+  // what is there now (a recording that set its own tab stops, or designated line
+  // drawing once and shifts to it with SO).
+  if (m->lane) out += m->lane->tab_stops(g.cursor) + m->lane->charsets();
   return out;
 }
 
@@ -666,12 +668,18 @@ std::string Screen::dump() const {
   return out;
 }
 
-std::string_view terminal_cleanup() {
+std::string terminal_cleanup(int cols) {
   // SGR reset, primary screen, cursor shown, no mouse reporting, no bracketed paste,
-  // normal cursor and keypad keys, normal video, no scroll region, the character set
-  // shifted back and G0 as reset (a recording left in line drawing), then a new line.
-  return "\x0f\x1b(B\x1b[0m\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l"
-         "\x1b[?1l\x1b>\x1b[?5l\x1b" "7\x1b[r\x1b" "8\r\n";
+  // normal cursor and keypad keys, normal video, the character set shifted back and
+  // G0 as reset (a recording left in line drawing), then with the cursor saved: no
+  // scroll region, the tab stops; then a new line.
+  std::string out = "\x0f\x1b(B\x1b[0m\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l"
+                    "\x1b[?2004l\x1b[?1l\x1b>\x1b[?5l\x1b" "7\x1b[r";
+  if (cols > 0) {
+    out += "\x1b[3g";
+    for (int c = 0; c < cols; c += 8) out += "\x1b[" + std::to_string(c + 1) + "G\x1bH";
+  }
+  return out + "\x1b" "8\r\n";
 }
 
 } // namespace recssh::play

@@ -80,7 +80,9 @@ private:
 };
 
 // What leaves a viewer's terminal as it was before playing: attributes reset, the
-// primary screen, a visible cursor, modes a recording may have set turned off.
-std::string_view terminal_cleanup();
+// primary screen, a visible cursor, modes a recording may have set turned off, and
+// with `cols` (the terminal's width) the tab stops every 8 columns, as a reset sets
+// them (a paint sets the recording's, for its width only).
+std::string terminal_cleanup(int cols = 0);
 
 } // namespace recssh::play

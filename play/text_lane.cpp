@@ -5,7 +5,9 @@
 #include "play/cell_width.hpp"
 #include "play/vterm_guard.hpp"
 
+#include <algorithm>
 #include <string>
+#include <utility>
 
 namespace recssh::play {
 
@@ -66,12 +68,52 @@ void TextLane::write(std::string_view s) {
     }
     step(c);
     ++k;
+    if (m_tab_op != TabOp::none) {
+      feed(s.substr(fed, k - fed));
+      fed = k;
+      apply_tab_op();
+    }
   }
   feed(s.substr(fed));
 }
 
+namespace {
+std::string reset_tabs(int cols) {
+  std::string t(std::size_t(std::max(cols, 0)), '0');
+  for (std::size_t c = 0; c < t.size(); c += 8) t[c] = '1';
+  return t;
+}
+} // namespace
+
+// libvterm has just set or cleared the stop(s): the same here, at its cursor.
+void TextLane::apply_tab_op() {
+  const TabOp op = std::exchange(m_tab_op, TabOp::none);
+  const int cols = m_grid.cols();
+  std::string tabs = m_tabs.empty() ? reset_tabs(cols) : m_tabs;
+  VTermPos pos;
+  vterm_state_get_cursorpos(m_state, &pos);
+  if (op == TabOp::clear_all) tabs.assign(tabs.size(), '0');
+  else if (pos.col >= 0 && pos.col < int(tabs.size())) tabs[std::size_t(pos.col)] = op == TabOp::set ? '1' : '0';
+  m_tabs = tabs == reset_tabs(cols) ? std::string() : std::move(tabs);
+}
+
+void TextLane::resized(int cols) {
+  if (m_tabs.empty()) return;
+  std::string tabs = reset_tabs(cols);
+  for (std::size_t c = 0; c < tabs.size() && c < m_tabs.size(); ++c) tabs[c] = m_tabs[c];
+  m_tabs = tabs == reset_tabs(cols) ? std::string() : std::move(tabs);
+}
+
+std::string TextLane::tab_stops(VTermPos cursor) const {
+  const std::string tabs = m_tabs.empty() ? reset_tabs(m_grid.cols()) : m_tabs;
+  std::string s = "\x1b[3g";
+  for (std::size_t c = 0; c < tabs.size(); ++c)
+    if (tabs[c] == '1') s += "\x1b[" + std::to_string(c + 1) + "G\x1bH";
+  return s + "\x1b[" + std::to_string(cursor.row + 1) + ";" + std::to_string(cursor.col + 1) + "H";
+}
+
 std::optional<std::string> TextLane::unpainted() const {
-  if (!m_default_tabs || m_sticky_off) return std::nullopt;
+  if (m_sticky_off) return std::nullopt;
   std::string s;
   s += char('0' + int(m_ps));
   s += char('0' + m_gl);
@@ -170,7 +212,7 @@ std::size_t TextLane::run(std::string_view s, std::size_t from) {
       else ++row;
     } else if (c == '\b') {
       if (col > 0) --col;
-    } else if (c == '\t' && m_default_tabs) {
+    } else if (c == '\t' && m_tabs.empty()) {
       if (col < cols - 1) col = std::min((col / 8 + 1) * 8, cols - 1);
     } else if (c == 0x1b) {
       const std::size_t end = simple_csi(s, k);
@@ -256,12 +298,14 @@ void TextLane::step(unsigned char c) {
       m_leader = 0;
       m_intermeds = 0;
       m_arg = -1;
+      m_arg0 = -1;
+      m_args = 0;
       m_arg_4 = m_arg_6 = m_arg_20 = m_arg_69 = m_any_arg = false;
     } else if (c >= 0x20 && c <= 0x2f) {
       if (m_intermeds++ == 0) m_intermed = char(c);
     } else if (m_intermeds == 0 && c >= 0x40 && c < 0x60) {
       if (c == 'N' || c == 'O') m_single_shift = true; // SS2, SS3
-      if (c == 'H') m_default_tabs = false;            // HTS
+      if (c == 'H') m_tab_op = TabOp::set;             // HTS
       m_ps = P::ground;
     } else if (c >= 0x30 && c < 0x7f) {
       if (m_intermeds == 0) {
@@ -273,7 +317,7 @@ void TextLane::step(unsigned char c) {
           m_g123_with[0] = m_g123_with[1] = m_g123_with[2] = 0;
           m_single_shift = m_insert = m_origin = false;
           m_newline = m_region = m_lr_margins = false;
-          m_default_tabs = true;
+          m_tabs.clear();
         }
         if (c == 'n') m_gl = 2; // LS2
         if (c == 'o') m_gl = 3; // LS3
@@ -307,6 +351,7 @@ void TextLane::step(unsigned char c) {
     m_arg_20 = m_arg_20 || m_arg == 20;
     m_arg_69 = m_arg_69 || m_arg == 69;
     m_any_arg = m_any_arg || m_arg >= 0;
+    if (m_args++ == 0) m_arg0 = m_arg;
     m_arg = -1;
     if (c == ';' || c == ':') return;
     m_ps = P::csi_intermed;
@@ -319,7 +364,12 @@ void TextLane::step(unsigned char c) {
     m_ps = P::ground;
     if (c < 0x40 || c > 0x7e) return; // not a CSI after all
     if (m_intermeds == 1 && m_intermed == '"' && c == 'q') m_sticky_off = true; // DECSCA
-    if (c == 'g' || c == 'W') m_default_tabs = false;                            // TBC, DECST8C
+    // TBC, as libvterm 0.1.4 has it: its first argument, 0 at the cursor, 3 or 5 all
+    // (1, 2, 4 and the rest do nothing; DECST8C, CSI ? 5 W, it does not know).
+    if (c == 'g' && m_leader == 0 && m_intermeds == 0) {
+      if (m_arg0 <= 0) m_tab_op = TabOp::clear;
+      else if (m_arg0 == 3 || m_arg0 == 5) m_tab_op = TabOp::clear_all;
+    }
     if (m_intermeds == 0 && (c == 'h' || c == 'l')) {
       if (m_leader == 0 && m_arg_4) m_insert = c == 'h';
       if (m_leader == 0 && m_arg_20) m_newline = c == 'h';

@@ -41,11 +41,19 @@ public:
   // The state libvterm's parser keeps that a paint does not reproduce, as far as the
   // lane follows it (the character sets and which is in GL, a single shift, whether
   // a sequence is under way), for comparing two emulations; nullopt where what it
-  // follows cannot tell (tab stops set, DECSCA or a double-width line seen).
+  // follows cannot tell (DECSCA or a double-width line seen).
   std::optional<std::string> unpainted() const;
   // What designates the character sets as they are and puts the one in GL there
   // (nothing when they are as reset): for a paint, which cells alone do not carry.
   std::string charsets() const;
+  // What sets the tab stops as they are (all cleared, then one HTS per stop, every 8
+  // columns when as reset) and puts the cursor back at `cursor`: for a paint, which
+  // must also undo stops an earlier part of the recording left on the viewer's
+  // terminal.
+  std::string tab_stops(VTermPos cursor) const;
+  // After libvterm's screen took `cols` columns: it keeps the stops of the columns
+  // that stay and gives new ones the reset's.
+  void resized(int cols);
 
 private:
   struct Anchor {
@@ -58,6 +66,7 @@ private:
   bool cuts_alike(std::string_view s, std::size_t k);
   void step(unsigned char c);
   void feed(std::string_view bytes);
+  void apply_tab_op();
   bool open() const {
     return m_gl == 0 && m_g0 != G0::other && !m_single_shift && !m_insert && !m_origin && !m_sticky_off;
   }
@@ -71,6 +80,8 @@ private:
   int m_intermeds = 0;   // how many
   char m_leader = 0;     // of a CSI
   int m_arg = 0;         // the CSI argument under way
+  int m_arg0 = -1;       // its first one (-1: not given or not yet read)
+  int m_args = 0;        // how many were read
   // An argument of the CSI was 4, 6, 20, 69; any was given.
   bool m_arg_4 = false, m_arg_6 = false, m_arg_20 = false, m_arg_69 = false, m_any_arg = false;
   // State that changes how libvterm draws text.
@@ -85,7 +96,12 @@ private:
   bool m_origin = false;      // DECOM
   // What a line feed or a tab the lane makes itself needs: no LNM, no scrolling region
   // or left/right margin mode, the tab stops as reset left them (every 8 columns).
-  bool m_newline = false, m_region = false, m_lr_margins = false, m_default_tabs = true;
+  bool m_newline = false, m_region = false, m_lr_margins = false;
+  // The tab stops, one byte per column ('1' a stop), kept only while they differ
+  // from the reset's (empty: every 8 columns). HTS and TBC act at libvterm's cursor,
+  // which the lane asks for once libvterm has the bytes up to them (m_tab_op).
+  std::string m_tabs;
+  enum class TabOp : char { none, set, clear, clear_all } m_tab_op = TabOp::none;
   bool m_sticky_off = false;  // DECSCA or a double-width line was seen
 };
 

@@ -55,9 +55,27 @@ done
 idx=$(find "$XDG_CACHE_HOME/recssh/play" -name '*.idx')
 [ "$(echo "$idx" | wc -l)" = 1 ] || fail "expected one index file: $idx"
 [ "$(stat -c %a "$idx")" = 600 ] || fail "index is not 0600"
-grep -a -c '^recssh-play-index 1$' "$idx" | matches -x 1 || fail "index header"
+grep -a -c '^recssh-play-index 2$' "$idx" | matches -x 1 || fail "index header"
 [ "$(grep -a -c '^keyframes ' "$idx")" = 1 ] || fail "index has no keyframes line"
 [ "$(sed -n 's/^keyframes //p' "$idx")" -gt 5 ] || fail "index has too few keyframes: $(grep -a '^keyframes' "$idx")"
+
+# Tab stops the recording set itself (the real tabs(1), every 4 columns) are in every
+# keyframe's paint: a jump to one (cold, then from the index, forward and back) lands
+# later tabs where the whole output puts them.
+TERM=xterm-256color tabs -4 >tabs.seq
+python3 - tabs.seq >tabs.cast <<'PY'
+import json, sys
+print(json.dumps({"version": 2, "width": 60, "height": 10}))
+print(json.dumps([0.1, "o", open(sys.argv[1], encoding="ascii").read()]))
+for i in range(20000):
+    print(json.dumps([0.2 + i / 1000, "o", "\r\n%d\tA\tBB\tCCC\tDDDD\t|" % i]))
+PY
+grep -q 'u001bH' tabs.cast || fail "tabs(1) wrote no HTS: $(od -c tabs.seq | head -3)"
+for at in 90% 50% 75%; do
+  play --no-wait --keyframe-interval 65536 --at "$at" --until "$at" tabs.cast >tabs.out
+  shows_cast_at tabs.out tabs.cast "$at"
+done
+rm -f tabs.seq tabs.cast tabs.out tabs.out.want tabs.out.screen
 
 # The player's emulator keeps its own cells under libvterm's state layer (fast
 # scrolling); libvterm's screen layer is the reference it must match cell for cell:
@@ -240,8 +258,17 @@ require tmux
 printf '%s\n' '{"version": 2, "width": 200, "height": 50}' '[0.1, "o", "wide"]' >wide.cast
 printf '%s\n' '{"version": 2, "width": 20, "height": 5}' '[0.1, "o", "\u001b[?1049h\u001b[?25lgood"]' \
   '[0.2, "o", "more"]' '[0.3, "o", "bad' >bad.cast
+# A recording that sets its own tab stops (tabs(1), every 4 columns), started past them.
+TERM=xterm-256color tabs -4 | python3 -c 'import json, sys
+print(json.dumps({"version": 2, "width": 40, "height": 6}))
+print(json.dumps([0.1, "o", sys.stdin.read()]))
+print(json.dumps([0.2, "o", "a\tb\r\n"]))' >tabs4.cast
 cat >driver.sh <<DRIVER
 stty -g >"$WORK/stty.before"
+# After it, the terminal's tab stops are every 8 columns again.
+"$RECAST" play --at 50% "$WORK/tabs4.cast"
+printf 'tab\tcheck\n'
+while [ ! -e "$WORK/tabs.seen" ]; do sleep 0.1; done
 # the end of the file, then an error in it: the terminal comes back both times
 "$RECAST" play "$WORK/wide.cast" 2>"$WORK/wide.err"
 stty -g >"$WORK/stty.end"
@@ -258,6 +285,10 @@ stty -g >"$WORK/stty.after"
 sleep 30
 DRIVER
 tmux_start 80 12 "bash $WORK/driver.sh"
+wait_for_text 'tab +check'
+pane_text | matches -x 'a   b' || fail "the recording's own tab stops were not in force: $(pane_text)"
+pane_text | matches -x 'tab     check' || fail "tab stops not restored after playing: $(pane_text)"
+touch "$WORK/tabs.seen"
 wait_for_text 'tick 1'
 cmp -s "$WORK/stty.before" "$WORK/stty.end" || fail "terminal modes not restored at the end of a file"
 cmp -s "$WORK/stty.before" "$WORK/stty.error" || fail "terminal modes not restored after an error"
