@@ -3,6 +3,7 @@
 #include "cmd/cli.hpp"
 #include "convert/batch.hpp"
 #include "core/format.hpp"
+#include "core/cpus.hpp"
 #include "core/json.hpp"
 #include "core/printable.hpp"
 #include "forward/pcap_lines.hpp"
@@ -16,7 +17,6 @@
 #include <cstdio>
 #include <ctime>
 #include <sys/stat.h>
-#include <thread>
 #include <unistd.h>
 
 namespace recssh::cli {
@@ -244,7 +244,7 @@ void add_grep(CLI::App& app, int& status) {
     };
     bool any_hit = false, any_error = false;
     search::for_each_ordered<Outcome>(
-        files.size(), std::max(1u, std::thread::hardware_concurrency()),
+        files.size(), usable_cpus(),
         [&](std::size_t i) {
           Outcome out;
           try {

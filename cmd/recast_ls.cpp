@@ -2,6 +2,7 @@
 // recast ls: one line per recording, sorted by start, from headers and tails.
 #include "cmd/cli.hpp"
 #include "core/forward_totals.hpp"
+#include "core/cpus.hpp"
 #include "core/json.hpp"
 #include "core/printable.hpp"
 #include "search/filter.hpp"
@@ -15,7 +16,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <sys/stat.h>
-#include <thread>
 
 namespace recssh::cli {
 
@@ -143,7 +143,7 @@ void add_ls(CLI::App& app, int& status) {
     search::ListOptions lo;
     lo.count_markers = o->long_format;
     search::for_each_ordered<Outcome>(
-        (files.size() + k_batch - 1) / k_batch, std::max(1u, std::thread::hardware_concurrency()),
+        (files.size() + k_batch - 1) / k_batch, usable_cpus(),
         [&](std::size_t b) {
           Outcome out;
           for (std::size_t i = b * k_batch; i < std::min(files.size(), (b + 1) * k_batch); ++i) {

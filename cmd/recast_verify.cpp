@@ -3,6 +3,7 @@
 #include "archive/manifest.hpp"
 #include "archive/seal.hpp"
 #include "cmd/cli.hpp"
+#include "core/cpus.hpp"
 #include "core/json.hpp"
 #include "core/paths.hpp"
 #include "core/printable.hpp"
@@ -13,7 +14,6 @@
 #include <cstdio>
 #include <set>
 #include <sys/stat.h>
-#include <thread>
 
 namespace recssh::cli {
 
@@ -72,7 +72,7 @@ void add_verify(CLI::App& app, int& status) {
         files.push_back(p);
       }
     }
-    archive::verify_files(files, vo, std::max(1u, std::thread::hardware_concurrency()), report);
+    archive::verify_files(files, vo, usable_cpus(), report);
     // The days: every directory met or holding a recording, that has a manifest.
     for (const auto& f : files) dirs.insert(dir_of(f));
     for (const auto& d : dirs) {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "core/cast_reader.hpp"
 
+#include "core/cpus.hpp"
+
 #include <cstdlib>
-#include <thread>
 
 namespace recssh {
 
@@ -15,7 +16,7 @@ unsigned batch_threads(const ReadOptions& o, const Input& in) {
   unsigned n = o.threads;
   if (n == 0) {
     if (const char* env = std::getenv("RECSSH_THREADS")) n = unsigned(std::strtoul(env, nullptr, 10));
-    if (n == 0) n = std::min(std::thread::hardware_concurrency(), 4u);
+    if (n == 0) n = std::min(usable_cpus(), 4u);
   }
   return n >= 2 ? n : 0;
 }

@@ -10,25 +10,19 @@
 #include "play/player.hpp"
 
 #include "core/cast_tail.hpp"
+#include "core/cpus.hpp"
 #include "core/printable.hpp"
 #include "play/cell_width.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <sched.h>
 
 namespace recssh::play {
 
 namespace {
 constexpr Micros k_poll_every{20'000};
 
-// The CPUs this process may run on (taskset, a cgroup's cpuset), not the machine's.
-int usable_cpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  return ::sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
-}
 constexpr Micros k_step{5'000'000};
 } // namespace
 

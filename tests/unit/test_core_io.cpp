@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "core/cpus.hpp"
 #include "core/io.hpp"
 #include "core/line_reader.hpp"
 #include "helpers.hpp"
@@ -141,4 +142,40 @@ TEST_CASE("gathered writes come out in order, with large pieces written from whe
     REQUIRE(got.size() == expected.size());
     CHECK(got == expected);
   }
+}
+
+TEST_CASE("cgroup_cpu_quota: the tightest quota along the cgroup's path, v2 and v1", "[core][cpus]") {
+  char tmpl[] = "/tmp/recssh-cgroup-XXXXXX";
+  REQUIRE(::mkdtemp(tmpl));
+  const std::string root = tmpl;
+  auto put = [&](const std::string& rel, const std::string& text) {
+    REQUIRE(std::system(("mkdir -p '" + root + rel.substr(0, rel.rfind('/')) + "'").c_str()) == 0);
+    test::write_file(root + rel, text);
+  };
+  // Nothing there, or no quota: none.
+  CHECK_FALSE(cgroup_cpu_quota("0::/user.slice/u.service\n", root));
+  put("/user.slice/u.service/cpu.max", "max 100000\n");
+  CHECK_FALSE(cgroup_cpu_quota("0::/user.slice/u.service\n", root));
+  // v2: the unit's own, and an ancestor's when tighter (systemd's CPUQuota=150%).
+  put("/user.slice/cpu.max", "150000 100000\n");
+  CHECK(cgroup_cpu_quota("0::/user.slice/u.service\n", root) == 1.5);
+  put("/user.slice/u.service/cpu.max", "50000 100000\n");
+  CHECK(cgroup_cpu_quota("0::/user.slice/u.service\n", root) == 0.5);
+  // Only the cgroup's own path and those above it count.
+  CHECK(cgroup_cpu_quota("0::/user.slice/other.service\n", root) == 1.5);
+  CHECK_FALSE(cgroup_cpu_quota("0::/\n", root));
+  // v1 (a container runtime's cpu,cpuacct hierarchy), beside other controllers; -1 is none.
+  put("/cpu,cpuacct/docker/abc/cpu.cfs_quota_us", "300000\n");
+  put("/cpu,cpuacct/docker/abc/cpu.cfs_period_us", "100000\n");
+  put("/cpu,cpuacct/docker/cpu.cfs_quota_us", "-1\n");
+  put("/cpu,cpuacct/docker/cpu.cfs_period_us", "100000\n");
+  const std::string v1 = "12:memory:/docker/abc\n4:cpu,cpuacct:/docker/abc\n0::/\n";
+  CHECK(cgroup_cpu_quota(v1, root) == 3.0);
+  CHECK_FALSE(cgroup_cpu_quota("4:cpuacct:/docker/abc\n", root)); // not the cpu controller
+  // Garbage is ignored, not an error.
+  put("/bad/cpu.max", "lots 0\n");
+  CHECK_FALSE(cgroup_cpu_quota("0::/bad\nnonsense\n", root));
+  std::system(("rm -rf '" + root + "'").c_str());
+  // And on this machine: at least one CPU.
+  CHECK(usable_cpus() >= 1);
 }
