@@ -1,9 +1,11 @@
 # Shared by the integration tests: strict mode, a scratch directory, and helpers.
 set -euo pipefail
 # A command that fails under -e ends the test: say which, where (else the log of a
-# failure that happens only under load says nothing).
+# failure that happens only under load says nothing). Not from a subshell: one that
+# a failure ends is a failed command of its parent's, said there, and a command
+# substitution (a `diff` in a failure's message) fails without ending anything.
 set -E
-trap 'echo "FAIL: ${BASH_SOURCE[0]##*/}:$LINENO: exited $?: $BASH_COMMAND" >&2' ERR
+trap '[ "$BASH_SUBSHELL" -gt 0 ] || echo "FAIL: ${BASH_SOURCE[0]##*/}:$LINENO: exited $?: $BASH_COMMAND" >&2' ERR
 : "${RECAST:?RECAST must point at the recast binary}"
 WORK=$(mktemp -d /tmp/recssh-it.XXXXXX)
 # Helpers register teardown commands (stop sshd, tmux) with at_exit; they all run, even
