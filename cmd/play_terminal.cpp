@@ -36,7 +36,7 @@ void PlayTerminal::enter() {
 }
 
 void PlayTerminal::leave() {
-  const std::optional<TermSize> size = terminal_size(1);
+  const std::optional<TermSize> size = m_tabs_touched ? terminal_size(1) : std::nullopt;
   const std::string reset = play::terminal_cleanup(size ? size->cols : 0);
   m_out.write(reset.data(), reset.size());
   m_out.flush();

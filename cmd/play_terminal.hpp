@@ -32,6 +32,7 @@ public:
   void notice(const std::string& message) override;
   void suspend() override;
   std::optional<TermSize> viewer_size() override { return terminal_size(1); }
+  void tab_stops_touched() override { m_tabs_touched = true; }
 
 private:
   void enter();
@@ -43,6 +44,7 @@ private:
   play::KeyDecoder m_decoder;
   std::deque<play::Key> m_pending;
   int m_quit_signal = 0;
+  bool m_tabs_touched = false; // put them back every 8 columns on leaving
 };
 
 } // namespace recssh::cli

@@ -161,6 +161,10 @@ void Player::apply(const Event& e, bool draw) {
     }
     m_screen->feed(e.data);
     m_out_bytes += e.data.size();
+    if (draw && !m_tabs_touched && m_screen->tabs_touched()) { // (raw, as the recording set them)
+      m_tabs_touched = true;
+      m_io.tab_stops_touched();
+    }
   } else if (e.is(code::resize)) {
     if (auto s = parse_size(e.data)) m_screen->resize(*s);
   } else if (e.is(code::marker)) {
@@ -426,8 +430,19 @@ void Player::seek_marker(int direction) {
   if (!m_paused) handle(Key::pause);
 }
 
+// The screen's paint for the viewer: once the recording has set tab stops of its own,
+// every paint sets them (also back to every 8 columns after a jump back).
+std::string Player::screen_paint() {
+  if (!m_tabs_touched && m_screen->tabs_touched()) {
+    m_tabs_touched = true;
+    m_io.tab_stops_touched();
+  }
+  return m_screen->paint(m_opts.safe ? Screen::Title::drop : Screen::Title::keep,
+                         m_tabs_touched ? Screen::Tabs::always : Screen::Tabs::if_set);
+}
+
 void Player::paint() {
-  out(m_screen->paint(m_opts.safe ? Screen::Title::drop : Screen::Title::keep));
+  out(screen_paint());
   m_overlay = false;
   if (m_status) show_status();
   else if (!m_note.empty()) overlay_line(m_note);
@@ -493,7 +508,7 @@ void Player::overlay_line(const std::string& line) {
 }
 
 void Player::hide_overlay() {
-  out(m_screen->paint(m_opts.safe ? Screen::Title::drop : Screen::Title::keep));
+  out(screen_paint());
   m_overlay = false;
 }
 

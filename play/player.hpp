@@ -62,6 +62,9 @@ public:
   virtual void suspend() {}
   // The viewer's terminal size now (after Key::resized), or nullopt: not a terminal.
   virtual std::optional<TermSize> viewer_size() { return std::nullopt; }
+  // The recording sets tab stops of its own (once): the viewer's are to be put back
+  // at the end (every 8 columns). A recording that never does leaves them alone.
+  virtual void tab_stops_touched() {}
 };
 
 // Thrown out of a followed source's wait to stop playing.
@@ -108,6 +111,7 @@ private:
   bool at_end();
   void seek_marker(int direction);
   void paint();
+  std::string screen_paint();
   void anchor(Micros play);
   Micros current_play();
   Micros current_raw();
@@ -123,6 +127,7 @@ private:
   PlayerIo& m_io;
   std::unique_ptr<Source> m_src;
   std::unique_ptr<Screen> m_screen;
+  bool m_tabs_touched = false; // the viewer was (or may have been) shown other tab stops
   SafeFilter m_filter;
   KeyframeSet m_keyframes;
   std::vector<Marker> m_markers;

@@ -611,7 +611,9 @@ void Screen::observe(ScreenObserver* observer) {
 }
 const std::string& Screen::title() const { return m->title; }
 
-std::string Screen::paint(Title title) const {
+bool Screen::tabs_touched() const { return m->lane && m->lane->tabs_touched(); }
+
+std::string Screen::paint(Title title, Tabs tabs) const {
   // From whatever the viewer's terminal shows (a jump back may leave the alternate
   // screen): primary screen, no scroll region, normal video, cleared.
   // (The pen is reset after 1049l: leaving the alternate screen restores the pen
@@ -649,7 +651,8 @@ std::string Screen::paint(Title title) const {
   // Last: the tab stops and the character sets change how later text is drawn, not
   // what is there now (a recording that set its own tab stops, or designated line
   // drawing once and shifts to it with SO).
-  if (m->lane) out += m->lane->tab_stops(g.cursor) + m->lane->charsets();
+  if (m->lane && (tabs == Tabs::always || m->lane->tabs_set())) out += m->lane->tab_stops(g.cursor);
+  if (m->lane) out += m->lane->charsets();
   return out;
 }
 

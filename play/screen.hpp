@@ -51,7 +51,12 @@ public:
   // Title::drop leaves the title out (--safe). Emulation::fast's ends with the
   // character sets as designated (its text lane follows them; the reference's does
   // not).
-  std::string paint(Title title = Title::keep) const;
+  // Tab stops: in the paint where the recording set its own (Tabs::if_set), or always
+  // (a viewer's terminal that was shown other stops before).
+  enum class Tabs { if_set, always };
+  std::string paint(Title title = Title::keep, Tabs tabs = Tabs::if_set) const;
+  // The recording set or cleared a tab stop (HTS, TBC) in what this screen was fed.
+  bool tabs_touched() const;
   // A comparable text form of everything paint() reproduces (tests, --dump): one line
   // per row with its cells and their attributes, then cursor, modes and title.
   std::string dump() const;

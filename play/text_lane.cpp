@@ -68,6 +68,8 @@ void TextLane::write(std::string_view s) {
     }
     step(c);
     ++k;
+    // An HTS or TBC acts at libvterm's cursor: libvterm takes the bytes up to it
+    // first, then the lane asks where that is.
     if (m_tab_op != TabOp::none) {
       feed(s.substr(fed, k - fed));
       fed = k;
@@ -88,6 +90,7 @@ std::string reset_tabs(int cols) {
 // libvterm has just set or cleared the stop(s): the same here, at its cursor.
 void TextLane::apply_tab_op() {
   const TabOp op = std::exchange(m_tab_op, TabOp::none);
+  m_tabs_touched = true;
   const int cols = m_grid.cols();
   std::string tabs = m_tabs.empty() ? reset_tabs(cols) : m_tabs;
   VTermPos pos;

@@ -47,10 +47,11 @@ public:
   // (nothing when they are as reset): for a paint, which cells alone do not carry.
   std::string charsets() const;
   // What sets the tab stops as they are (all cleared, then one HTS per stop, every 8
-  // columns when as reset) and puts the cursor back at `cursor`: for a paint, which
-  // must also undo stops an earlier part of the recording left on the viewer's
-  // terminal.
+  // columns when as reset) and puts the cursor back at `cursor`: for a paint.
   std::string tab_stops(VTermPos cursor) const;
+  // The tab stops are not the reset's; an HTS or a TBC was ever seen.
+  bool tabs_set() const { return !m_tabs.empty(); }
+  bool tabs_touched() const { return m_tabs_touched; }
   // After libvterm's screen took `cols` columns: it keeps the stops of the columns
   // that stay and gives new ones the reset's.
   void resized(int cols);
@@ -102,6 +103,7 @@ private:
   // which the lane asks for once libvterm has the bytes up to them (m_tab_op).
   std::string m_tabs;
   enum class TabOp : char { none, set, clear, clear_all } m_tab_op = TabOp::none;
+  bool m_tabs_touched = false;
   bool m_sticky_off = false;  // DECSCA or a double-width line was seen
 };
 

@@ -263,9 +263,15 @@ TERM=xterm-256color tabs -4 | python3 -c 'import json, sys
 print(json.dumps({"version": 2, "width": 40, "height": 6}))
 print(json.dumps([0.1, "o", sys.stdin.read()]))
 print(json.dumps([0.2, "o", "a\tb\r\n"]))' >tabs4.cast
+printf '%s\n' '{"version": 2, "width": 40, "height": 6}' '[0.1, "o", "hello\r\n"]' >plain.cast
 cat >driver.sh <<DRIVER
 stty -g >"$WORK/stty.before"
-# After it, the terminal's tab stops are every 8 columns again.
+# The viewer's own tab stops (every 4) stay after a recording that sets none; after
+# one that sets its own, they are every 8 columns (as a reset leaves them).
+TERM=xterm-256color tabs -4
+"$RECAST" play "$WORK/plain.cast"
+printf 'own\tstops\n'
+while [ ! -e "$WORK/own.seen" ]; do sleep 0.1; done
 "$RECAST" play --at 50% "$WORK/tabs4.cast"
 printf 'tab\tcheck\n'
 while [ ! -e "$WORK/tabs.seen" ]; do sleep 0.1; done
@@ -285,6 +291,9 @@ stty -g >"$WORK/stty.after"
 sleep 30
 DRIVER
 tmux_start 80 12 "bash $WORK/driver.sh"
+wait_for_text 'own +stops'
+pane_text | matches -x 'own stops' || fail "the viewer's own tab stops were not kept: $(pane_text)"
+touch "$WORK/own.seen"
 wait_for_text 'tab +check'
 pane_text | matches -x 'a   b' || fail "the recording's own tab stops were not in force: $(pane_text)"
 pane_text | matches -x 'tab     check' || fail "tab stops not restored after playing: $(pane_text)"

@@ -133,9 +133,9 @@ std::string random_output(std::mt19937& rng, std::size_t pieces) {
 } // namespace
 
 namespace {
-// The fast emulation's paint is the reference's, then the tab stops and the character
-// sets, which only its text lane follows (TBC, then CHA and HTS for each stop, the
-// cursor put back; designations, SO, LS2, LS3).
+// The fast emulation's paint is the reference's, then the tab stops where the recording
+// set its own and the character sets, which only its text lane follows (TBC, then CHA
+// and HTS for each stop, the cursor put back; designations, SO, LS2, LS3).
 bool paint_alike(const Screen& fast, const Screen& reference) {
   const std::string f = fast.paint(), r = reference.paint();
   if (f.compare(0, r.size(), r) != 0) return false;
@@ -148,13 +148,14 @@ bool paint_alike(const Screen& fast, const Screen& reference) {
     while (at < f.size() && f[at] >= '0' && f[at] <= '9') ++at;
     return at > digits && f.compare(at, then.size(), then) == 0 ? at + then.size() : std::string::npos;
   };
-  if (f.compare(i, 4, "\x1b[3g") != 0) return false;
-  for (i += 4; csi(i, "G\x1bH") != std::string::npos;) i = csi(i, "G\x1bH");
-  std::size_t col = csi(i, ";");
-  if (col == std::string::npos) return false;
-  for (i = col; i < f.size() && f[i] >= '0' && f[i] <= '9';) ++i;
-  if (i == col || i == f.size() || f[i] != 'H') return false;
-  ++i;
+  if (f.compare(i, 4, "\x1b[3g") == 0) {
+    for (i += 4; csi(i, "G\x1bH") != std::string::npos;) i = csi(i, "G\x1bH");
+    std::size_t col = csi(i, ";");
+    if (col == std::string::npos) return false;
+    for (i = col; i < f.size() && f[i] >= '0' && f[i] <= '9';) ++i;
+    if (i == col || i == f.size() || f[i] != 'H') return false;
+    ++i;
+  }
   while (i < f.size()) {
     if (f[i] == '\x0e') ++i;
     else if (f.compare(i, 2, "\x1bn") == 0 || f.compare(i, 2, "\x1bo") == 0) i += 2;
@@ -187,11 +188,12 @@ TEST_CASE("paint(screen) fed to a fresh emulator gives the same screen (random p
 
 TEST_CASE("paint: the tab stops a recording set, so that later tabs land alike (random programs, resizes)") {
   // HTS and every TBC libvterm 0.1.4 knows (and some it ignores: DECST8C, a TBC with
-  // a leader), full resets, resizes to fewer and more columns; then a paint fed to a
-  // fresh emulator, and tabs forward and back after it, against libvterm's screen
-  // layer fed everything.
+  // a leader or an intermediate), full resets, resizes to fewer and more columns, fed
+  // to the fast emulation in pieces of 1 to 3 bytes; then a paint fed to a fresh
+  // emulator, and a mark at every stop across the row after it, against libvterm's
+  // screen layer fed everything.
   static const std::vector<std::string> parts = {
-      "\x1bH", "\x1bH", "\x1b[g", "\x1b[0g", "\x1b[3g", "\x1b[5g", "\x1b[1g", "\x1b[;3g", "\x1b[3:1g", "\x1b[?3g",
+      "\x1bH", "\x1bH", "\x1b[g", "\x1b[0g", "\x1b[3g", "\x1b[5g", "\x1b[1g", "\x1b[;3g", "\x1b[3:1g", "\x1b[?3g", "\x1b[3$g",
       "\x1b[?5W", "\x1b" "c", "\x1b[3G", "\x1b[9G", "\x1b[14G", "\x1b[30G", "\x1b[99G", "ab", "\t", "\x1b[2I",
       "\x1b[Z", "\r\n", "\x1b[2J\x1b[H"};
   std::mt19937 rng(20261204);
@@ -202,7 +204,11 @@ TEST_CASE("paint: the tab stops a recording set, so that later tabs land alike (
     for (int step = 1 + int(rng() % 3); step > 0; --step) {
       std::string program;
       for (std::size_t i = rng() % 30; i > 0; --i) program += parts[rng() % parts.size()];
-      fast.feed(program);
+      for (std::size_t at = 0; at < program.size();) {
+        const std::size_t n = 1 + rng() % 3;
+        fast.feed(std::string_view(program).substr(at, n));
+        at += n;
+      }
       reference.feed(program);
       log += recssh::printable(program);
       if (rng() % 2) {
@@ -216,7 +222,10 @@ TEST_CASE("paint: the tab stops a recording set, so that later tabs land alike (
     REQUIRE(paint_alike(fast, reference));
     Screen painted(size);
     painted.feed(fast.paint());
-    const std::string tabs = "\x1b[2J\r\tA\tB\tC\tD\tE\tF\x1b[Z\x1b[Zb\n\r\x1b[3I+";
+    // X at every stop of the first row, then back tabs and CHT on the second.
+    std::string tabs = "\x1b[2J\x1b[H";
+    for (int c = 0; c < size.cols; ++c) tabs += "\tX\b";
+    tabs += "\r\n\x1b[99G\x1b[Zb\x1b[2Zc\r\x1b[3I+";
     painted.feed(tabs);
     fast.feed(tabs);
     reference.feed(tabs);
@@ -635,6 +644,8 @@ public:
   }
   void write(std::string_view b) override { writes.emplace_back(clock, std::string(b)); }
   void notice(const std::string& m) override { notices.push_back(m); }
+  bool tabs_touched = false;
+  void tab_stops_touched() override { tabs_touched = true; }
   std::optional<TermSize> size;
   std::optional<TermSize> viewer_size() override { return size; }
   std::string all() const {
@@ -839,6 +850,43 @@ TEST_CASE("player: --at shows the screen of the whole output up to there, with a
   painted.feed(io.all());
   CHECK(painted.dump() == expected.dump());
   std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("player: the viewer's tab stops are set only for a recording that sets its own") {
+  // The same recording with and without tab stops of its own (every 4 columns from
+  // 1 s): --at 2.5, then a jump back to the start, which must undo them on the viewer.
+  for (bool sets : {false, true}) {
+    std::string events;
+    for (int i = 0; i < 10; ++i) {
+      std::string o = "line " + std::to_string(i) + "\\ta\\tb\\r\\n";
+      if (i == 1 && sets) o = "\\u001b[3g\\u001b[5G\\u001bH\\u001b[9G\\u001bH\\u001b[13G\\u001bH\\r" + o;
+      events += "[" + std::to_string(i) + ".5, \"o\", \"" + o + "\"]\n";
+    }
+    test::TempPath f(".cast");
+    test::write_file(f.path, "{\"version\": 2, \"width\": 40, \"height\": 5}\n" + events);
+    ManualIo io;
+    io.keys = {{Micros(2'000'000), Key::back}, {Micros(2'000'001), Key::quit}};
+    PlayOptions o;
+    o.path = f.path;
+    o.interactive = true;
+    o.at = parse_time_spec("2.7");
+    o.keyframe_bytes = 16;
+    o.speed = 1e-6; // no event is due before the keys
+    Player p(o, io);
+    p.run();
+    INFO("sets its own: " << sets);
+    CHECK(io.tabs_touched == sets);
+    const std::string all = io.all();
+    CHECK((all.find("\x1b[3g") != std::string::npos) == sets);
+    if (sets) {
+      // The first paint sets the recording's stops, the one after the jump back the reset's.
+      const std::size_t first = all.find("\x1b[3g\x1b[5G\x1bH\x1b[9G\x1bH\x1b[13G\x1bH\x1b[");
+      const std::size_t back = all.find("\x1b[3g\x1b[1G\x1bH\x1b[9G\x1bH\x1b[17G\x1bH");
+      CHECK(first != std::string::npos);
+      CHECK(back != std::string::npos);
+      CHECK(first < back);
+    }
+  }
 }
 
 TEST_CASE("player: a long seek emulated on two cores shows the same screen, keyframes and markers") {
