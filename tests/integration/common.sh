@@ -5,7 +5,7 @@ set -euo pipefail
 # a failure ends is a failed command of its parent's, said there, and a command
 # substitution (a `diff` in a failure's message) fails without ending anything.
 set -E
-trap '[ "$BASH_SUBSHELL" -gt 0 ] || echo "FAIL: ${BASH_SOURCE[0]##*/}:$LINENO: exited $?: $BASH_COMMAND" >&2' ERR
+trap '_err_rc=$?; [ "$BASH_SUBSHELL" -gt 0 ] || echo "FAIL: ${BASH_SOURCE[0]##*/}:$LINENO: exited $_err_rc: $BASH_COMMAND" >&2' ERR
 : "${RECAST:?RECAST must point at the recast binary}"
 WORK=$(mktemp -d /tmp/recssh-it.XXXXXX)
 # Helpers register teardown commands (stop sshd, tmux) with at_exit; they all run, even
