@@ -17,7 +17,8 @@ namespace recssh::play {
 namespace {
 // 2: a keyframe's paint carries the tab stops and character sets (an index of 1 holds
 // paints without them, and is made again).
-constexpr std::string_view k_magic = "recssh-play-index 2";
+constexpr std::string_view k_magic = "recssh-play-index";
+constexpr int k_version = 2;
 
 void make_dirs(const std::string& dir) {
   // Each component 0700 when we create it; existing ones are left as they are.
@@ -140,11 +141,12 @@ std::optional<Index> load_index(const std::string& file, const FileIdentity& id,
   state = IndexState::stale;
   Parser p{text};
   Index ix;
-  std::string magic = p.word();
-  if (magic == k_magic.substr(0, k_magic.find(' '))) state = IndexState::older;
-  magic += " " + p.word();
-  if (magic != k_magic) return std::nullopt;
-  state = IndexState::stale;
+  const std::string magic = p.word(), version = p.word();
+  if (magic != k_magic || version != std::to_string(k_version)) {
+    // (one of a later recast's, or damaged: stale, made again all the same)
+    if (magic == k_magic && version == "1") state = IndexState::older;
+    return std::nullopt;
+  }
   p.expect("file");
   ix.file.size = p.count();
   ix.file.mtime_ns = p.number();
@@ -207,7 +209,8 @@ void save_index(const std::string& file, const Index& ix) {
     if (buf.size() >= (64u << 10)) flush();
   };
   auto num = [](auto v) { return std::to_string(v); };
-  put(std::string(k_magic) + "\nfile " + num(ix.file.size) + ' ' + num(ix.file.mtime_ns) + ' ' + ix.file.head_sha256 + "\n");
+  put(std::string(k_magic) + " " + num(k_version) + "\n");
+  put("file " + num(ix.file.size) + ' ' + num(ix.file.mtime_ns) + ' ' + ix.file.head_sha256 + "\n");
   put("interval " + num(ix.interval) + "\nduration " + num(ix.duration ? ix.duration->count() : -1) + "\n");
   put("keyframes " + num(ix.keyframes.size()) + "\n");
   for (const Keyframe& k : ix.keyframes) {

@@ -619,6 +619,10 @@ TEST_CASE("index: round trip, stale on any change of the file, damaged means sta
   test::write_file(file, std::string("recssh-play-index 1\nfile 1 2 x\n"));
   CHECK_FALSE(load_index(file, *id, state));
   CHECK(state == IndexState::older);
+  // A later recast's is not called older.
+  test::write_file(file, std::string("recssh-play-index 3\nfile 1 2 x\n"));
+  CHECK_FALSE(load_index(file, *id, state));
+  CHECK(state == IndexState::stale);
   std::system(("rm -rf " + dir).c_str());
 }
 
