@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sched.h>
 #include <sstream>
+#include <string>
 #include <vector>
 
 namespace recssh {
@@ -20,19 +21,12 @@ std::optional<std::string> slurp(const std::string& path) {
   return s.str();
 }
 
-// `path` and each directory above it up to "/" ("/a/b", "/a", "/").
-std::vector<std::string> self_and_ancestors(std::string path) {
-  std::vector<std::string> out;
-  while (!path.empty() && path.back() == '/') path.pop_back();
-  for (;;) {
-    out.push_back(path.empty() ? "/" : path);
-    if (path.empty()) return out;
-    path.erase(path.rfind('/'));
+std::optional<double> number(const std::string& s) {
+  try {
+    return std::stod(s);
+  } catch (...) {
+    return std::nullopt;
   }
-}
-
-void tighter(std::optional<double>& best, double cpus) {
-  if (cpus > 0 && (!best || cpus < *best)) best = cpus;
 }
 
 // cpu.max: "max 100000" (none) or "150000 100000".
@@ -40,64 +34,115 @@ std::optional<double> v2_quota(const std::string& dir) {
   const auto text = slurp(dir + "/cpu.max");
   if (!text) return std::nullopt;
   std::istringstream in(*text);
-  std::string quota;
-  double period = 0;
-  if (!(in >> quota >> period) || quota == "max" || period <= 0) return std::nullopt;
-  try {
-    return std::stod(quota) / period;
-  } catch (...) {
-    return std::nullopt;
-  }
+  std::string quota, period;
+  if (!(in >> quota >> period) || quota == "max") return std::nullopt;
+  const auto q = number(quota), p = number(period);
+  return q && p && *q > 0 && *p > 0 ? std::optional(*q / *p) : std::nullopt;
 }
 
+// cpu.cfs_quota_us (-1: none) over cpu.cfs_period_us.
 std::optional<double> v1_quota(const std::string& dir) {
   const auto quota = slurp(dir + "/cpu.cfs_quota_us"), period = slurp(dir + "/cpu.cfs_period_us");
   if (!quota || !period) return std::nullopt;
-  try {
-    const double q = std::stod(*quota), p = std::stod(*period);
-    if (q <= 0 || p <= 0) return std::nullopt; // -1: none
-    return q / p;
-  } catch (...) {
-    return std::nullopt;
+  const auto q = number(*quota), p = number(*period);
+  return q && p && *q > 0 && *p > 0 ? std::optional(*q / *p) : std::nullopt;
+}
+
+// A cgroup file system as /proc/self/mountinfo lists it.
+struct CgroupMount {
+  std::string root;  // the cgroup at the mount point
+  std::string point;
+  bool v2 = false;
+  bool cpu = false;  // v1: the cpu controller is in this hierarchy
+};
+
+// mountinfo escapes space, tab, newline and backslash as \ooo.
+std::string unescape(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto octal = [&](std::size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '7'; };
+    if (s[i] == '\\' && octal(i + 1) && octal(i + 2) && octal(i + 3)) {
+      out += char(std::stoi(s.substr(i + 1, 3), nullptr, 8));
+      i += 3;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// "36 35 0:30 /docker/abc /sys/fs/cgroup/cpu,cpuacct rw,nosuid - cgroup cgroup rw,cpu,cpuacct"
+std::vector<CgroupMount> cgroup_mounts(std::string_view mountinfo) {
+  std::vector<CgroupMount> out;
+  std::istringstream lines{std::string(mountinfo)};
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream in(line);
+    std::vector<std::string> f;
+    for (std::string w; in >> w;) f.push_back(w);
+    const auto dash = std::find(f.begin(), f.end(), "-");
+    if (f.size() < 5 || dash == f.end() || f.end() - dash < 4) continue;
+    const std::string& type = dash[1];
+    if (type != "cgroup" && type != "cgroup2") continue;
+    CgroupMount m{unescape(f[3]), unescape(f[4]), type == "cgroup2", false};
+    std::istringstream options(dash[3]);
+    for (std::string o; std::getline(options, o, ',');) m.cpu = m.cpu || o == "cpu";
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+// Where the cgroup at `path` is under `m`'s mount point, and each one above it there.
+std::vector<std::string> dirs_of(const std::string& path, const CgroupMount& m) {
+  std::string rel = "/";
+  if (m.root == "/") rel = path;
+  else if (path.compare(0, m.root.size(), m.root) == 0 && (path.size() == m.root.size() || path[m.root.size()] == '/'))
+    rel = path.substr(m.root.size());
+  while (rel.size() > 1 && rel.back() == '/') rel.pop_back();
+  std::vector<std::string> out;
+  for (;;) {
+    out.push_back(m.point + (rel == "/" || rel.empty() ? "" : rel));
+    if (rel.size() <= 1) return out;
+    rel.erase(std::max<std::size_t>(rel.rfind('/'), 1));
   }
 }
 
 } // namespace
 
-std::optional<double> cgroup_cpu_quota(std::string_view proc_self_cgroup, const std::string& root) {
+std::optional<double> cgroup_cpu_quota(std::string_view proc_self_cgroup, std::string_view mountinfo) {
+  const auto mounts = cgroup_mounts(mountinfo);
   std::optional<double> best;
+  auto tighter = [&](std::optional<double> q) {
+    if (q && (!best || *q < *best)) best = q;
+  };
   std::istringstream lines{std::string(proc_self_cgroup)};
   for (std::string line; std::getline(lines, line);) {
     // "hierarchy-ID:controllers:path"; v2's is "0::/path".
     const auto a = line.find(':'), b = a == std::string::npos ? a : line.find(':', a + 1);
-    if (b == std::string::npos) continue;
+    if (b == std::string::npos || b + 1 >= line.size() || line[b + 1] != '/') continue;
     const std::string controllers = line.substr(a + 1, b - a - 1), path = line.substr(b + 1);
-    if (path.empty() || path[0] != '/') continue;
-    if (controllers.empty()) { // (at root, or at root/unified beside v1's controllers)
-      for (const char* mount : {"", "/unified"})
-        for (const std::string& dir : self_and_ancestors(path))
-          if (auto q = v2_quota(root + mount + (dir == "/" ? "" : dir))) tighter(best, *q);
-      continue;
-    }
-    std::istringstream names(controllers);
     bool cpu = false;
+    std::istringstream names(controllers);
     for (std::string name; std::getline(names, name, ',');) cpu = cpu || name == "cpu";
-    if (!cpu) continue;
-    for (const char* mount : {"/cpu", "/cpu,cpuacct", "/cpuacct,cpu"})
-      for (const std::string& dir : self_and_ancestors(path))
-        if (auto q = v1_quota(root + mount + (dir == "/" ? "" : dir))) tighter(best, *q);
+    for (const CgroupMount& m : mounts) {
+      if (controllers.empty() ? !m.v2 : (m.v2 || !cpu || !m.cpu)) continue;
+      for (const std::string& dir : dirs_of(path, m)) tighter(m.v2 ? v2_quota(dir) : v1_quota(dir));
+    }
   }
   return best;
+}
+
+unsigned cpus_within(unsigned affinity, std::optional<double> quota) {
+  // (compared as doubles: a quota of more CPUs than an unsigned holds is no limit)
+  if (quota && *quota < double(affinity)) affinity = unsigned(std::max(1.0, std::floor(*quota)));
+  return std::max(affinity, 1u);
 }
 
 unsigned usable_cpus() {
   cpu_set_t set;
   CPU_ZERO(&set);
-  unsigned n = ::sched_getaffinity(0, sizeof set, &set) == 0 ? unsigned(CPU_COUNT(&set)) : 1;
-  if (const auto cgroup = slurp("/proc/self/cgroup"))
-    if (const auto quota = cgroup_cpu_quota(*cgroup, "/sys/fs/cgroup"))
-      n = std::min(n, unsigned(std::max(1.0, std::floor(*quota))));
-  return std::max(n, 1u);
+  const unsigned affinity = ::sched_getaffinity(0, sizeof set, &set) == 0 ? unsigned(CPU_COUNT(&set)) : 1;
+  const auto cgroup = slurp("/proc/self/cgroup"), mountinfo = slurp("/proc/self/mountinfo");
+  return cpus_within(affinity, cgroup && mountinfo ? cgroup_cpu_quota(*cgroup, *mountinfo) : std::nullopt);
 }
 
 } // namespace recssh

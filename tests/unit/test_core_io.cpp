@@ -152,30 +152,62 @@ TEST_CASE("cgroup_cpu_quota: the tightest quota along the cgroup's path, v2 and 
     REQUIRE(std::system(("mkdir -p '" + root + rel.substr(0, rel.rfind('/')) + "'").c_str()) == 0);
     test::write_file(root + rel, text);
   };
+  // A mountinfo line for a cgroup file system: its root, where, v1's options.
+  auto mount = [&](const std::string& cg_root, const std::string& at, const std::string& type, const std::string& opts) {
+    return "40 31 0:37 " + cg_root + " " + root + at + " rw,relatime - " + type + " cgroup " + opts + "\n";
+  };
+  const std::string v2 = mount("/", "", "cgroup2", "rw");
   // Nothing there, or no quota: none.
-  CHECK_FALSE(cgroup_cpu_quota("0::/user.slice/u.service\n", root));
+  CHECK_FALSE(cgroup_cpu_quota("0::/user.slice/u.service\n", v2));
   put("/user.slice/u.service/cpu.max", "max 100000\n");
-  CHECK_FALSE(cgroup_cpu_quota("0::/user.slice/u.service\n", root));
+  CHECK_FALSE(cgroup_cpu_quota("0::/user.slice/u.service\n", v2));
   // v2: the unit's own, and an ancestor's when tighter (systemd's CPUQuota=150%).
   put("/user.slice/cpu.max", "150000 100000\n");
-  CHECK(cgroup_cpu_quota("0::/user.slice/u.service\n", root) == 1.5);
+  CHECK(cgroup_cpu_quota("0::/user.slice/u.service\n", v2) == 1.5);
   put("/user.slice/u.service/cpu.max", "50000 100000\n");
-  CHECK(cgroup_cpu_quota("0::/user.slice/u.service\n", root) == 0.5);
+  CHECK(cgroup_cpu_quota("0::/user.slice/u.service\n", v2) == 0.5);
   // Only the cgroup's own path and those above it count.
-  CHECK(cgroup_cpu_quota("0::/user.slice/other.service\n", root) == 1.5);
-  CHECK_FALSE(cgroup_cpu_quota("0::/\n", root));
-  // v1 (a container runtime's cpu,cpuacct hierarchy), beside other controllers; -1 is none.
-  put("/cpu,cpuacct/docker/abc/cpu.cfs_quota_us", "300000\n");
-  put("/cpu,cpuacct/docker/abc/cpu.cfs_period_us", "100000\n");
-  put("/cpu,cpuacct/docker/cpu.cfs_quota_us", "-1\n");
-  put("/cpu,cpuacct/docker/cpu.cfs_period_us", "100000\n");
-  const std::string v1 = "12:memory:/docker/abc\n4:cpu,cpuacct:/docker/abc\n0::/\n";
-  CHECK(cgroup_cpu_quota(v1, root) == 3.0);
-  CHECK_FALSE(cgroup_cpu_quota("4:cpuacct:/docker/abc\n", root)); // not the cpu controller
+  CHECK(cgroup_cpu_quota("0::/user.slice/other.service\n", v2) == 1.5);
+  CHECK_FALSE(cgroup_cpu_quota("0::/\n", v2));
+  // Not mounted (no mountinfo line): nothing read.
+  CHECK_FALSE(cgroup_cpu_quota("0::/user.slice/u.service\n", ""));
+  // A container with its own cgroup namespace: "/" is its cgroup, the quota at the root.
+  put("/ns/cpu.max", "200000 100000\n");
+  CHECK(cgroup_cpu_quota("0::/\n", mount("/", "/ns", "cgroup2", "rw")) == 2.0);
+  // Hybrid: v2 at unified, beside v1 hierarchies without the cpu controller's quota.
+  put("/unified/user.slice/cpu.max", "50000 100000\n");
+  CHECK(cgroup_cpu_quota("1:cpu:/user.slice\n0::/user.slice\n", mount("/", "/unified", "cgroup2", "rw")) == 0.5);
+  // v1, the cpu controller mounted alone (and cpuacct apart), as on Debian's hybrid hosts.
+  put("/cpu/job/cpu.cfs_quota_us", "100000\n");
+  put("/cpu/job/cpu.cfs_period_us", "100000\n");
+  const std::string alone = mount("/", "/cpu", "cgroup", "rw,cpu") + mount("/", "/cpuacct", "cgroup", "rw,cpuacct");
+  CHECK(cgroup_cpu_quota("2:cpuacct:/job\n1:cpu:/job\n", alone) == 1.0);
+  CHECK_FALSE(cgroup_cpu_quota("2:cpuacct:/job\n1:cpu:/\n", alone)); // not the cpu controller's path
+  // v1 in a container without a cgroup namespace: the host's path, the container's
+  // cgroup at the mount point; its own quota (-1 above it: none) and a tighter one
+  // in a cgroup inside it.
+  put("/cc/cpu.cfs_quota_us", "300000\n");
+  put("/cc/cpu.cfs_period_us", "100000\n");
+  const std::string docker = mount("/docker/abc", "/cc", "cgroup", "rw,cpu,cpuacct");
+  CHECK(cgroup_cpu_quota("4:cpu,cpuacct:/docker/abc\n", docker) == 3.0);
+  put("/cc/inner/cpu.cfs_quota_us", "50000\n");
+  put("/cc/inner/cpu.cfs_period_us", "100000\n");
+  put("/cc/inner/x/cpu.cfs_quota_us", "-1\n");
+  put("/cc/inner/x/cpu.cfs_period_us", "100000\n");
+  CHECK(cgroup_cpu_quota("12:memory:/docker/abc\n4:cpu,cpuacct:/docker/abc/inner/x\n", docker) == 0.5);
   // Garbage is ignored, not an error.
   put("/bad/cpu.max", "lots 0\n");
-  CHECK_FALSE(cgroup_cpu_quota("0::/bad\nnonsense\n", root));
+  CHECK_FALSE(cgroup_cpu_quota("0::/bad\nnonsense\n", v2 + "nonsense\n - cgroup2\n"));
   std::system(("rm -rf '" + root + "'").c_str());
-  // And on this machine: at least one CPU.
-  CHECK(usable_cpus() >= 1);
+}
+
+TEST_CASE("cpus_within: the affinity, fewer where the quota allows fewer whole CPUs", "[core][cpus]") {
+  CHECK(cpus_within(2, std::nullopt) == 2);
+  CHECK(cpus_within(2, 0.5) == 1);
+  CHECK(cpus_within(2, 1.5) == 1);
+  CHECK(cpus_within(2, 2.0) == 2);
+  CHECK(cpus_within(4, 3.0) == 3);
+  CHECK(cpus_within(2, 3.0) == 2);
+  CHECK(cpus_within(2, 1e12) == 2); // (more than an unsigned holds: no limit)
+  CHECK(cpus_within(0, std::nullopt) == 1);
 }
