@@ -483,7 +483,6 @@ struct Screen::Impl {
             if (has_param("4")) insert = ch == 'h';
             if (has_param("20")) newline = ch == 'h';
           }
-          if (ch == 'p' && params.empty() && i > 0 && b[i - 1] == '!') region.clear(); // DECSTR
           scan = ch == '\x1b' ? Scan::esc : Scan::text;
         }
         break;
