@@ -13,6 +13,7 @@
 #include "core/cpus.hpp"
 #include "core/printable.hpp"
 #include "play/cell_width.hpp"
+#include "play/idle_cap.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -140,9 +141,7 @@ bool Player::fetch() {
 }
 
 Micros Player::play_time_of(const Event& e) const {
-  Micros gap = e.time - m_raw;
-  if (m_opts.idle_limit && gap > *m_opts.idle_limit) gap = *m_opts.idle_limit;
-  return m_play + gap;
+  return m_play + idle_capped(e.time - m_raw, m_opts.idle_limit);
 }
 
 void Player::apply(const Event& e, bool draw) {
@@ -356,9 +355,7 @@ void Player::seek_to_time(Micros t) {
   m_filter = SafeFilter{};
   paint();
   // Playback continues from t itself, not from the event before it.
-  Micros gap = t - m_raw;
-  if (m_opts.idle_limit && gap > *m_opts.idle_limit) gap = *m_opts.idle_limit;
-  anchor(m_play + gap);
+  anchor(m_play + idle_capped(t - m_raw, m_opts.idle_limit));
 }
 
 void Player::seek_to_event(std::uint64_t n) {

@@ -4,6 +4,7 @@
 #include "core/errors.hpp"
 #include "core/fd.hpp"
 #include "core/time.hpp"
+#include "play/idle_cap.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -149,9 +150,7 @@ void Speculation::run() {
       m_progress.store(last_line, std::memory_order_release);
       // As Player::apply, counted after the first event.
       if (!first) {
-        Micros gap = e.time - raw;
-        if (m_opts.idle_limit && gap > *m_opts.idle_limit) gap = *m_opts.idle_limit;
-        play += gap;
+        play += idle_capped(e.time - raw, m_opts.idle_limit);
         ++events;
       }
       raw = e.time;
