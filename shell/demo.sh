@@ -3,7 +3,8 @@
 # session with `recssh` against a throwaway sshd on 127.0.0.1 (when openssh-server is
 # installed; the test harness's own set-up is reused), converts the bundled recordings
 # (asciinema 2.2, v1 and v3 casts, a generated 4 MiB session) into asciicast v2, v3
-# and .cast.gz, checks them, and shows what is inside. Results go to demo-out/.
+# and .cast.gz, checks them, shows what is inside, then reviews them: lists, searches,
+# seeks to the middle of one, seals and verifies one. Results go to demo-out/.
 set -eu
 build=${1:-build}
 recast=$build/cmd/recast
@@ -53,15 +54,36 @@ echo "== what is inside"
 echo "== the output of one recording (recast cat)"
 "$recast" cat "$out/asciinema-2.2.cast"
 
+echo "== listing and searching them (recast ls, recast grep)"
+"$recast" ls "$out" | tail -n 6
+"$recast" grep hello "$out"
+
+echo "== the screen halfway through the generated session (recast play --at 50%)"
+# (standard output is a file here, not a terminal: with --no-wait, written at once)
+"$recast" play --no-wait --no-index --at 50% --until 50% "$out/generated.cast.gz" >"$out/at-50.out"
+echo "$(wc -c <"$out/at-50.out") bytes that draw it: cat $out/at-50.out in a terminal"
+
+echo "== sealing one, signed with a throwaway key, and verifying it (recast seal, recast verify)"
+if command -v ssh-keygen >/dev/null; then
+  ssh-keygen -q -t ed25519 -N '' -C "recssh demo" -f "$out/demo-key"
+  echo "demo@example.org $(cut -d' ' -f1,2 "$out/demo-key.pub")" >"$out/allowed-signers"
+  "$recast" seal -k "$out/demo-key" "$out/session.cast"
+  "$recast" verify --allowed-signers "$out/allowed-signers" "$out/session.cast"
+else
+  "$recast" seal --no-sign "$out/session.cast"
+  "$recast" verify --allow-unsigned "$out/session.cast"
+fi
+
 cat <<EOM
 
 Results are in $out/:
 $(ls -l "$out")
 
-Replay them with:
-  asciinema play $out/session.cast
-  asciinema play $out/asciinema-2.2.cast
-  asciinema play $out/legacy/script/adv.cast       (util-linux script, advanced timing)
-  asciinema play $out/legacy/sudo/io/00/00/01.cast (a sudo I/O log)
+Play them with (space pauses, arrows jump 5 s, [ ] go to markers, ? helps, q quits):
+  $recast play $out/session.cast
+  $recast play --at 50% $out/generated.cast.gz
+  $recast play $out/legacy/script/adv.cast       (util-linux script, advanced timing)
+  $recast play $out/legacy/sudo/io/00/00/01.cast (a sudo I/O log)
+  asciinema play $out/asciinema-2.2.cast       (what recast writes, asciinema plays too)
   $recast cat $out/generated.cast.gz | less -R
 EOM
