@@ -31,13 +31,25 @@ namespace {
 // Lock-free: the handler may interrupt a thread in the middle of remembering or
 // forgetting, and whoever exchanges a slot to null owns its removal.
 std::atomic<const char*> g_temp_files[64];
+std::atomic<bool> g_dying{false};
+constexpr int k_cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
+// One thread removes the files and ends the process. A second signal (timeout(1)
+// sends one to the process and one to its group; a supervisor may send TERM after
+// INT) reaching another thread meanwhile must not end the process before the files
+// are gone, as the default action it would meet there did: it returns, and the
+// first one's re-raised signal ends the process.
 extern "C" void remove_temp_files_and_die(int signo) {
+  if (g_dying.exchange(true)) return;
   const int saved = errno;
   for (auto& slot : g_temp_files)
     if (const char* path = slot.exchange(nullptr)) ::unlink(path);
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  ::sigaction(signo, &dfl, nullptr);
   errno = saved;
-  ::raise(signo); // SA_RESETHAND: the default action, once this handler returns
+  ::raise(signo); // (blocked in this handler: the default action once it returns)
 }
 } // namespace
 
@@ -54,13 +66,13 @@ void forget_temp_file(int slot) {
 }
 
 void remove_temp_files_on_signals() {
-  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+  for (int s : k_cleanup_signals) {
     struct sigaction old {};
     if (::sigaction(s, nullptr, &old) != 0 || old.sa_handler != SIG_DFL) continue; // ignored, or someone's
     struct sigaction on {};
     on.sa_handler = remove_temp_files_and_die;
-    on.sa_flags = SA_RESETHAND;
     sigemptyset(&on.sa_mask);
+    for (int other : k_cleanup_signals) sigaddset(&on.sa_mask, other);
     ::sigaction(s, &on, nullptr);
   }
 }
