@@ -665,6 +665,17 @@ public:
   }
 };
 
+// An interactive player started at `at` whose keys come before any event is due.
+PlayOptions keys_at(const std::string& path, const std::string& at, std::size_t keyframe_bytes) {
+  PlayOptions o;
+  o.path = path;
+  o.interactive = true;
+  o.at = parse_time_spec(at);
+  o.keyframe_bytes = keyframe_bytes;
+  o.speed = 1e-6;
+  return o;
+}
+
 } // namespace
 
 TEST_CASE("player: a resized terminal gets the screen painted again, and a note when it became too small") {
@@ -838,13 +849,7 @@ TEST_CASE("player: --at shows the screen of the whole output up to there, with a
   // Seeking back and forth in one player: keyframes in memory.
   ManualIo io;
   io.keys = {{Micros(2'000'000), Key::back}, {Micros(2'000'001), Key::prev_marker}, {Micros(2'000'002), Key::quit}};
-  PlayOptions o;
-  o.path = f.path;
-  o.interactive = true;
-  o.at = parse_time_spec("120.7");
-  o.keyframe_bytes = 1024;
-  o.speed = 1e-6; // no event is due before the keys
-  Player p(o, io);
+  Player p(keys_at(f.path, "120.7", 1024), io);
   p.run();
   CHECK_FALSE(p.keyframes().frames().empty());
   Screen expected({30, 8});
@@ -870,13 +875,7 @@ TEST_CASE("player: the viewer's tab stops are set only for a recording that sets
     test::write_file(f.path, "{\"version\": 2, \"width\": 40, \"height\": 5}\n" + events);
     ManualIo io;
     io.keys = {{Micros(2'000'000), Key::back}, {Micros(2'000'001), Key::quit}};
-    PlayOptions o;
-    o.path = f.path;
-    o.interactive = true;
-    o.at = parse_time_spec("2.7");
-    o.keyframe_bytes = 16;
-    o.speed = 1e-6; // no event is due before the keys
-    Player p(o, io);
+    Player p(keys_at(f.path, "2.7", 16), io);
     p.run();
     INFO("sets its own: " << sets);
     CHECK(io.tabs_touched == sets);
