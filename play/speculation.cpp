@@ -57,17 +57,25 @@ std::optional<std::uint64_t> Speculation::offset_after(const std::string& path, 
   // and is later than `until` moves hi to its start.
   while (hi > lo && hi - lo > k_window) {
     const std::uint64_t mid = lo + (hi - lo) / 2;
-    const std::string w = read_at(fd.get(), mid, k_window);
-    const std::size_t nl = w.find('\n');
-    if (nl == std::string::npos || nl + 2 >= w.size() || w[nl + 1] != '[') return std::nullopt;
-    const std::size_t comma = w.find(',', nl + 2);
-    if (comma == std::string::npos) return std::nullopt;
-    const auto t = parse_seconds(std::string_view(w).substr(nl + 2, comma - nl - 2));
+    // The first line after mid (a line may be longer than a window: a command's
+    // output read in one piece by the recorder).
+    std::uint64_t start = hi;
+    for (std::uint64_t at = mid; at < hi; at += k_window) {
+      const std::string w = read_at(fd.get(), at, k_window);
+      if (w.empty()) return std::nullopt;
+      if (const std::size_t nl = w.find('\n'); nl != std::string::npos) {
+        start = at + nl + 1;
+        break;
+      }
+    }
+    if (start >= hi) break; // (none before hi: hi is as close as it gets)
+    const std::string head = read_at(fd.get(), start, 64);
+    const std::size_t comma = head.find(',');
+    if (head.empty() || head[0] != '[' || comma == std::string::npos) return std::nullopt;
+    const auto t = parse_seconds(std::string_view(head).substr(1, comma - 1));
     if (!t) return std::nullopt;
-    const std::uint64_t start = mid + nl + 1;
     if (*t <= until) lo = start;
-    else if (start < hi) hi = start;
-    else break;
+    else hi = start;
   }
   return hi;
 }

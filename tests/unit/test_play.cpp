@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // play/: time specs, keys, --safe, the emulated screen's paint round trip, keyframes,
 // and the player's timing and seeking driven by a manual clock.
+#include "core/cpus.hpp"
 #include "core/printable.hpp"
 #include "helpers.hpp"
 #include "play/cell_width.hpp"
@@ -9,6 +10,7 @@
 #include "play/keys.hpp"
 #include "play/player.hpp"
 #include "play/safe_filter.hpp"
+#include "play/speculation.hpp"
 #include "play/screen.hpp"
 #include "play/time_spec.hpp"
 #include "play/vterm_guard.hpp"
@@ -998,6 +1000,50 @@ TEST_CASE("player: a long seek emulated on two cores shows the same screen, keyf
       }
     }
   }
+}
+
+TEST_CASE("player: a long seek speculates over events longer than the bisection's window") {
+  // A recorder writes a command's output read in one piece as one event: lines of
+  // hundreds of KiB. Finding where the target's line ends once gave up on any window
+  // of 64 KiB without a line end, and with it the second emulation.
+  std::string events;
+  std::vector<std::string> outputs;
+  for (int i = 0; i < 40; ++i) {
+    std::string o;
+    const int lines = 900 + (i * 37) % 1500; // 70 to 190 KiB
+    for (int l = 0; l < lines; ++l)
+      o += "\x1b[3" + std::to_string(l % 8) + "mevent " + std::to_string(i) + " line " + std::to_string(l) +
+           "\x1b[0m -rw-r--r-- 1 root root 4096 Dec  4 21:39 name\r\n";
+    outputs.push_back(o);
+    events += "[" + std::to_string(i) + ".5, \"o\", \"" + json_string(o) + "\"]\n";
+  }
+  test::TempPath f(".cast");
+  const std::string header = "{\"version\": 2, \"width\": 80, \"height\": 24}\n";
+  test::write_file(f.path, header + events);
+  // The bisection: at or after the end of the target's line, and before the next one's end.
+  const std::size_t end_30 = header.size() + [&] {
+    std::size_t at = 0;
+    for (int i = 0; i <= 30; ++i) at = events.find('\n', at) + 1;
+    return at;
+  }();
+  const auto to = Speculation::offset_after(f.path, 0, Micros(30'700'000));
+  REQUIRE(to);
+  CHECK(*to >= end_30);
+  CHECK(*to <= end_30 + outputs[31].size() * 2);
+  ManualIo io;
+  PlayOptions o;
+  o.path = f.path;
+  o.no_wait = true;
+  o.at = parse_time_spec("30.7");
+  o.until = o.at;
+  o.keyframe_bytes = 256 << 10;
+  o.speculate_bytes = 1 << 20;
+  Player p(o, io);
+  p.run();
+  Screen expected({80, 24});
+  for (int i = 0; i <= 30; ++i) expected.feed(outputs[std::size_t(i)]);
+  CHECK(p.screen().dump() == expected.dump());
+  if (usable_cpus() >= 2) CHECK(p.speculation_met() != 0);
 }
 
 TEST_CASE("ascii_run_end stops at the first byte that is not printable ASCII", "[play][lane]") {
