@@ -24,8 +24,8 @@ void CellGrid::fill(Buffer& b, int rows, int cols) const {
   Cell blank{};
   blank.pen = m_pen;
   b.cells.assign(std::size_t(rows) * std::size_t(cols), blank);
-  b.rows.resize(std::size_t(rows));
-  for (int r = 0; r < rows; ++r) b.rows[std::size_t(r)] = b.cells.data() + std::size_t(r) * std::size_t(cols);
+  b.rows.assign(std::size_t(rows), Row{nullptr, cols, m_pen});
+  for (int r = 0; r < rows; ++r) b.rows[std::size_t(r)].cells = b.cells.data() + std::size_t(r) * std::size_t(cols);
 }
 
 // A new size keeps the top-left cells that fit; new cells are blanks with the pen.
@@ -34,18 +34,27 @@ void CellGrid::realloc(Buffer& b, int rows, int cols) const {
   fill(n, rows, cols);
   int keep_rows = std::min(rows, m_rows), keep_cols = std::min(cols, m_cols);
   for (int r = 0; r < keep_rows; ++r)
-    std::copy_n(b.rows[std::size_t(r)], keep_cols, n.rows[std::size_t(r)]);
+    std::copy_n(real_to(b.rows[std::size_t(r)], keep_cols), keep_cols, n.rows[std::size_t(r)].cells);
   b = std::move(n);
 }
 
+CellGrid::Cell CellGrid::cell(int row, int col) const {
+  const Row& r = m_buffer->rows[std::size_t(row)];
+  if (col < r.blank_from) return r.cells[col];
+  Cell blank{};
+  blank.pen = r.blank;
+  return blank;
+}
+
 bool CellGrid::row_blank_from(int row, int col) const {
-  for (; col < m_cols; ++col)
-    if (at(row, col)->chars[0] != 0) return false;
+  const Row& r = m_buffer->rows[std::size_t(row)];
+  for (; col < m_cols && col < r.blank_from; ++col)
+    if (r.cells[col].chars[0] != 0) return false;
   return true;
 }
 
 void CellGrid::get_cell(int row, int col, VTermScreenCell& out) const {
-  const Cell& c = *at(row, col);
+  const Cell c = cell(row, col);
   std::copy_n(c.chars, VTERM_MAX_CHARS_PER_CELL, out.chars);
   out.attrs = VTermScreenCellAttrs{};
   out.attrs.bold = c.pen.bold;
@@ -57,20 +66,21 @@ void CellGrid::get_cell(int row, int col, VTermScreenCell& out) const {
   out.attrs.font = c.pen.font;
   out.fg = c.pen.fg;
   out.bg = c.pen.bg;
-  out.width = col < m_cols - 1 && at(row, col + 1)->chars[0] == std::uint32_t(-1) ? 2 : 1;
+  out.width = col < m_cols - 1 && cell(row, col + 1).chars[0] == std::uint32_t(-1) ? 2 : 1;
 }
 
 int CellGrid::putglyph(VTermGlyphInfo* info, VTermPos pos, void* user) {
   auto* g = static_cast<CellGrid*>(user);
   if (pos.row < 0 || pos.row >= g->m_rows || pos.col < 0 || pos.col >= g->m_cols) return 0;
-  Cell* cell = g->at(pos.row, pos.col);
+  Cell* const cells = real_to(g->row_of(pos.row), std::min(pos.col + std::max(info->width, 1), g->m_cols));
+  Cell* cell = cells + pos.col;
   int i = 0;
   for (; i < VTERM_MAX_CHARS_PER_CELL && info->chars[i]; ++i) {
     cell->chars[i] = info->chars[i];
     cell->pen = g->m_pen;
   }
   if (i < VTERM_MAX_CHARS_PER_CELL) cell->chars[i] = 0;
-  for (int c = 1; c < info->width && pos.col + c < g->m_cols; ++c) g->at(pos.row, pos.col + c)->chars[0] = std::uint32_t(-1);
+  for (int c = 1; c < info->width && pos.col + c < g->m_cols; ++c) cells[pos.col + c].chars[0] = std::uint32_t(-1);
   cell->pen.protected_cell = info->protected_cell;
   return 1;
 }
@@ -81,8 +91,18 @@ int CellGrid::erase(VTermRect rect, int selective, void* user) {
   // its colours; the pen is never protected.
   const Pen blank = g->m_pen;
   const int first = std::max(rect.start_col, 0), end = std::min(rect.end_col, g->m_cols);
+  if (first >= end) return 1;
   for (int r = std::max(rect.start_row, 0); r < rect.end_row && r < g->m_rows; ++r) {
-    Cell* row = g->at(r, 0);
+    Row& rw = g->row_of(r);
+    if (!selective && end == g->m_cols) {
+      // To the end of the row: the blanks before `first` written out with their own
+      // pen, the rest left to be blank.
+      real_to(rw, first);
+      rw.blank_from = first;
+      rw.blank = blank;
+      continue;
+    }
+    Cell* row = real_to(rw, selective ? g->m_cols : end);
     if (selective) {
       for (int c = first; c < end; ++c)
         if (!row[c].pen.protected_cell) row[c].chars[0] = 0, row[c].pen = blank;
@@ -98,7 +118,9 @@ int CellGrid::moverect(VTermRect dest, VTermRect src, void* user) {
   int cols = src.end_col - src.start_col;
   int downward = src.start_row - dest.start_row;
   auto move_row = [&](int r) {
-    std::memmove(g->at(r, dest.start_col), g->at(r + downward, src.start_col), std::size_t(cols) * sizeof(Cell));
+    Cell* from = real_to(g->row_of(r + downward), std::min(src.end_col, g->m_cols));
+    Cell* to = real_to(g->row_of(r), std::min(dest.end_col, g->m_cols));
+    std::memmove(to + dest.start_col, from + src.start_col, std::size_t(cols) * sizeof(Cell));
   };
   // In the order that reads each row before it is overwritten.
   if (downward < 0)
@@ -121,7 +143,12 @@ int CellGrid::scrollrect(VTermRect rect, int downward, int rightward, void* user
     // turning the row pointers.
     auto first = g->m_buffer->rows.begin() + rect.start_row, last = g->m_buffer->rows.begin() + rect.end_row;
     VTermRect uncovered = rect;
-    if (downward > 0) {
+    if (downward == 1) { // a line feed at the bottom: by hand, as std::rotate goes by swaps
+      const Row top = *first;
+      std::move(first + 1, last, first);
+      *(last - 1) = top;
+      uncovered.start_row = rect.end_row - 1;
+    } else if (downward > 0) {
       std::rotate(first, first + downward, last);
       uncovered.start_row = rect.end_row - downward;
     } else {

@@ -186,7 +186,7 @@ std::size_t TextLane::run(std::string_view s, std::size_t from) {
       // A run of ASCII at once, up to the column before the last.
       const std::size_t n = std::min(ascii_run_end(s, k) - k, std::size_t(std::max(cols - 1 - col, 0)));
       if (n == 0) break; // at the edge: libvterm wraps, or holds the wrap
-      for (std::size_t j = 0; j < n; ++j) m_grid.draw(row, col + int(j), static_cast<unsigned char>(s[k + j]), 1);
+      m_grid.draw_ascii(row, col, s.data() + k, int(n));
       last = {true, row, col + int(n) - 1, 1, static_cast<unsigned char>(s[k + n - 1])};
       col += int(n);
       k += n;
