@@ -3,7 +3,8 @@
 # large: run it once, not in a loop). Needs a build (make build); asciinema 2.2 for
 # the reference line.
 #   bash bench/play.sh [SIZE_MB [PROFILE]]   (default 256 mixed; the issue's target is
-#   measured on 1024; PROFILE as gen_cast's: mixed, log, small, fullscreen)
+#   measured on 1024; PROFILE as gen_cast's: mixed, log, small, fullscreen; or real:
+#   real programs' output recorded by bench/real_cast.sh)
 # Lines:
 #   first frame      play --until 0 (open, header, first event): the cost of starting
 #   cat              recast cat, the parse speed the emulation is compared with
@@ -14,6 +15,7 @@
 #                    another one (play/speculation.hpp)
 #   at 90% index     the same with the index the previous line wrote
 #   back 10% index   --at 80% with the index (a jump back by a keyframe)
+#   back 10 min index  --at 90% of the duration less 600 s, with the index
 # Each play line prints wall seconds, peak RSS and, for the emulating lines, MB/s of
 # file emulated.
 set -euo pipefail
@@ -25,7 +27,10 @@ data=bench/data
 mkdir -p "$data"
 cast=$data/play-$size.cast
 [ "$profile" = mixed ] || cast=$data/play-$size-$profile.cast
-[ -s "$cast" ] || build/bench/gen_cast "$cast" "$size" 3 "$profile" >/dev/null
+if [ ! -s "$cast" ]; then
+  if [ "$profile" = real ]; then bash bench/real_cast.sh "$cast" "$size" >/dev/null
+  else build/bench/gen_cast "$cast" "$size" 3 "$profile" >/dev/null; fi
+fi
 bytes=$(stat -L -c %s "$cast")
 echo "input: $cast, $(awk "BEGIN{print $bytes/1048576}") MiB"
 export XDG_CACHE_HOME=$PWD/$data/play-cache
@@ -53,4 +58,10 @@ fi
 timed "at 90% cold" 0.9 "$recast" play --no-wait --at 90% --until 90% "$cast"
 timed "at 90% index" 0 "$recast" play --no-wait --at 90% --until 90% "$cast"
 timed "back 10% index" 0 "$recast" play --no-wait --at 80% --until 80% "$cast"
+# (a jump back by ten minutes of the recording from the 90% point, where it is that long)
+duration=$(tail -n 1 "$cast" | sed -n 's/^\[\([0-9.]*\),.*/\1/p')
+back=$(awk "BEGIN{t=${duration:-0}*0.9-600; if (t>0) printf \"%.3f\", t}")
+if [ -n "$back" ]; then
+  timed "back 10 min index" 0 "$recast" play --no-wait --at "$back" --until "$back" "$cast"
+fi
 ls -l "$XDG_CACHE_HOME"/recssh/play/ | tail -n +2 | awk '{print "index: " $5 " bytes"}'
