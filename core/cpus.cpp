@@ -141,8 +141,14 @@ unsigned usable_cpus() {
   cpu_set_t set;
   CPU_ZERO(&set);
   const unsigned affinity = ::sched_getaffinity(0, sizeof set, &set) == 0 ? unsigned(CPU_COUNT(&set)) : 1;
-  const auto cgroup = slurp("/proc/self/cgroup"), mountinfo = slurp("/proc/self/mountinfo");
-  return cpus_within(affinity, cgroup && mountinfo ? cgroup_cpu_quota(*cgroup, *mountinfo) : std::nullopt);
+  // The quota is read once per process (cgroup, mountinfo and a file or two under the
+  // cgroup's mount: the cast reader asks for every large file it opens, grep and ls
+  // for every archive); the affinity every time, which is one system call.
+  static const std::optional<double> quota = [] {
+    const auto cgroup = slurp("/proc/self/cgroup"), mountinfo = slurp("/proc/self/mountinfo");
+    return cgroup && mountinfo ? cgroup_cpu_quota(*cgroup, *mountinfo) : std::nullopt;
+  }();
+  return cpus_within(affinity, quota);
 }
 
 } // namespace recssh
