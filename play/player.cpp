@@ -160,10 +160,7 @@ void Player::apply(const Event& e, bool draw) {
     }
     m_screen->feed(e.data);
     m_out_bytes += e.data.size();
-    if (draw && !m_tabs_touched && m_screen->tabs_touched()) { // (raw, as the recording set them)
-      m_tabs_touched = true;
-      m_io.tab_stops_touched();
-    }
+    if (draw) note_tab_stops(); // (drawn raw: the viewer has the recording's stops)
   } else if (e.is(code::resize)) {
     if (auto s = parse_size(e.data)) m_screen->resize(*s);
   } else if (e.is(code::marker)) {
@@ -427,13 +424,18 @@ void Player::seek_marker(int direction) {
   if (!m_paused) handle(Key::pause);
 }
 
+// Once the recording has set tab stops, the viewer's are not its own any more: the
+// player's io is told once (it resets them on leaving).
+void Player::note_tab_stops() {
+  if (m_tabs_touched || !m_screen->tabs_touched()) return;
+  m_tabs_touched = true;
+  m_io.tab_stops_touched();
+}
+
 // The screen's paint for the viewer: once the recording has set tab stops of its own,
 // every paint sets them (also back to every 8 columns after a jump back).
 std::string Player::screen_paint() {
-  if (!m_tabs_touched && m_screen->tabs_touched()) {
-    m_tabs_touched = true;
-    m_io.tab_stops_touched();
-  }
+  note_tab_stops();
   return m_screen->paint(m_opts.safe ? Screen::Title::drop : Screen::Title::keep,
                          m_tabs_touched ? Screen::Tabs::always : Screen::Tabs::if_set);
 }

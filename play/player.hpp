@@ -100,6 +100,7 @@ private:
   bool fetch();
   Micros play_time_of(const Event& e) const;
   void apply(const Event& e, bool draw);
+  void note_tab_stops();
   void maybe_keyframe();
   // From the keyframe (its paint, or `screen` when given: the screen there) or the start.
   void restart_from(const Keyframe* k, std::unique_ptr<Screen> screen = nullptr);
