@@ -5,15 +5,15 @@
 # underline, top's screens), and the recording is then appended to itself with
 # `recast append` until it reaches the size asked for (1 GiB spans about 7 minutes:
 # the commands run flat out). Needs a build (make build).
-#   bash bench/real_cast.sh OUT MEGABYTES
+#   bash bench/real_cast.sh OUT MEGABYTES   (RECAST: the recast to use)
 # A recorder reads a command's output in pieces as large as the pty gives, so many
 # events are tens or hundreds of KiB (the speculative seek's bisection must read past
 # 64 KiB without a line end: play/speculation.cpp).
 set -euo pipefail
+out=$(realpath -m "$1")
 cd "$(dirname "$0")/.."
-out=$1
 size=$2
-recast=$PWD/build/cmd/recast
+recast=${RECAST:-$PWD/build/cmd/recast}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/commands.sh" <<'EOF'
