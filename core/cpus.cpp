@@ -143,7 +143,8 @@ unsigned usable_cpus() {
   const unsigned affinity = ::sched_getaffinity(0, sizeof set, &set) == 0 ? unsigned(CPU_COUNT(&set)) : 1;
   // The quota is read once per process (cgroup, mountinfo and a file or two under the
   // cgroup's mount: the cast reader asks for every large file it opens, grep and ls
-  // for every archive); the affinity every time, which is one system call.
+  // for every archive); the affinity every time, which is one system call. (A quota
+  // changed later, or a move to another cgroup, is not seen by a running process.)
   static const std::optional<double> quota = [] {
     const auto cgroup = slurp("/proc/self/cgroup"), mountinfo = slurp("/proc/self/mountinfo");
     return cgroup && mountinfo ? cgroup_cpu_quota(*cgroup, *mountinfo) : std::nullopt;

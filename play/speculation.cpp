@@ -68,7 +68,7 @@ std::optional<std::uint64_t> Speculation::offset_after(const std::string& path, 
         break;
       }
     }
-    if (start >= hi) break; // (none before hi: hi is as close as it gets)
+    if (start >= hi) break; // (none before hi: hi stays, up to two long lines past the target)
     const std::string head = read_at(fd.get(), start, 64);
     const std::size_t comma = head.find(',');
     if (head.empty() || head[0] != '[' || comma == std::string::npos) return std::nullopt;
