@@ -41,12 +41,25 @@ stop_recssh() {
   kill -TERM "$RPID"
   wait "$RPID" || true
 }
+# listening PORT...: waits until something listens on each port, without connecting
+# (a probe would be a relayed connection of its own). recssh binds its listeners after
+# reading ssh's configuration, so a client started at once could find nothing there.
+listening() {
+  for p in "$@"; do
+    for _ in $(seq 200); do
+      [ -n "$(ss -ltnH "sport = :$p")" ] && continue 2
+      sleep 0.1
+    done
+    fail "nothing listens on port $p: $(cat "$WORK/recssh.err")"
+  done
+}
 cast_of() { find "$R" -name '*.cast' -newer "$1" | head -n 1; }
 
 # --- -L: two connections to one destination, one to another -----------------------
 L1=$(port); L2=$(port)
 touch "$WORK/t0"; sleep 1
 start_recssh -L "$L1:127.0.0.1:$SP" -L "127.0.0.1:$L2:127.0.0.1:$HP"
+listening "$L1" "$L2"
 $PEER send "$L1" "$WORK/request" "$WORK/got1"
 cmp -s "$WORK/got1" "$WORK/reply" || fail "-L: the reply through the forward differs"
 $PEER send "$L1" "$WORK/request" "$WORK/got2"
@@ -162,6 +175,7 @@ matches "forward close conn=2 up=200000 down=300000 bytes" "$cast" || fail "-R: 
 DP=$(port)
 touch "$WORK/t2"; sleep 1
 start_recssh -D "$DP"
+listening "$DP"
 curl -sS --max-time 30 --socks5-hostname "127.0.0.1:$DP" -o "$WORK/b5" "http://localhost:$HP/blob" 2>"$WORK/curl.err" || fail "-D: curl --socks5-hostname failed: $(cat "$WORK/curl.err") $(cat "$WORK/recssh.err")"
 curl -s --max-time 30 --socks4a "127.0.0.1:$DP" -o "$WORK/b4" "http://localhost:$HP/blob" || fail "-D: curl --socks4a failed"
 cmp -s "$WORK/b5" "$WORK/www/blob" && cmp -s "$WORK/b4" "$WORK/www/blob" || fail "-D: curl got other bytes"
@@ -183,6 +197,7 @@ L3=$(port)
 touch "$WORK/t3"; sleep 1
 "$RECSSH" --dir "$R" --forwards=meta -F "$SSH_CONFIG" -N -L "$L3:127.0.0.1:$SP" testhost </dev/null 2>/dev/null &
 RPID=$!; at_exit "kill $RPID"
+listening "$L3"
 $PEER send "$L3" "$WORK/request" "$WORK/got4"
 cmp -s "$WORK/got4" "$WORK/reply" || fail "meta: the forward does not work"
 stop_recssh
