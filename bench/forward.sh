@@ -94,8 +94,7 @@ HP=$(port)
 DP=$(port)
 "$recssh" --dir "$WORK/rec" --quiet -F "$SSH_CONFIG" -N -D "$DP" testhost </dev/null &
 pid=$!
-# recssh binds the SOCKS port after reading ssh's configuration: wait for it.
-for _ in $(seq 200); do [ -n "$(ss -ltnH "sport = :$DP")" ] && break; sleep 0.1; done
+python3 tests/tools/fwd_peer.py listening "$DP" # (bound after reading ssh's configuration)
 curls=()
 for i in $(seq "$parallel"); do
   curl -s --max-time 120 --socks5-hostname "127.0.0.1:$DP" -o "$WORK/got.$i" "http://localhost:$HP/f" &

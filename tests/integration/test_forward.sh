@@ -41,18 +41,9 @@ stop_recssh() {
   kill -TERM "$RPID"
   wait "$RPID" || true
 }
-# listening PORT...: waits until something listens on each port, without connecting
-# (a probe would be a relayed connection of its own). recssh binds its listeners after
-# reading ssh's configuration, so a client started at once could find nothing there.
-listening() {
-  for p in "$@"; do
-    for _ in $(seq 200); do
-      [ -n "$(ss -ltnH "sport = :$p")" ] && continue 2
-      sleep 0.1
-    done
-    fail "nothing listens on port $p: $(cat "$WORK/recssh.err")"
-  done
-}
+# listening PORT...: until recssh listens on each port. It binds them after reading
+# ssh's configuration, so a client started at once could find nothing there.
+listening() { $PEER listening "$@" || fail "recssh does not listen: $(cat "$WORK/recssh.err")"; }
 cast_of() { find "$R" -name '*.cast' -newer "$1" | head -n 1; }
 
 # --- -L: two connections to one destination, one to another -----------------------
@@ -195,7 +186,7 @@ head -n 1 "$cast" | matches "\"D $DP (socks) (pcap)\"" || fail "-D: header: $(he
 # --- --forwards=meta: markers and counts, no content --------------------------------
 L3=$(port)
 touch "$WORK/t3"; sleep 1
-"$RECSSH" --dir "$R" --forwards=meta -F "$SSH_CONFIG" -N -L "$L3:127.0.0.1:$SP" testhost </dev/null 2>/dev/null &
+"$RECSSH" --dir "$R" --forwards=meta -F "$SSH_CONFIG" -N -L "$L3:127.0.0.1:$SP" testhost </dev/null 2>"$WORK/recssh.err" &
 RPID=$!; at_exit "kill $RPID"
 listening "$L3"
 $PEER send "$L3" "$WORK/request" "$WORK/got4"

@@ -4,7 +4,8 @@
   fwd_peer.py port                           print a free loopback port
   fwd_peer.py serve PORT REPLY               per connection: read to EOF, send REPLY, close
   fwd_peer.py send PORT DATA OUT             connect, send DATA, half-close, save the reply
-  fwd_peer.py wait PORT [SECONDS]            until something listens on PORT
+  fwd_peer.py wait PORT [SECONDS]            until something listens on PORT (by connecting)
+  fwd_peer.py listening PORT...              the same for each PORT, without connecting
   fwd_peer.py follow PCAP STREAM UP DOWN     tshark's follow,tcp,raw of STREAM: each direction's bytes
 """
 import socket, subprocess, sys, threading, time
@@ -76,6 +77,28 @@ def wait(port, seconds="20"):
     sys.exit("nothing listens on port %s" % port)
 
 
+def listening(*ports):
+    # From the kernel's socket tables, not by connecting: to a relay such as recssh's
+    # listener a probe is a connection of its own, one more in what it records.
+    def listened():
+        found = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            try:
+                rows = open(table).read().split("\n")[1:]
+            except OSError:
+                continue
+            for row in rows:
+                f = row.split()
+                if len(f) > 3 and f[3] == "0A":  # TCP_LISTEN
+                    found.add(int(f[1].rsplit(":", 1)[1], 16))
+        return found
+    end = time.time() + 20
+    while missing := {int(p) for p in ports} - listened():
+        if time.time() > end:
+            sys.exit("nothing listens on port %s" % " ".join(map(str, sorted(missing))))
+        time.sleep(0.1)
+
+
 def follow(pcap, stream, up_path, down_path):
     out = subprocess.run(["tshark", "-r", pcap, "-qz", "follow,tcp,raw,%s" % stream],
                          check=True, capture_output=True, text=True).stdout
@@ -96,4 +119,4 @@ def follow(pcap, stream, up_path, down_path):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"port": free_port, "serve": serve, "send": send, "wait": wait, "follow": follow}[cmd](*args)
+    {"port": free_port, "serve": serve, "send": send, "wait": wait, "listening": listening, "follow": follow}[cmd](*args)
