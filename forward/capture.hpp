@@ -8,6 +8,7 @@
 // is a flow of its own in that file.
 #include "forward/pcap_file.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -70,6 +71,10 @@ private:
   void give_back(std::string&& b); // m_mutex held
   void run();
   void write(Item& item);
+  void flush_files();
+  static constexpr std::chrono::milliseconds k_flush_every{100};
+  static constexpr std::chrono::milliseconds k_linger{5};
+  static constexpr std::size_t k_batch = 1 << 20;
 
   Opener m_open;
   OnError m_on_error;
@@ -86,7 +91,7 @@ private:
   std::condition_variable m_wake;
   std::deque<Item> m_queue;
   std::size_t m_queued = 0;
-  static constexpr std::size_t k_spare_buffers = 8, k_spare_capacity = 256 * 1024;
+  static constexpr std::size_t k_spare_buffers = 24, k_spare_capacity = 256 * 1024;
   std::vector<std::string> m_spare; // data buffers written and given back, for reuse
   bool m_stop = false;
   std::thread m_thread;

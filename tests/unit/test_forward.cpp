@@ -202,8 +202,30 @@ TEST_CASE("a capture holds each direction's bytes, and a gap where bytes were lo
     cap.end_flow(f);
     cap.finish();
   }
+  // While the session goes on: what was handed over is in the file (readable by
+  // tcpdump) soon after it was, with no more data coming to push it out.
+  const std::string path3 = std::string(dir) + "/z.pcap";
+  {
+    Capture cap(
+        [&](const Destination&) {
+          return std::make_unique<PcapFile>(Fd(::open(path3.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600)), path3,
+                                            false);
+        },
+        [](const std::string& e) { FAIL(e); });
+    auto f = cap.open_flow({"db", "5432"}, 0x0A000001, 40002);
+    cap.data(f, Direction::up, "still open");
+    bool seen = false;
+    for (int i = 0; i < 200 && !seen; ++i) { // (up to 10 s on a loaded machine)
+      ::usleep(50000);
+      seen = std::filesystem::file_size(path3) > 24 && read_back(path3).up == "still open"; // (past the file header)
+    }
+    CHECK(seen);
+    cap.end_flow(f);
+    cap.finish();
+  }
   ::unlink(path.c_str());
   ::unlink(path2.c_str());
+  ::unlink(path3.c_str());
   ::rmdir(dir);
 }
 
