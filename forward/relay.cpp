@@ -4,6 +4,7 @@
 #include "core/errors.hpp"
 #include "core/signals.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
@@ -168,6 +169,9 @@ void Relay::accept_on(std::size_t route, int lfd) {
       m_conns.push_back(std::move(c));
     }
     ++m_totals[route].connections;
+    // Connections still waiting for ssh's private end go first, as ssh's own backlog
+    // would serve them: the capture's flows and conn=N then follow the order they came.
+    if (std::any_of(m_conns.begin(), m_conns.end(), [](const auto& p) { return p && p->waiting; })) retry_waiting();
     connect_target(*conn);
   }
 }
