@@ -124,7 +124,11 @@ void Capture::run() {
   auto flushed = Clock::now();
   bool unflushed = false;
   auto flush = [&] {
-    flush_files();
+    for (auto& [d, f] : m_files) try {
+        f->flush();
+      } catch (const std::exception& e) {
+        m_on_error(e.what());
+      }
     flushed = Clock::now();
     unflushed = false;
   };
@@ -164,14 +168,6 @@ void Capture::run() {
     for (auto& item : batch) give_back(std::move(item.bytes));
     batch.clear();
   }
-}
-
-void Capture::flush_files() {
-  for (auto& [d, f] : m_files) try {
-      f->flush();
-    } catch (const std::exception& e) {
-      m_on_error(e.what());
-    }
 }
 
 void Capture::write(Item& item) {

@@ -71,7 +71,6 @@ private:
   void give_back(std::string&& b); // m_mutex held
   void run();
   void write(Item& item);
-  void flush_files();
   static constexpr std::chrono::milliseconds k_flush_every{100};
   static constexpr std::chrono::milliseconds k_linger{5};
   static constexpr std::size_t k_batch = 1 << 20;
