@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A large transfer through `-L`, under recssh (relayed and captured to PCAP) next to
-# plain ssh, same sshd on 127.0.0.1, same data, interleaved runs; then 100 parallel
-# connections through `-D` for recssh's peak RSS. Needs a build (make build), sshd,
-# python3 and curl.
+# plain ssh and next to the cheapest relay in the same place (bare_relay: ssh's private
+# Unix socket, splice(2), nothing recorded), same sshd on 127.0.0.1, same data,
+# interleaved runs; then 100 parallel connections through `-D` for recssh's peak RSS.
+# Needs a build (make build), sshd, python3 and curl.
 #   bash bench/forward.sh [MB] [RUNS] [PARALLEL]   (default 1024 3 100)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ mb=${1:-1024}
 runs=${2:-3}
 parallel=${3:-100}
 recssh=$PWD/build/cmd/recssh
+bare_relay=$PWD/build/bench/bare_relay
 WORK=$(mktemp -d /tmp/recssh-bench-fwd.XXXXXX)
 AT_EXIT=()
 at_exit() { AT_EXIT+=("$1"); }
@@ -61,16 +63,21 @@ print("%.3f %d" % (time.time() - t, n))
 PY
 }
 peak_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
-one_run() { # one_run ssh|recssh: "seconds bytes peak-RSS-KiB" into $WORK/run
-  local lp pid; lp=$(port)
+one_run() { # one_run ssh|bare|recssh: "seconds bytes peak-RSS-KiB lost" into $WORK/run
+  local lp pid relay=; lp=$(port)
   if [ "$1" = ssh ]; then
     ssh -F "$SSH_CONFIG" -N -L "$lp:127.0.0.1:$SP" testhost </dev/null & pid=$!
+  elif [ "$1" = bare ]; then
+    mkdir -m 700 "$WORK/bare"
+    ssh -F "$SSH_CONFIG" -N -L "$WORK/bare/ssh.sock:127.0.0.1:$SP" testhost </dev/null & pid=$!
+    "$bare_relay" "$lp" "$WORK/bare/ssh.sock" & relay=$!
   else
     "$recssh" --dir "$WORK/rec" --quiet --forwards="${FORWARDS:-pcap}" -F "$SSH_CONFIG" -N -L "$lp:127.0.0.1:$SP" testhost </dev/null & pid=$!
   fi
   local r; r=$(fetch "$lp")
   local rss; rss=$(peak_kib $pid)
-  kill -TERM $pid; wait $pid 2>/dev/null || true
+  kill -TERM $pid $relay; wait $pid $relay 2>/dev/null || true
+  rm -rf "$WORK/bare"
   local lost=0
   [ "$1" = recssh ] && lost=$( (grep -ho 'lost=[0-9]*' "$WORK"/rec/*/*.cast || true) | head -n 1 | cut -d= -f2)
   echo "$r $rss ${lost:-0}" >"$WORK/run"
@@ -78,13 +85,15 @@ one_run() { # one_run ssh|recssh: "seconds bytes peak-RSS-KiB" into $WORK/run
 }
 # ssh's cost through recssh depends on it (recssh(1), Throughput): shown with the result.
 wmem=$(cat /proc/sys/net/core/wmem_default 2>/dev/null || echo unknown)
-echo "# ${mb} MiB through -L, $runs runs each, interleaved (MB/s; recssh/ssh; net.core.wmem_default=$wmem)"
+echo "# ${mb} MiB through -L, $runs runs each, interleaved (MB/s; recssh/ssh, recssh/bare relay; net.core.wmem_default=$wmem)"
 for i in $(seq "$runs"); do
   one_run ssh; read -r ts bs _ <"$WORK/run"
+  one_run bare; read -r tb bb _ <"$WORK/run"
   one_run recssh; read -r tr br rss lost <"$WORK/run"
-  [ "$bs" = $((mb * 1048576)) ] && [ "$br" = "$bs" ] || fail "short transfer: ssh $bs, recssh $br"
-  awk -v ts="$ts" -v tr="$tr" -v b="$bs" -v rss="$rss" -v lost="$lost" \
-    'BEGIN { printf "ssh %.0f MB/s  recssh %.0f MB/s  ratio %.2f  recssh peak RSS %.1f MiB  not captured %d bytes\n", b/ts/1e6, b/tr/1e6, ts/tr, rss/1024, lost }'
+  [ "$bs" = $((mb * 1048576)) ] && [ "$bb" = "$bs" ] && [ "$br" = "$bs" ] ||
+    fail "short transfer: ssh $bs, bare relay $bb, recssh $br"
+  awk -v ts="$ts" -v tb="$tb" -v tr="$tr" -v b="$bs" -v rss="$rss" -v lost="$lost" \
+    'BEGIN { printf "ssh %.0f MB/s  bare relay %.0f MB/s  recssh %.0f MB/s  ratio %.2f (bare relay %.2f)  recssh/bare relay %.2f  recssh peak RSS %.1f MiB  not captured %d bytes\n", b/ts/1e6, b/tb/1e6, b/tr/1e6, ts/tr, ts/tb, tb/tr, rss/1024, lost }'
 done
 
 echo "# $parallel parallel connections through -D (curl --socks5-hostname, 1 MiB each)"
