@@ -68,20 +68,6 @@ Fd listen_unix(const std::string& path) {
   return fd;
 }
 
-// A loopback port for ssh's private SOCKS listener (ssh's -D takes no Unix socket).
-// The kernel picks a free one; ssh binds it a moment later.
-std::string free_loopback_port() {
-  Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in in{};
-  in.sin_family = AF_INET;
-  in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof in;
-  if (!fd.valid() || ::bind(fd.get(), reinterpret_cast<sockaddr*>(&in), sizeof in) != 0 ||
-      ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&in), &len) != 0)
-    throw_errno("cannot find a free loopback port");
-  return std::to_string(ntohs(in.sin_port));
-}
-
 // The forward's new value, spelled as the argument it replaces was (-L/-R/-D or -o).
 std::string spelled(const ForwardArg& a, Kind kind, const std::string& listen, const std::string& target) {
   if (a.letter != 'o') return kind == Kind::dynamic ? listen : listen + ":" + target;
@@ -162,14 +148,13 @@ Plan plan_forwards(std::vector<std::string> ssh_args, const std::vector<ForwardA
         note("port not taken by recssh: left to ssh");
         continue;
       }
-      if (spec->kind == Kind::local) {
-        std::string sock = plan.dir->socket("L" + id);
-        r.connect_to.path = sock;
-        value = spelled(a, Kind::local, sock, bracket(spec->target.host) + ":" + spec->target.port);
-      } else {
-        r.connect_to = {"127.0.0.1", free_loopback_port(), {}};
-        value = spelled(a, Kind::dynamic, "127.0.0.1:" + r.connect_to.port, {});
-      }
+      // ssh's private end: a Unix socket in the 0700 directory (ssh's -D takes one too),
+      // so no other local user can reach it, past the recording, or take it first.
+      const bool local = spec->kind == Kind::local;
+      std::string sock = plan.dir->socket((local ? "L" : "D") + id);
+      r.connect_to.path = sock;
+      value = local ? spelled(a, Kind::local, sock, bracket(spec->target.host) + ":" + spec->target.port)
+                    : spelled(a, Kind::dynamic, sock, {});
     }
     ssh_args[a.arg] = ssh_args[a.arg].substr(0, a.offset) + value;
     listed(std::string(mode_name(o.mode)));

@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <optional>
 #include <sys/epoll.h>
@@ -186,32 +185,15 @@ void Relay::connect_target(Conn& c) {
     fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     rc = fd < 0 ? -1 : ::connect(fd, reinterpret_cast<sockaddr*>(&un), sizeof un);
     err = errno;
-  } else if (m_routes[c.route].spec.kind == Kind::remote) {
-    // A real target, by name: looked up off the loop (forward/resolver.hpp); the
-    // connection waits, ssh's side unread, until on_resolved().
+  } else {
+    // A -R target, by name: looked up off the loop (forward/resolver.hpp); the
+    // connection waits, ssh's side unread, until on_resolved(). (ssh's own ends, L's
+    // and D's, are Unix sockets.)
     if (!c.resolving) {
       c.resolving = true;
       m_resolver.lookup(c.id, to.host, to.port);
     }
     return;
-  } else {
-    // ssh's own end (-D's loopback port): a numeric address, no lookup to wait for.
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICHOST;
-    addrinfo* res = nullptr;
-    if (::getaddrinfo(to.host.empty() ? "127.0.0.1" : to.host.c_str(), to.port.c_str(), &hints, &res) == 0) {
-      for (auto* ai = res; ai; ai = ai->ai_next) {
-        fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0) continue;
-        rc = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
-        err = errno;
-        if (rc == 0 || err == EINPROGRESS) break;
-        ::close(fd);
-        fd = -1;
-      }
-      ::freeaddrinfo(res);
-    }
   }
   attach_target(c, fd, rc, err);
 }
@@ -254,7 +236,7 @@ void Relay::on_resolved() {
       }
 }
 
-// ssh opens its private ends (L's socket, D's SOCKS port) only once logged in: a
+// ssh opens its private ends (L's and D's sockets) only once logged in: a
 // connection made before waits for them, as it would in plain ssh's backlog.
 bool Relay::wait_for_ssh(Conn& c, int err) {
   if (m_routes[c.route].spec.kind == Kind::remote) return false; // a real target: refused is the answer

@@ -25,7 +25,7 @@ namespace recssh::forward {
 struct Route {
   ForwardSpec spec;
   std::vector<Fd> listeners;  // L, D: the user's port (one per address); R: a private socket
-  Endpoint connect_to;        // L: ssh's private socket; D: ssh's private SOCKS port; R: the target
+  Endpoint connect_to;        // L: ssh's private socket; D: ssh's private SOCKS socket; R: the target
   std::string shown_listen;   // the listening end as markers name it
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // Watching a SOCKS 4, 4a or 5 handshake pass by, to learn where a dynamic forward's
-// connection goes. recssh does not answer it: the bytes go to ssh's own SOCKS port
+// connection goes. recssh does not answer it: the bytes go to ssh's own SOCKS listener
 // unchanged; this only reads them, in both directions, and says where the handshake
 // ends, so the capture holds the application's bytes and not the handshake's.
 #include "forward/capture.hpp"

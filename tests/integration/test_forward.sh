@@ -170,6 +170,11 @@ listening "$DP"
 curl -sS --max-time 30 --socks5-hostname "127.0.0.1:$DP" -o "$WORK/b5" "http://localhost:$HP/blob" 2>"$WORK/curl.err" || fail "-D: curl --socks5-hostname failed: $(cat "$WORK/curl.err") $(cat "$WORK/recssh.err")"
 curl -s --max-time 30 --socks4a "127.0.0.1:$DP" -o "$WORK/b4" "http://localhost:$HP/blob" || fail "-D: curl --socks4a failed"
 cmp -s "$WORK/b5" "$WORK/www/blob" && cmp -s "$WORK/b4" "$WORK/www/blob" || fail "-D: curl got other bytes"
+# ssh's own SOCKS end is a Unix socket in recssh's 0700 directory, not a loopback port
+# that another local user could reach past the recording.
+SSHPID=$(pgrep -P "$RPID" -x ssh)
+ss -lxpH | grep "pid=$SSHPID," | matches '/recssh-fwd\.[^/ ]*/D1 ' || fail "-D: ssh's private end is not its Unix socket: $(ss -lxpH | grep "pid=$SSHPID,")"
+! ss -ltpH | grep -q "pid=$SSHPID," || fail "-D: ssh listens on TCP: $(ss -ltpH | grep "pid=$SSHPID,")"
 stop_recssh
 cast=$(cast_of "$WORK/t2")
 pd="${cast%.cast}_localhost_$HP.pcap"
